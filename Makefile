@@ -1,0 +1,114 @@
+# bleedwatch: one plain Makefile.
+#   make            build ./bleedwatch (gcc, -O2)
+#   make CC=clang   same with clang
+#   make test       install missing deps, build, run every test (plain + ASan/UBSan)
+#   make demo       install missing deps, build, replay the bundled capture
+#   make bench      throughput figures beside a bare libpcap loop
+#   make asan       build the sanitizer variant into build/asan/
+
+CC      ?= cc
+VERSION := 0.1.0
+PKGS    := libpcap libndpi libmaxminddb hiredis libhs zlib libbrotlidec libzstd libcrypto
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+WARN    := -Wall -Wextra -Werror -Wstrict-prototypes -Wwrite-strings -Wshadow \
+           -Wno-unused-parameter
+HARDEN  := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
+CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -g $(WARN) -Isensor -Idissectors $(PKG_CFLAGS) \
+               -DBW_VERSION='"$(VERSION)"' -MMD -MP
+LDHARDEN := -pie -Wl,-z,relro,-z,now
+
+VARIANT ?= release
+ifeq ($(VARIANT),asan)
+  OPT := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+  LDOPT := -fsanitize=address,undefined
+  HARDEN :=
+  LDHARDEN :=
+else
+  OPT := -O2
+  LDOPT :=
+endif
+
+CFLAGS  ?=
+CFLAGS_ALL := $(CFLAGS_BASE) $(OPT) $(HARDEN) $(CFLAGS)
+LDFLAGS_ALL := $(LDOPT) $(LDHARDEN) $(LDFLAGS)
+LIBS := $(PKG_LIBS) -lpthread
+
+B := build/$(VARIANT)
+
+LIB_SRC  := $(filter-out sensor/main.c,$(wildcard sensor/*.c dissectors/*.c))
+LIB_OBJ  := $(patsubst %.c,$(B)/%.o,$(LIB_SRC))
+MAIN_OBJ := $(B)/sensor/main.o
+TEST_SRC := $(wildcard tests/test_*.c)
+TEST_BIN := $(patsubst tests/%.c,$(B)/tests/%,$(TEST_SRC))
+TOOL_SRC := $(wildcard tests/tools/*.c)
+TOOL_BIN := $(patsubst tests/tools/%.c,$(B)/tools/%,$(TOOL_SRC))
+
+.PHONY: all deps test test-unit test-asan asan demo bench clean fuzz tools
+
+all: deps-check bleedwatch
+
+# The binary at the top is always the release variant.
+ifeq ($(VARIANT),release)
+bleedwatch: $(B)/bleedwatch
+	cp $< $@
+endif
+
+$(B)/bleedwatch: $(MAIN_OBJ) $(B)/libbw.a
+	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDFLAGS_ALL) $(LIBS)
+
+$(B)/libbw.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+
+$(B)/tests/%: tests/%.c $(B)/libbw.a tests/test.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Itests -o $@ $< $(B)/libbw.a $(LDFLAGS_ALL) $(LIBS)
+
+$(B)/tools/%: tests/tools/%.c $(B)/libbw.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Itests -o $@ $< $(B)/libbw.a $(LDFLAGS_ALL) $(LIBS)
+
+tools: $(TOOL_BIN)
+
+# Build everything a test run needs for this variant.
+test-build: $(B)/bleedwatch $(TEST_BIN) $(TOOL_BIN)
+
+deps:
+	@deploy/install-deps.sh
+
+# Fail early with a clear line when a library is missing (make deps installs it).
+deps-check:
+	@pkg-config --exists $(PKGS) || { echo "missing build dependencies: run 'make deps' (deploy/install-deps.sh)" >&2; exit 1; }
+
+# make test: plain build first, then the same suite under ASan+UBSan.
+test: deps
+	@$(MAKE) --no-print-directory VARIANT=release test-build bleedwatch
+	@$(MAKE) --no-print-directory VARIANT=asan test-build
+	@tests/run.sh build/release build/asan
+
+test-unit: deps-check
+	@$(MAKE) --no-print-directory VARIANT=release test-build bleedwatch
+	@tests/run.sh build/release
+
+asan: deps-check
+	@$(MAKE) --no-print-directory VARIANT=asan test-build
+
+demo: deps
+	@$(MAKE) --no-print-directory bleedwatch
+	@deploy/demo.sh
+
+bench: deps
+	@$(MAKE) --no-print-directory bleedwatch tools
+	@tests/bench/bench.sh $(BENCH_ARGS)
+
+clean:
+	rm -rf build bleedwatch
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,47 @@
+/* bytes.h -- plain views and parse results shared by every module. */
+#ifndef BW_BYTES_H
+#define BW_BYTES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+/* A view into someone else's buffer: never owned, never NUL-terminated. */
+struct bytes {
+    const uint8_t *p;
+    size_t len;
+};
+
+static inline struct bytes bytes_of(const void *p, size_t len)
+{
+    struct bytes b = { (const uint8_t *)p, len };
+    return b;
+}
+
+static inline struct bytes bytes_str(const char *s) { return bytes_of(s, strlen(s)); }
+
+/* Case-insensitive ASCII comparisons of a view with a C string. */
+bool bytes_ieq(struct bytes b, const char *s);
+bool bytes_iprefix(struct bytes b, const char *s);
+bool bytes_eq(struct bytes b, const char *s);
+/* Find needle (case-sensitive) in b; returns offset or -1. */
+long bytes_find(struct bytes b, const char *needle);
+/* Case-insensitive variant. */
+long bytes_ifind(struct bytes b, const char *needle);
+/* Trim ASCII spaces and tabs at both ends. */
+struct bytes bytes_trim(struct bytes b);
+/* Parse a non-negative decimal integer that fills the whole view.
+ * Returns 0 on success, -1 on an empty view, a non-digit, or overflow past max. */
+int bytes_to_u64(struct bytes b, uint64_t max, uint64_t *out);
+
+/* Result of an incremental parser (picohttpparser/Suricata style). */
+enum parse_status { PARSE_OK = 0, PARSE_NEED_MORE = 1, PARSE_ERROR = 2 };
+
+struct parse_result {
+    enum parse_status status;
+    size_t consumed;    /* bytes of the input used */
+    size_t needed;      /* PARSE_NEED_MORE: at least this many more bytes, 0 if unknown */
+};
+
+#endif

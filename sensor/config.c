@@ -1,0 +1,25 @@
+/* config.c -- defaults for struct config. */
+#include "config.h"
+#include "limits.h"
+#include <string.h>
+
+void config_defaults(struct config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->snaplen = 262144;
+    cfg->buffer_size = 64u << 20;
+    cfg->sensor_name = NULL;
+    cfg->max_flows = LIM_MAX_FLOWS;
+    cfg->tcp_idle_timeout = LIM_TCP_IDLE_TIMEOUT_S;
+    cfg->tcp_close_timeout = LIM_TCP_CLOSE_TIMEOUT_S;
+    cfg->udp_idle_timeout = LIM_UDP_IDLE_TIMEOUT_S;
+    cfg->ndpi_max_packets = LIM_NDPI_MAX_PACKETS;
+    cfg->ooo_bytes_per_flow = LIM_OOO_BYTES_PER_FLOW;
+    cfg->ooo_bytes_total = LIM_OOO_BYTES_TOTAL;
+    cfg->ooo_segs_per_flow = LIM_OOO_SEGS_PER_FLOW;
+    cfg->http_max_header_bytes = LIM_HTTP_HEADER_BYTES;
+    cfg->http_max_headers = LIM_HTTP_HEADERS;
+    cfg->http_max_pipeline = LIM_HTTP_PIPELINE;
+    cfg->http_max_decoded = LIM_HTTP_DECODED_BYTES;
+    cfg->http_max_ratio = LIM_HTTP_DECOMP_RATIO;
+}

@@ -1,0 +1,54 @@
+/* config.h -- one const configuration, read by every stage, filled from the CLI.
+ *
+ * The long option name is the config key (see main.c's option table): a field
+ * here, a line there, nothing else.
+ */
+#ifndef BW_CONFIG_H
+#define BW_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CFG_MAX_INPUTS 256
+
+struct config {
+    /* capture */
+    const char *inputs[CFG_MAX_INPUTS];  /* -r FILE ... ("-" = stdin) */
+    unsigned n_inputs;
+    const char *iface;                   /* -i IFACE */
+    const char *bpf;                     /* trailing arguments joined */
+    unsigned snaplen;
+    unsigned buffer_size;                /* bytes */
+
+    /* outputs */
+    const char *transactions;            /* --transactions FILE|- */
+    const char *stats_file;              /* --stats FILE (JSON at exit) */
+    const char *sensor_name;             /* --sensor-name */
+
+    /* flow table */
+    uint32_t max_flows;
+    uint32_t tcp_idle_timeout;
+    uint32_t tcp_close_timeout;
+    uint32_t udp_idle_timeout;
+    uint32_t ndpi_max_packets;
+
+    /* reassembly */
+    uint32_t ooo_bytes_per_flow;
+    uint64_t ooo_bytes_total;
+    uint32_t ooo_segs_per_flow;
+
+    /* http */
+    uint32_t http_max_header_bytes;
+    uint32_t http_max_headers;
+    uint32_t http_max_pipeline;
+    uint64_t http_max_decoded;
+    uint32_t http_max_ratio;
+
+    bool quiet;
+};
+
+/* Fill with the defaults of limits.h. */
+void config_defaults(struct config *cfg);
+
+#endif

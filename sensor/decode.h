@@ -1,0 +1,94 @@
+/* decode.h -- link layer to transport: one packet in, one struct pkt out.
+ *
+ * decode_packet() walks the captured bytes of one frame through the cursor
+ * helper (cursor.h) and fills a struct pkt whose pointers are views into the
+ * caller's frame. It never reads past caplen. A frame it cannot use is reported
+ * with a reason (enum decode_reason) that the caller counts; nothing is logged.
+ *
+ * Link types: Ethernet (with 802.1Q / 802.1ad QinQ tags), Linux SLL and SLL2,
+ * DLT_NULL / DLT_LOOP, raw IP (DLT_RAW, LINKTYPE_IPV4/IPV6).
+ * Network: IPv4 (options skipped), IPv6 (extension headers walked).
+ * Transport: TCP, UDP; other protocols decode to L3 only (reason DEC_OTHER_L4).
+ */
+#ifndef BW_DECODE_H
+#define BW_DECODE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Why a frame was not (fully) usable. DEC_OK and DEC_OTHER_L4 are not errors. */
+enum decode_reason {
+    DEC_OK = 0,
+    DEC_OTHER_L4,          /* IP packet of another protocol (ICMP, SCTP...): counted, not an error */
+    DEC_NOT_IP,            /* ARP, LLDP...: counted, not an error */
+    DEC_UNSUPPORTED_LINK,  /* a DLT we do not decode */
+    DEC_TRUNC_LINK,        /* frame shorter than its link header */
+    DEC_TRUNC_VLAN,
+    DEC_TOO_DEEP,          /* more nested headers than LIM_DECODE_DEPTH */
+    DEC_TRUNC_IP,          /* shorter than the IP header (snaplen or broken) */
+    DEC_BAD_IP_VERSION,
+    DEC_BAD_IPV4_HLEN,     /* IHL < 5 or past the captured bytes */
+    DEC_BAD_IP_LEN,        /* total/payload length smaller than the header */
+    DEC_BAD_IPV6_EXT,      /* an extension header runs past the packet, or too many */
+    DEC_FRAGMENT,          /* IP fragment (reassembly arrives with the mirror-port issue) */
+    DEC_TRUNC_TCP,         /* shorter than the TCP header, or data offset past the bytes */
+    DEC_BAD_TCP_HLEN,      /* data offset < 5 */
+    DEC_TRUNC_UDP,
+    DEC_BAD_UDP_LEN,
+    DEC__COUNT
+};
+
+/* Short stable name for stats ("trunc_ip"...). */
+const char *decode_reason_name(enum decode_reason r);
+
+/* TCP flag bits as on the wire. */
+#define TCPF_FIN 0x01
+#define TCPF_SYN 0x02
+#define TCPF_RST 0x04
+#define TCPF_PSH 0x08
+#define TCPF_ACK 0x10
+#define TCPF_URG 0x20
+
+#define PKT_MAX_VLAN 2
+
+/* One decoded packet. Every pointer is a view into the frame passed in. */
+struct pkt {
+    /* network */
+    uint8_t ip_version;        /* 4 or 6 */
+    uint8_t l4proto;           /* IPPROTO_TCP, IPPROTO_UDP, or other */
+    uint8_t src[16], dst[16];  /* IPv4 in the first 4 bytes, rest zero */
+    const uint8_t *l3;         /* start of the (innermost) IP header, for nDPI */
+    size_t l3_len;             /* captured bytes from l3, clipped to the IP length */
+
+    /* link */
+    uint16_t vlan[PKT_MAX_VLAN];  /* outer first; VLAN id only (12 bits) */
+    uint8_t n_vlan;
+
+    /* transport */
+    uint16_t sport, dport;
+    uint32_t seq, ack;         /* TCP */
+    uint16_t window;
+    uint8_t tcp_flags;
+
+    /* L4 payload: the captured bytes, and how many the wire carried.
+     * payload_len < wire_payload_len means snaplen cut it (truncated = true). */
+    const uint8_t *payload;
+    size_t payload_len;
+    uint32_t wire_payload_len;
+    bool truncated;
+};
+
+/* Decode one frame.
+ *   dlt      libpcap link type of the frame (pcap_datalink / pcapng IDB)
+ *   frame    captured bytes, caplen of them
+ *   wirelen  original length on the wire (pcap_pkthdr.len)
+ * Returns DEC_OK with *out filled for TCP/UDP, DEC_OTHER_L4 with the network
+ * part filled, or a reason. *out is undefined on error. No allocation. */
+enum decode_reason decode_packet(int dlt, const uint8_t *frame, size_t caplen,
+                                 size_t wirelen, struct pkt *out);
+
+/* Does decode_packet() know this link type? (checked once per input) */
+bool decode_link_supported(int dlt);
+
+#endif

@@ -1,0 +1,15 @@
+# tests/e2e/lib.sh -- sourced by end-to-end scripts.
+# BW_BIN (the bleedwatch binary of the variant under test) and BW_BUILD come
+# from tests/run.sh; a script run by hand falls back to the release build.
+: "${BW_BUILD:=build/release}"
+: "${BW_BIN:=$BW_BUILD/bleedwatch}"
+SHARED=${SHARED:-../shared}
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+pass() { echo "PASS $1"; }
+fail() { echo "FAIL $1: ${2:-}"; }
+skip() { echo "SKIP $1: ${2:-}"; }
+check() {  # name, condition words...
+    local name=$1; shift
+    if "$@"; then pass "$name"; else fail "$name" "$*"; fi
+}
