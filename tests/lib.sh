@@ -1,4 +1,4 @@
-# tests/e2e/lib.sh -- sourced by end-to-end scripts.
+# tests/lib.sh -- sourced by end-to-end scripts.
 # BW_BIN (the bleedwatch binary of the variant under test) and BW_BUILD come
 # from tests/run.sh; a script run by hand falls back to the release build.
 : "${BW_BUILD:=build/release}"
