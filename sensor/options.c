@@ -1,0 +1,133 @@
+/* options.c -- the option table and its parsers. */
+#include "options.h"
+#include "config.h"
+#include <errno.h>
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define F(field) offsetof(struct config, field)
+
+const struct option_def option_table[] = {
+    /* capture */
+    { "read", 'r', OPT_INPUT, 0, "FILE", "read packets from a pcap/pcapng file ('-' = stdin); repeatable" },
+    { "interface", 'i', OPT_STR, F(iface), "IFACE", "capture live on IFACE (promiscuous)" },
+    { "snaplen", 's', OPT_U32, F(snaplen), "BYTES", "live capture snapshot length (default 262144)" },
+    { "buffer-size", 'B', OPT_U32, F(buffer_size), "BYTES", "live capture kernel buffer (default 64M)" },
+    /* outputs */
+    { "transactions", 0, OPT_STR, F(transactions), "FILE", "write one JSON line per HTTP transaction ('-' = stdout)" },
+    { "stats", 0, OPT_STR, F(stats_file), "FILE", "write final statistics as JSON to FILE" },
+    { "sensor-name", 0, OPT_STR, F(sensor_name), "NAME", "this sensor's name in outputs (default: host name)" },
+    { "quiet", 'q', OPT_BOOL, F(quiet), NULL, "no statistics on stderr at exit" },
+    /* flows */
+    { "max-flows", 0, OPT_U32, F(max_flows), "N", "flow table size; least recently active evicted past it (default 1000000)" },
+    { "tcp-idle-timeout", 0, OPT_U32, F(tcp_idle_timeout), "SECONDS", "expire idle TCP flows (default 300)" },
+    { "tcp-close-timeout", 0, OPT_U32, F(tcp_close_timeout), "SECONDS", "keep closed TCP flows for stray packets (default 10)" },
+    { "udp-idle-timeout", 0, OPT_U32, F(udp_idle_timeout), "SECONDS", "expire idle UDP/other flows (default 60)" },
+    { "ndpi-max-packets", 0, OPT_U32, F(ndpi_max_packets), "N", "give up nDPI classification after N packets (default 32)" },
+    /* reassembly */
+    { "ooo-bytes-per-flow", 0, OPT_U32, F(ooo_bytes_per_flow), "BYTES", "out-of-order bytes buffered per flow (default 1M)" },
+    { "ooo-bytes-total", 0, OPT_U64, F(ooo_bytes_total), "BYTES", "out-of-order bytes buffered in total (default 256M)" },
+    { "ooo-segs-per-flow", 0, OPT_U32, F(ooo_segs_per_flow), "N", "out-of-order segments buffered per flow (default 1024)" },
+    /* http */
+    { "http-max-header-bytes", 0, OPT_U32, F(http_max_header_bytes), "BYTES", "cap on one HTTP message head (default 64K)" },
+    { "http-max-headers", 0, OPT_U32, F(http_max_headers), "N", "cap on header lines per message (default 128)" },
+    { "http-max-pipeline", 0, OPT_U32, F(http_max_pipeline), "N", "requests awaiting a response per flow (default 64)" },
+    { "http-max-decoded", 0, OPT_U64, F(http_max_decoded), "BYTES", "decompressed bytes per body (default 1G)" },
+    { "http-max-ratio", 0, OPT_U32, F(http_max_ratio), "N", "max decompressed/compressed ratio per body (default 1000)" },
+    /* actions */
+    { "help", 'h', OPT_ACTION, 0, NULL, "show this help and exit" },
+    { "version", 'V', OPT_ACTION, 0, NULL, "show the version and exit" },
+    { NULL, 0, 0, 0, NULL, NULL },
+};
+
+const struct option_def *option_find(const char *name)
+{
+    for (const struct option_def *o = option_table; o->name; o++)
+        if (strcmp(o->name, name) == 0) return o;
+    return NULL;
+}
+
+const struct option_def *option_find_short(char c)
+{
+    for (const struct option_def *o = option_table; o->name; o++)
+        if (o->short_name && o->short_name == c) return o;
+    return NULL;
+}
+
+/* Decimal with an optional k/m/g suffix (powers of 1024). */
+static int parse_size(const char *s, uint64_t max, uint64_t *out)
+{
+    if (!*s) return -1;
+    errno = 0;
+    char *end;
+    if (*s == '-' || *s == '+') return -1;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || end == s) return -1;
+    uint64_t mul = 1;
+    if (*end) {
+        switch (*end) {
+        case 'k': case 'K': mul = 1ull << 10; break;
+        case 'm': case 'M': mul = 1ull << 20; break;
+        case 'g': case 'G': mul = 1ull << 30; break;
+        default: return -1;
+        }
+        if (end[1]) return -1;
+    }
+    if (v > max / mul) return -1;
+    *out = v * mul;
+    return 0;
+}
+
+int option_apply(struct config *cfg, const struct option_def *o, const char *value,
+                 char *err, size_t errlen)
+{
+    char *base = (char *)cfg;
+    uint64_t v;
+    switch (o->type) {
+    case OPT_STR:
+        *(const char **)(base + o->offset) = value;
+        return 0;
+    case OPT_BOOL:
+        *(bool *)(base + o->offset) = true;
+        return 0;
+    case OPT_INPUT:
+        if (cfg->n_inputs >= CFG_MAX_INPUTS) {
+            snprintf(err, errlen, "too many -r inputs (at most %d)", CFG_MAX_INPUTS);
+            return -1;
+        }
+        cfg->inputs[cfg->n_inputs++] = value;
+        return 0;
+    case OPT_U32:
+        if (parse_size(value, UINT32_MAX, &v) < 0) {
+            snprintf(err, errlen, "--%s: '%s' is not a number from 0 to %" PRIu32, o->name, value, UINT32_MAX);
+            return -1;
+        }
+        *(uint32_t *)(base + o->offset) = (uint32_t)v;
+        return 0;
+    case OPT_U64:
+        if (parse_size(value, UINT64_MAX, &v) < 0) {
+            snprintf(err, errlen, "--%s: '%s' is not a number", o->name, value);
+            return -1;
+        }
+        *(uint64_t *)(base + o->offset) = v;
+        return 0;
+    case OPT_ACTION:
+        return 0;
+    }
+    return -1;
+}
+
+void option_usage(FILE *f)
+{
+    for (const struct option_def *o = option_table; o->name; o++) {
+        char left[64];
+        if (o->short_name)
+            snprintf(left, sizeof left, "-%c, --%s%s%s", o->short_name, o->name, o->metavar ? " " : "",
+                     o->metavar ? o->metavar : "");
+        else
+            snprintf(left, sizeof left, "    --%s%s%s", o->name, o->metavar ? " " : "", o->metavar ? o->metavar : "");
+        fprintf(f, "  %-34s %s\n", left, o->help);
+    }
+}

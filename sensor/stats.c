@@ -1,0 +1,146 @@
+/* stats.c -- summing and printing counters. */
+#include "stats.h"
+#include "decode.h"
+#include "dissect.h"
+#include "flow.h"
+#include "json.h"
+#include "stream.h"
+#include "worker.h"
+#include <inttypes.h>
+#include <string.h>
+
+static const char *const gap_names[GAP__COUNT] = { "loss", "snaplen", "cap" };
+static const char *const end_names[FLOW__ENDS] = { "closed", "idle", "evicted", "shutdown" };
+
+struct totals {
+    struct worker_stats w;
+    struct stream_stats s;
+    struct flow_stats f;
+};
+
+static void sum(struct totals *t, struct worker *const *w, unsigned n)
+{
+    memset(t, 0, sizeof *t);
+    for (unsigned i = 0; i < n; i++) {
+        const struct worker_stats *ws = worker_stats(w[i]);
+        const struct stream_stats *ss = worker_stream_stats(w[i]);
+        const struct flow_stats *fs = worker_flow_stats(w[i]);
+        /* every field is a uint64_t counter: sum them as arrays */
+        const uint64_t *a = (const uint64_t *)ws;
+        uint64_t *b = (uint64_t *)&t->w;
+        for (size_t k = 0; k < sizeof *ws / sizeof(uint64_t); k++) b[k] += a[k];
+        a = (const uint64_t *)ss;
+        b = (uint64_t *)&t->s;
+        for (size_t k = 0; k < sizeof *ss / sizeof(uint64_t); k++) b[k] += a[k];
+        a = (const uint64_t *)fs;
+        b = (uint64_t *)&t->f;
+        for (size_t k = 0; k < sizeof *fs / sizeof(uint64_t); k++) b[k] += a[k];
+    }
+}
+
+static uint64_t decode_errors(const struct worker_stats *w)
+{
+    uint64_t e = 0;
+    for (int r = 0; r < DEC__COUNT; r++)
+        if (r != DEC_OK && r != DEC_OTHER_L4 && r != DEC_NOT_IP) e += w->decode[r];
+    return e;
+}
+
+void stats_json(struct json *j, struct worker *const *w, unsigned n, const struct capture_totals *c)
+{
+    struct totals t;
+    sum(&t, w, n);
+    json_obj_open(j);
+    json_kv_u64(j, "packets", t.w.packets);
+    json_kv_u64(j, "bytes", t.w.bytes);
+    json_kv_u64(j, "tcp_packets", t.w.tcp);
+    json_kv_u64(j, "udp_packets", t.w.udp);
+    json_kv_u64(j, "truncated_packets", t.w.truncated);
+    json_kv_u64(j, "decode_errors", decode_errors(&t.w));
+    json_key(j, "decode");
+    json_obj_open(j);
+    for (int r = 0; r < DEC__COUNT; r++)
+        if (t.w.decode[r]) json_kv_u64(j, decode_reason_name((enum decode_reason)r), t.w.decode[r]);
+    json_obj_close(j);
+    json_key(j, "capture");
+    json_obj_open(j);
+    json_kv_u64(j, "files", c->files);
+    json_kv_u64(j, "read_errors", c->read_errors);
+    json_kv_u64(j, "pcap_received", c->pcap_received);
+    json_kv_u64(j, "pcap_dropped", c->pcap_dropped);
+    json_kv_u64(j, "pcap_ifdropped", c->pcap_ifdropped);
+    json_obj_close(j);
+    json_key(j, "flows");
+    json_obj_open(j);
+    json_kv_u64(j, "created", t.f.created);
+    json_kv_u64(j, "active", t.f.active);
+    json_kv_u64(j, "peak", t.f.peak);
+    json_kv_u64(j, "evicted_table_full", t.f.table_full);
+    for (int e = 0; e < FLOW__ENDS; e++) json_kv_u64(j, end_names[e], t.f.ended[e]);
+    json_kv_u64(j, "alloc_failures", t.w.flow_alloc_fail);
+    json_kv_u64(j, "dissected", t.w.dissected_flows);
+    json_kv_u64(j, "uninspected_packets", t.w.uninspected_packets);
+    json_kv_u64(j, "ndpi_detected", t.w.ndpi_detected);
+    json_kv_u64(j, "ndpi_giveup", t.w.ndpi_giveup);
+    json_obj_close(j);
+    json_key(j, "reassembly");
+    json_obj_open(j);
+    json_kv_u64(j, "segments", t.s.segments);
+    json_kv_u64(j, "in_order", t.s.in_order);
+    json_kv_u64(j, "ooo_buffered", t.s.ooo_buffered);
+    json_kv_u64(j, "retrans_bytes", t.s.retrans_bytes);
+    json_kv_u64(j, "overlap_bytes", t.s.overlap_bytes);
+    json_kv_u64(j, "cap_flow_hits", t.s.cap_flow_hits);
+    json_kv_u64(j, "cap_total_hits", t.s.cap_total_hits);
+    json_kv_u64(j, "ooo_bytes_peak", t.s.ooo_bytes_peak);
+    for (int g = 0; g < GAP__COUNT; g++) {
+        char k[32];
+        snprintf(k, sizeof k, "gaps_%s", gap_names[g]);
+        json_kv_u64(j, k, t.s.gaps[g]);
+        snprintf(k, sizeof k, "gap_bytes_%s", gap_names[g]);
+        json_kv_u64(j, k, t.s.gap_bytes[g]);
+    }
+    json_obj_close(j);
+    json_kv_u64(j, "transactions", t.w.transactions);
+    json_key(j, "dissectors");
+    json_obj_open(j);
+    for (size_t d = 0; dissector_table[d]; d++) {
+        const struct dissector *dis = dissector_table[d];
+        json_key(j, dis->name);
+        json_obj_open(j);
+        for (size_t k = 0; k < dis->n_counters; k++) {
+            uint64_t v = 0;
+            for (unsigned i = 0; i < n; i++) v += worker_dissector_counters(w[i], d)[k];
+            json_kv_u64(j, dis->counter_names[k], v);
+        }
+        json_obj_close(j);
+    }
+    json_obj_close(j);
+    json_obj_close(j);
+}
+
+void stats_print(FILE *f, struct worker *const *w, unsigned n, const struct capture_totals *c)
+{
+    struct totals t;
+    sum(&t, w, n);
+    fprintf(f, "bleedwatch: %" PRIu64 " packets, %" PRIu64 " bytes (%" PRIu64 " tcp, %" PRIu64 " udp, %" PRIu64
+               " snaplen-truncated)\n", t.w.packets, t.w.bytes, t.w.tcp, t.w.udp, t.w.truncated);
+    fprintf(f, "  capture: %" PRIu64 " inputs, %" PRIu64 " read errors, pcap received %" PRIu64 " dropped %" PRIu64
+               " ifdropped %" PRIu64 "\n", c->files, c->read_errors, c->pcap_received, c->pcap_dropped,
+            c->pcap_ifdropped);
+    fprintf(f, "  decode: %" PRIu64 " errors", decode_errors(&t.w));
+    for (int r = 0; r < DEC__COUNT; r++)
+        if (r != DEC_OK && t.w.decode[r])
+            fprintf(f, ", %s %" PRIu64, decode_reason_name((enum decode_reason)r), t.w.decode[r]);
+    fprintf(f, "\n");
+    fprintf(f, "  flows: %" PRIu64 " created, %" PRIu64 " peak, %" PRIu64 " evicted (table full), %" PRIu64
+               " idle-expired, %" PRIu64 " dissected, %" PRIu64 " uninspected packets\n",
+            t.f.created, t.f.peak, t.f.table_full, t.f.ended[FLOW_END_IDLE], t.w.dissected_flows,
+            t.w.uninspected_packets);
+    fprintf(f, "  reassembly: %" PRIu64 " segments, %" PRIu64 " out-of-order, %" PRIu64 " retransmitted bytes, gaps:"
+               " loss %" PRIu64 " (%" PRIu64 " bytes), snaplen %" PRIu64 " (%" PRIu64 " bytes), cap %" PRIu64 " (%" PRIu64
+               " bytes)\n", t.s.segments, t.s.ooo_buffered, t.s.retrans_bytes, t.s.gaps[GAP_LOSS],
+            t.s.gap_bytes[GAP_LOSS], t.s.gaps[GAP_SNAPLEN], t.s.gap_bytes[GAP_SNAPLEN], t.s.gaps[GAP_CAP],
+            t.s.gap_bytes[GAP_CAP]);
+    fprintf(f, "  transactions: %" PRIu64 "\n", t.w.transactions);
+}

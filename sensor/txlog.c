@@ -1,0 +1,159 @@
+/* txlog.c -- JSON lines for HTTP transactions. */
+#include "txlog.h"
+#include "dissect.h"
+#include "ecs.h"
+#include "json.h"
+#include "txn.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct txlog {
+    FILE *f;
+    bool is_stdout;
+    pthread_mutex_t mu;
+    unsigned long long lines;
+};
+
+txlog *txlog_open(const char *path, char *err, size_t errlen)
+{
+    FILE *f;
+    bool is_stdout = strcmp(path, "-") == 0;
+    if (is_stdout) {
+        f = stdout;
+    } else {
+        int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+        if (fd < 0 || !(f = fdopen(fd, "w"))) {
+            snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+            if (fd >= 0) close(fd);
+            return NULL;
+        }
+    }
+    txlog *l = calloc(1, sizeof *l);
+    if (!l) abort();
+    l->f = f;
+    l->is_stdout = is_stdout;
+    pthread_mutex_init(&l->mu, NULL);
+    return l;
+}
+
+static const struct { uint32_t bit; const char *name; } txn_flag_names[] = {
+    { TXN_REQ_MISSING, "request_missing" },
+    { TXN_REQ_PARTIAL, "request_partial" },
+    { TXN_RESP_MISSING, "response_missing" },
+    { TXN_BODY_GAP, "body_gap" },
+    { TXN_BODY_SNAPLEN, "body_snaplen" },
+    { TXN_BODY_CAP, "body_cap" },
+    { TXN_BODY_TRUNC, "body_truncated" },
+    { TXN_DECODE_ERROR, "decode_error" },
+    { TXN_HEAD_TOO_BIG, "head_too_big" },
+    { TXN_RESYNC, "resync" },
+};
+
+#define TXN_INCOMPLETE (TXN_BODY_GAP | TXN_BODY_SNAPLEN | TXN_BODY_CAP | TXN_BODY_TRUNC | TXN_DECODE_ERROR)
+
+static void kv_bytes(struct json *j, const char *key, struct bytes b)
+{
+    if (b.len) json_kv_str(j, key, (const char *)b.p, b.len);
+}
+
+void txlog_write(txlog *l, struct json *j, const struct flow_view *fv, const struct http_txn *t)
+{
+    char ts[40];
+    struct timeval when = t->status ? t->ts_end : t->ts_request;
+    if (!t->status && t->method.len == 0) when = t->ts_end;
+    json_reset(j);
+    json_obj_open(j);
+    ecs_timestamp(when, ts, sizeof ts);
+    json_kv_cstr(j, "@timestamp", ts);
+    json_key(j, "event");
+    json_obj_open(j);
+    json_kv_cstr(j, "kind", "event");
+    json_kv_cstr(j, "dataset", "bleedwatch.http");
+    json_obj_close(j);
+    ecs_endpoints(j, fv, t->client_dir, "http");
+
+    struct bytes uhost, path, query;
+    ecs_split_uri(t->uri, &uhost, &path, &query);
+    json_key(j, "url");
+    json_obj_open(j);
+    kv_bytes(j, "domain", ecs_url_domain(t));
+    kv_bytes(j, "path", path);
+    json_obj_close(j);
+
+    json_key(j, "http");
+    json_obj_open(j);
+    uint8_t ver = t->resp_version ? t->resp_version : t->req_version;
+    if (ver) {
+        char v[8];
+        snprintf(v, sizeof v, "%u.%u", ver / 10, ver % 10);
+        json_kv_cstr(j, "version", v);
+    }
+    json_key(j, "request");
+    json_obj_open(j);
+    kv_bytes(j, "method", t->method);
+    json_key(j, "body");
+    json_obj_open(j);
+    json_kv_u64(j, "bytes", t->req_body_wire);
+    json_obj_close(j);
+    json_obj_close(j);
+    json_key(j, "response");
+    json_obj_open(j);
+    if (t->status) json_kv_u64(j, "status_code", (uint64_t)t->status);
+    if (t->content_type.len) {
+        struct bytes ct = t->content_type;
+        size_t e = 0;
+        while (e < ct.len && ct.p[e] != ';') e++;
+        kv_bytes(j, "mime_type", bytes_trim(bytes_of(ct.p, e)));
+    }
+    json_key(j, "body");
+    json_obj_open(j);
+    json_kv_u64(j, "bytes", t->resp_body_wire);
+    json_kv_u64(j, "decoded_bytes", t->resp_body_decoded);
+    json_obj_close(j);
+    json_obj_close(j);
+    json_obj_close(j);
+
+    if (t->user_agent.len) {
+        json_key(j, "user_agent");
+        json_obj_open(j);
+        kv_bytes(j, "original", t->user_agent);
+        json_obj_close(j);
+    }
+
+    json_key(j, "bleedwatch");
+    json_obj_open(j);
+    json_kv_u64(j, "flow_id", fv->id);
+    if (t->content_encoding.len) kv_bytes(j, "content_encoding", t->content_encoding);
+    json_kv_bool(j, "authorization", t->authorization.len > 0);
+    json_kv_bool(j, "complete", (t->flags & TXN_INCOMPLETE) == 0 && !(t->flags & TXN_RESP_MISSING));
+    if (t->flags) {
+        json_key(j, "flags");
+        json_arr_open(j);
+        for (size_t i = 0; i < sizeof txn_flag_names / sizeof txn_flag_names[0]; i++)
+            if (t->flags & txn_flag_names[i].bit) json_cstr(j, txn_flag_names[i].name);
+        json_arr_close(j);
+    }
+    json_obj_close(j);
+    json_obj_close(j);
+    json_newline(j);
+
+    pthread_mutex_lock(&l->mu);
+    fwrite(j->buf, 1, j->len, l->f);
+    l->lines++;
+    pthread_mutex_unlock(&l->mu);
+}
+
+unsigned long long txlog_lines(const txlog *l) { return l ? l->lines : 0; }
+
+void txlog_close(txlog *l)
+{
+    if (!l) return;
+    if (l->is_stdout) fflush(l->f); else fclose(l->f);
+    pthread_mutex_destroy(&l->mu);
+    free(l);
+}

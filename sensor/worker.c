@@ -1,0 +1,369 @@
+/* worker.c -- from a captured frame to dissector callbacks, for one worker. */
+#include "worker.h"
+#include "config.h"
+#include "dissect.h"
+#include "json.h"
+#include "txlog.h"
+#include "txn.h"
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <ndpi_api.h>
+
+#define MAX_DISSECTORS 16
+#define PROBE_BUF 256u            /* bytes held per direction while probes say MAYBE */
+#define PROBE_BUDGET (64u << 10)  /* bytes per direction looked at before giving up */
+
+struct worker {
+    const struct config *cfg;
+    unsigned index;
+    flow_table *flows;
+    struct stream_pool pool;
+    struct ndpi_detection_module_struct *ndpi;
+    struct txlog *txlog;
+    struct json json;
+    size_t n_dissectors;
+    uint64_t *dcount[MAX_DISSECTORS];
+    struct worker_stats st;
+    uint64_t now_us, last_expire_us;
+    struct timeval now_tv;
+};
+
+/* What the stream and dissector callbacks need: the worker and the flow. */
+struct deliver {
+    worker *w;
+    struct flow *f;
+};
+
+static void on_stream_data(void *ctx, int dir, const uint8_t *p, size_t len);
+static void on_stream_gap(void *ctx, int dir, uint64_t len, enum gap_reason why);
+static const struct stream_sink stream_sink = { on_stream_data, on_stream_gap };
+
+static struct body_consumer *txn_begin(void *ctx, const struct http_txn *t);
+static void txn_body(void *ctx, struct body_consumer *bc, const uint8_t *p, size_t len);
+static void txn_body_gap(void *ctx, struct body_consumer *bc, uint64_t len);
+static void txn_end(void *ctx, struct body_consumer *bc, const struct http_txn *t);
+static const struct txn_sink txn_sink = { txn_begin, txn_body, txn_body_gap, txn_end };
+
+static size_t dissector_index(const struct dissector *d)
+{
+    for (size_t i = 0; dissector_table[i]; i++)
+        if (dissector_table[i] == d) return i;
+    return 0;
+}
+
+static struct dissect_env make_env(struct deliver *d)
+{
+    struct dissect_env env = {
+        .cfg = d->w->cfg,
+        .flow = &d->f->v,
+        .ts = d->w->now_tv,
+        .out = &txn_sink,
+        .out_ctx = d,
+        .counters = d->f->dis ? d->w->dcount[dissector_index(d->f->dis)] : NULL,
+    };
+    return env;
+}
+
+/* ---- teardown ---- */
+
+static void ndpi_release(worker *w, struct flow *f)
+{
+    if (!f->ndpi) return;
+    if (!f->ndpi_done) {
+        uint8_t guessed = 0;
+        ndpi_protocol r = ndpi_detection_giveup(w->ndpi, f->ndpi, 1, &guessed);
+        f->v.ndpi_proto = r.master_protocol;
+        f->v.ndpi_app = r.app_protocol;
+        f->ndpi_done = true;
+        w->st.ndpi_giveup++;
+    }
+    ndpi_free_flow(f->ndpi);
+    f->ndpi = NULL;
+}
+
+/* Flush reassembly into the dissector, close it, free per-flow state.
+ * The flow struct itself stays (lingering or about to be freed by the table). */
+static void teardown(worker *w, struct flow *f)
+{
+    if (f->closed) return;
+    f->closed = true;
+    struct deliver d = { w, f };
+    if (!f->inspect_off) stream_flush(&w->pool, &f->stream, &stream_sink, &d);
+    else stream_release(&w->pool, &f->stream);
+    if (f->dis) {
+        struct dissect_env env = make_env(&d);
+        f->dis->on_close(f->dis_state, &env);
+        free(f->dis_state);
+        f->dis_state = NULL;
+    }
+    for (int i = 0; i < 2; i++) {
+        free(f->probe_buf[i]);
+        f->probe_buf[i] = NULL;
+        f->probe_len[i] = 0;
+    }
+    ndpi_release(w, f);
+}
+
+static void on_flow_end(void *ctx, struct flow *f, enum flow_end why)
+{
+    (void)why;
+    teardown((worker *)ctx, f);
+}
+
+/* ---- dissector selection ---- */
+
+static void attach(struct deliver *d, const struct dissector *dis)
+{
+    struct flow *f = d->f;
+    f->dis = dis;
+    f->dis_state = calloc(1, dis->state_size ? dis->state_size : 1);
+    if (!f->dis_state) { f->dis = NULL; f->inspect_off = true; return; }
+    d->w->st.dissected_flows++;
+    struct dissect_env env = make_env(d);
+    if (dis->init) dis->init(f->dis_state, &env);
+}
+
+/* Give up on a flow no dissector wants: from now on its packets are counted only. */
+static void stop_inspecting(worker *w, struct flow *f)
+{
+    f->inspect_off = true;
+    for (int i = 0; i < 2; i++) {
+        free(f->probe_buf[i]);
+        f->probe_buf[i] = NULL;
+        f->probe_len[i] = 0;
+    }
+    (void)w;
+}
+
+/* Bytes arrive before any dissector claimed the flow: probe them. */
+static void probe_data(struct deliver *d, int dir, const uint8_t *p, size_t len)
+{
+    struct flow *f = d->f;
+    const uint8_t *q = p;
+    size_t n = len;
+    if (f->probe_len[dir]) {   /* earlier MAYBE bytes: probe them with the new ones */
+        size_t room = PROBE_BUF - (size_t)f->probe_len[dir];
+        size_t take = len < room ? len : room;
+        memcpy(f->probe_buf[dir] + f->probe_len[dir], p, take);
+        q = f->probe_buf[dir];
+        n = f->probe_len[dir] + take;
+    }
+    bool maybe = false;
+    for (size_t i = 0; dissector_table[i]; i++) {
+        enum probe_result r = dissector_table[i]->probe(q, n, dir);
+        if (r == PROBE_YES) {
+            attach(d, dissector_table[i]);
+            if (!f->dis) return;
+            struct dissect_env env = make_env(d);
+            if (f->probe_len[dir]) {
+                /* buffered bytes first, then the rest of this delivery */
+                size_t held = f->probe_len[dir];
+                f->dis->on_data(f->dis_state, dir, f->probe_buf[dir], held, &env);
+                f->dis->on_data(f->dis_state, dir, p, len, &env);
+            } else {
+                f->dis->on_data(f->dis_state, dir, p, len, &env);
+            }
+            for (int k = 0; k < 2; k++) {
+                free(f->probe_buf[k]);
+                f->probe_buf[k] = NULL;
+                f->probe_len[k] = 0;
+            }
+            return;
+        }
+        if (r == PROBE_MAYBE) maybe = true;
+    }
+    if (maybe && n < PROBE_BUF) {
+        if (!f->probe_buf[dir] && !(f->probe_buf[dir] = malloc(PROBE_BUF))) { stop_inspecting(d->w, f); return; }
+        if (!f->probe_len[dir]) memcpy(f->probe_buf[dir], p, len);
+        f->probe_len[dir] = (uint16_t)n;
+        return;
+    }
+    /* a definite no for these bytes: forget them, keep looking at later ones */
+    f->probe_len[dir] = 0;
+    f->probe_seen[dir] += (uint32_t)(len > PROBE_BUDGET ? PROBE_BUDGET : len);
+    if (f->probe_seen[0] >= PROBE_BUDGET || f->probe_seen[1] >= PROBE_BUDGET)
+        stop_inspecting(d->w, f);
+}
+
+static void on_stream_data(void *ctx, int dir, const uint8_t *p, size_t len)
+{
+    struct deliver *d = ctx;
+    struct flow *f = d->f;
+    if (f->inspect_off || len == 0) return;
+    if (f->dis) {
+        struct dissect_env env = make_env(d);
+        f->dis->on_data(f->dis_state, dir, p, len, &env);
+    } else {
+        probe_data(d, dir, p, len);
+    }
+}
+
+static void on_stream_gap(void *ctx, int dir, uint64_t len, enum gap_reason why)
+{
+    struct deliver *d = ctx;
+    struct flow *f = d->f;
+    if (f->inspect_off) return;
+    if (f->dis) {
+        struct dissect_env env = make_env(d);
+        f->dis->on_gap(f->dis_state, dir, len, why, &env);
+    } else {
+        f->probe_len[dir] = 0;   /* held bytes are no longer a prefix of anything */
+    }
+}
+
+/* ---- transactions ---- */
+
+static struct body_consumer *txn_begin(void *ctx, const struct http_txn *t)
+{
+    (void)ctx; (void)t;
+    return NULL;
+}
+
+static void txn_body(void *ctx, struct body_consumer *bc, const uint8_t *p, size_t len)
+{
+    (void)ctx; (void)bc; (void)p; (void)len;
+}
+
+static void txn_body_gap(void *ctx, struct body_consumer *bc, uint64_t len)
+{
+    (void)ctx; (void)bc; (void)len;
+}
+
+static void txn_end(void *ctx, struct body_consumer *bc, const struct http_txn *t)
+{
+    struct deliver *d = ctx;
+    (void)bc;
+    d->w->st.transactions++;
+    if (d->w->txlog) txlog_write(d->w->txlog, &d->w->json, &d->f->v, t);
+}
+
+/* ---- classification ---- */
+
+static void classify(worker *w, struct flow *f, const struct pkt *p)
+{
+    if (f->ndpi_done || !p->l3_len) return;
+    if (!f->ndpi) {
+        if (p->payload_len == 0) return;   /* allocate on the first payload: idle flows stay small */
+        f->ndpi = ndpi_flow_malloc(SIZEOF_FLOW_STRUCT);
+        if (!f->ndpi) { f->ndpi_done = true; return; }
+        memset(f->ndpi, 0, SIZEOF_FLOW_STRUCT);
+    }
+    size_t l3 = p->l3_len > 65535 ? 65535 : p->l3_len;
+    ndpi_protocol r = ndpi_detection_process_packet(w->ndpi, f->ndpi, p->l3, (unsigned short)l3,
+                                                    w->now_us / 1000);
+    f->ndpi_packets++;
+    if (r.app_protocol != NDPI_PROTOCOL_UNKNOWN || r.master_protocol != NDPI_PROTOCOL_UNKNOWN) {
+        f->v.ndpi_proto = r.master_protocol;
+        f->v.ndpi_app = r.app_protocol;
+        f->ndpi_done = true;
+        w->st.ndpi_detected++;
+        ndpi_free_flow(f->ndpi);
+        f->ndpi = NULL;
+    } else if (f->ndpi_packets >= w->cfg->ndpi_max_packets) {
+        ndpi_release(w, f);
+    }
+}
+
+/* ---- packets ---- */
+
+void worker_packet(worker *w, int dlt, struct timeval ts, const uint8_t *frame,
+                   uint32_t caplen, uint32_t wirelen)
+{
+    w->st.packets++;
+    w->st.bytes += wirelen;
+    uint64_t t_us = (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_usec;
+    if (t_us > w->now_us) { w->now_us = t_us; w->now_tv = ts; }
+
+    struct pkt p;
+    enum decode_reason r = decode_packet(dlt, frame, caplen, wirelen, &p);
+    w->st.decode[r]++;
+    if (r == DEC_OK) {
+        if (p.truncated) w->st.truncated++;
+        bool tcp = p.l4proto == IPPROTO_TCP;
+        if (tcp) w->st.tcp++; else w->st.udp++;
+        int dir;
+        bool is_new;
+        struct flow *f = flow_table_get(w->flows, &p, w->now_us, &dir, &is_new);
+        if (f && f->closed && tcp && (p.tcp_flags & (TCPF_SYN | TCPF_ACK)) == TCPF_SYN) {
+            /* a new connection reusing the 5-tuple of a closed one */
+            flow_table_remove(w->flows, f);
+            f = flow_table_get(w->flows, &p, w->now_us, &dir, &is_new);
+        }
+        if (!f) { w->st.flow_alloc_fail++; goto expire; }
+        f->packets[dir]++;
+        f->bytes[dir] += wirelen;
+        if (f->closed) goto expire;
+        classify(w, f, &p);
+        if (!tcp) goto expire;
+        if (p.tcp_flags & TCPF_SYN) f->v.handshake_seen = true;
+        if (f->inspect_off) {
+            w->st.uninspected_packets++;
+        } else {
+            struct deliver d = { w, f };
+            stream_segment(&w->pool, &f->stream, dir, p.seq, p.ack, p.tcp_flags, p.payload,
+                           p.payload_len, p.wire_payload_len, &stream_sink, &d);
+        }
+        if (p.tcp_flags & TCPF_RST) f->rst = true;
+        if (p.tcp_flags & TCPF_FIN) f->fin[dir] = true;
+        if (f->rst || (f->fin[0] && f->fin[1])) {
+            teardown(w, f);
+            flow_set_class(w->flows, f, FLOW_TCP_CLOSING);
+        }
+    }
+expire:
+    if (w->now_us - w->last_expire_us >= 1000000u) {
+        w->last_expire_us = w->now_us;
+        flow_table_expire(w->flows, w->now_us);
+    }
+}
+
+/* ---- life cycle ---- */
+
+worker *worker_new(const struct config *cfg, struct txlog *out, unsigned index, uint64_t seed)
+{
+    worker *w = calloc(1, sizeof *w);
+    if (!w) abort();
+    w->cfg = cfg;
+    w->index = index;
+    w->txlog = out;
+    json_init(&w->json);
+    stream_pool_init(&w->pool, cfg);
+    w->flows = flow_table_new(cfg, seed, on_flow_end, w);
+    w->ndpi = ndpi_init_detection_module(ndpi_no_prefs);
+    if (!w->ndpi) abort();
+    NDPI_PROTOCOL_BITMASK all;
+    NDPI_BITMASK_SET_ALL(all);
+    ndpi_set_protocol_detection_bitmask2(w->ndpi, &all);
+    ndpi_finalize_initialization(w->ndpi);
+    for (size_t i = 0; dissector_table[i] && i < MAX_DISSECTORS; i++) {
+        size_t n = dissector_table[i]->n_counters;
+        w->dcount[i] = calloc(n ? n : 1, sizeof(uint64_t));
+        if (!w->dcount[i]) abort();
+        w->n_dissectors = i + 1;
+    }
+    return w;
+}
+
+void worker_finish(worker *w)
+{
+    flow_table_end_all(w->flows);
+}
+
+void worker_free(worker *w)
+{
+    if (!w) return;
+    flow_table_free(w->flows);
+    ndpi_exit_detection_module(w->ndpi);
+    for (size_t i = 0; i < w->n_dissectors; i++) free(w->dcount[i]);
+    json_free(&w->json);
+    free(w);
+}
+
+const struct worker_stats *worker_stats(const worker *w) { return &w->st; }
+const struct stream_stats *worker_stream_stats(const worker *w) { return &w->pool.st; }
+const struct flow_stats *worker_flow_stats(const worker *w) { return flow_table_stats(w->flows); }
+const uint64_t *worker_dissector_counters(const worker *w, size_t i)
+{
+    return i < w->n_dissectors ? w->dcount[i] : NULL;
+}

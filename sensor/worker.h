@@ -1,0 +1,54 @@
+/* worker.h -- one packet-processing context: flows, reassembly, dissectors.
+ *
+ * A worker owns everything per-flow and per-packet (flow table, stream pool,
+ * nDPI module, dissector states and counters, JSON scratch). Nothing in it is
+ * shared with another worker, so several run on their own threads with no
+ * locks on the packet path; outputs (txlog) are the only shared objects.
+ */
+#ifndef BW_WORKER_H
+#define BW_WORKER_H
+
+#include <stdint.h>
+#include <sys/time.h>
+#include "decode.h"
+#include "flow.h"
+#include "stream.h"
+
+struct config;
+struct txlog;
+
+struct worker_stats {
+    uint64_t packets;              /* frames handed to the worker */
+    uint64_t bytes;                /* wire bytes of those frames */
+    uint64_t decode[DEC__COUNT];   /* per decode reason (DEC_OK = decoded TCP/UDP) */
+    uint64_t truncated;            /* frames cut by snaplen */
+    uint64_t tcp, udp;             /* decoded transport packets */
+    uint64_t flow_alloc_fail;
+    uint64_t uninspected_packets;  /* packets of flows no dissector wanted */
+    uint64_t ndpi_detected, ndpi_giveup;
+    uint64_t dissected_flows;      /* flows with a dissector attached */
+    uint64_t transactions;
+};
+
+typedef struct worker worker;
+
+/* Create a worker. out: the transaction log (may be NULL). index: worker number.
+ * Aborts on OOM (setup). */
+worker *worker_new(const struct config *cfg, struct txlog *out, unsigned index, uint64_t seed);
+
+/* Process one captured frame of link type dlt. */
+void worker_packet(worker *w, int dlt, struct timeval ts, const uint8_t *frame,
+                   uint32_t caplen, uint32_t wirelen);
+
+/* End of input: tear down every flow (flushing reassembly and dissectors). */
+void worker_finish(worker *w);
+
+void worker_free(worker *w);
+
+const struct worker_stats *worker_stats(const worker *w);
+const struct stream_stats *worker_stream_stats(const worker *w);
+const struct flow_stats *worker_flow_stats(const worker *w);
+/* Dissector counters: for dissector_table[i], n_counters values. */
+const uint64_t *worker_dissector_counters(const worker *w, size_t i);
+
+#endif
