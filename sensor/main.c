@@ -239,11 +239,13 @@ int main(int argc, char **argv)
         if (!decode_link_supported(capture_dlt(caps[i])))
             fprintf(stderr, "bleedwatch: %s: link type %d is not decoded; its packets are counted only\n",
                     capture_name(caps[i]), capture_dlt(caps[i]));
+        worker_set_input(w, cfg.iface ? NULL : capture_name(caps[i]));
         pump(caps[i], w, &ct);
         if (cfg.iface) capture_drops(caps[i], &ct.pcap_received, &ct.pcap_dropped, &ct.pcap_ifdropped);
+        /* inputs are separate captures: their flows end with them */
+        worker_finish(w);
     }
     g_live = NULL;
-    worker_finish(w);
     if (!cfg.quiet) stats_print(stderr, &w, 1, &ct);
     if (cfg.stats_file) write_stats_file(cfg.stats_file, w, &ct);
     txlog_close(tl);

@@ -61,7 +61,8 @@ static void kv_bytes(struct json *j, const char *key, struct bytes b)
     if (b.len) json_kv_str(j, key, (const char *)b.p, b.len);
 }
 
-void txlog_write(txlog *l, struct json *j, const struct flow_view *fv, const struct http_txn *t)
+void txlog_write(txlog *l, struct json *j, const struct flow_view *fv, const struct http_txn *t,
+                 const char *input)
 {
     char ts[40];
     struct timeval when = t->status ? t->ts_end : t->ts_request;
@@ -137,6 +138,12 @@ void txlog_write(txlog *l, struct json *j, const struct flow_view *fv, const str
         for (size_t i = 0; i < sizeof txn_flag_names / sizeof txn_flag_names[0]; i++)
             if (t->flags & txn_flag_names[i].bit) json_cstr(j, txn_flag_names[i].name);
         json_arr_close(j);
+    }
+    if (input) {
+        json_key(j, "input");
+        json_obj_open(j);
+        json_kv_cstr(j, "pcap", input);
+        json_obj_close(j);
     }
     json_obj_close(j);
     json_obj_close(j);

@@ -19,9 +19,9 @@ typedef struct txlog txlog;
 txlog *txlog_open(const char *path, char *err, size_t errlen);
 
 /* Append one line for t on flow fv. scratch: the caller's (per-worker) JSON
- * buffer, reused across calls. */
+ * buffer, reused across calls. input: the capture file name (offline), or NULL. */
 void txlog_write(txlog *l, struct json *scratch, const struct flow_view *fv,
-                 const struct http_txn *t);
+                 const struct http_txn *t, const char *input);
 
 /* Lines written so far. */
 unsigned long long txlog_lines(const txlog *l);

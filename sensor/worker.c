@@ -27,6 +27,7 @@ struct worker {
     struct worker_stats st;
     uint64_t now_us, last_expire_us;
     struct timeval now_tv;
+    const char *input;
 };
 
 /* What the stream and dissector callbacks need: the worker and the flow. */
@@ -235,7 +236,7 @@ static void txn_end(void *ctx, struct body_consumer *bc, const struct http_txn *
     struct deliver *d = ctx;
     (void)bc;
     d->w->st.transactions++;
-    if (d->w->txlog) txlog_write(d->w->txlog, &d->w->json, &d->f->v, t);
+    if (d->w->txlog) txlog_write(d->w->txlog, &d->w->json, &d->f->v, t, d->w->input);
 }
 
 /* ---- classification ---- */
@@ -344,6 +345,8 @@ worker *worker_new(const struct config *cfg, struct txlog *out, unsigned index, 
     }
     return w;
 }
+
+void worker_set_input(worker *w, const char *name) { w->input = name; }
 
 void worker_finish(worker *w)
 {

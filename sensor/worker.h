@@ -40,6 +40,10 @@ worker *worker_new(const struct config *cfg, struct txlog *out, unsigned index, 
 void worker_packet(worker *w, int dlt, struct timeval ts, const uint8_t *frame,
                    uint32_t caplen, uint32_t wirelen);
 
+/* Name of the input being read (offline replay), reported in outputs; NULL
+ * for live capture. The string must outlive the worker's use of it. */
+void worker_set_input(worker *w, const char *name);
+
 /* End of input: tear down every flow (flushing reassembly and dissectors). */
 void worker_finish(worker *w);
 
