@@ -46,9 +46,20 @@ struct config {
     uint32_t http_max_ratio;
 
     bool quiet;
+    const char *config_file;             /* -c FILE */
+
+    /* strings owned by the config (values read from a config file) */
+    struct owned *owned;
 };
 
 /* Fill with the defaults of limits.h. */
 void config_defaults(struct config *cfg);
+
+/* Read FILE's "key value" lines into cfg (keys = long option names).
+ * Returns 0, or -1 with "FILE:LINE: message" in err. */
+int config_load_file(struct config *cfg, const char *path, char *err, size_t errlen);
+
+/* Free the strings a config file left in cfg. */
+void config_release(struct config *cfg);
 
 #endif

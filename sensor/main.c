@@ -92,11 +92,32 @@ static void build_getopt(struct option *longs, char *shorts, size_t shorts_cap)
     memset(&longs[k], 0, sizeof longs[k]);
 }
 
+/* Find -c FILE / --config FILE / --config=FILE before the other options, so the
+ * file is applied first and the command line overrides it. */
+static const char *find_config_arg(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        if (argv[i][0] != '-') return NULL;   /* BPF filter begins */
+        if (!strcmp(argv[i], "--")) return NULL;
+        if ((!strcmp(argv[i], "-c") || !strcmp(argv[i], "--config")) && i + 1 < argc) return argv[i + 1];
+        if (!strncmp(argv[i], "--config=", 9)) return argv[i] + 9;
+    }
+    return NULL;
+}
+
 static int parse_args(int argc, char **argv, struct config *cfg, char **bpf_owned)
 {
     static struct option longs[64];
     static char shorts[128];
     build_getopt(longs, shorts, sizeof shorts);
+    const char *cf = find_config_arg(argc, argv);
+    if (cf) {
+        char err[512];
+        if (config_load_file(cfg, cf, err, sizeof err) < 0) {
+            fprintf(stderr, "bleedwatch: %s\n", err);
+            return 2;
+        }
+    }
     opterr = 0;
     int c;
     while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
@@ -110,6 +131,7 @@ static int parse_args(int argc, char **argv, struct config *cfg, char **bpf_owne
         }
         if (strcmp(o->name, "help") == 0) { usage(stdout); exit(0); }
         if (strcmp(o->name, "version") == 0) { printf("bleedwatch %s\n", BW_VERSION); exit(0); }
+        if (o->type == OPT_STR && strcmp(o->name, "config") == 0) continue;   /* applied first */
         char err[256];
         if (option_apply(cfg, o, optarg, err, sizeof err) < 0) return die_usage("%s%s", err, "");
     }
@@ -174,13 +196,24 @@ static int pump(capture *c, worker *w, struct capture_totals *ct)
     return 0;
 }
 
+static int run(struct config *cfgp);
+
 int main(int argc, char **argv)
 {
     struct config cfg;
     config_defaults(&cfg);
     char *bpf_owned = NULL;
     int rc = parse_args(argc, argv, &cfg, &bpf_owned);
-    if (rc) return rc;
+    if (!rc) rc = run(&cfg);
+    free(bpf_owned);
+    config_release(&cfg);
+    return rc;
+}
+
+static int run(struct config *cfgp)
+{
+    struct config cfg = *cfgp;
+    int rc = 0;
 
     /* Open every input first: a typo fails fast, before any output is written. */
     capture *caps[CFG_MAX_INPUTS] = { 0 };
@@ -189,7 +222,6 @@ int main(int argc, char **argv)
     if (cfg.iface) {
         if (!(caps[0] = capture_open_live(cfg.iface, &cfg, err, sizeof err))) {
             fprintf(stderr, "bleedwatch: %s\n", err);
-            free(bpf_owned);
             return 2;
         }
         n_caps = 1;
@@ -211,7 +243,6 @@ int main(int argc, char **argv)
         }
         if (rc) {
             for (unsigned i = 0; i < n_caps; i++) capture_close(caps[i]);
-            free(bpf_owned);
             return rc;
         }
     }
@@ -220,7 +251,6 @@ int main(int argc, char **argv)
     if (cfg.transactions && !(tl = txlog_open(cfg.transactions, err, sizeof err))) {
         fprintf(stderr, "bleedwatch: %s\n", err);
         for (unsigned i = 0; i < n_caps; i++) capture_close(caps[i]);
-        free(bpf_owned);
         return 2;
     }
 
@@ -251,6 +281,5 @@ int main(int argc, char **argv)
     txlog_close(tl);
     worker_free(w);
     for (unsigned i = 0; i < n_caps; i++) capture_close(caps[i]);
-    free(bpf_owned);
     return 0;
 }

@@ -37,6 +37,7 @@ const struct option_def option_table[] = {
     { "http-max-decoded", 0, OPT_U64, F(http_max_decoded), "BYTES", "decompressed bytes per body (default 1G)" },
     { "http-max-ratio", 0, OPT_U32, F(http_max_ratio), "N", "max decompressed/compressed ratio per body (default 1000)" },
     /* actions */
+    { "config", 'c', OPT_STR, F(config_file), "FILE", "read options from FILE (keys = long option names); command-line options override it" },
     { "help", 'h', OPT_ACTION, 0, NULL, "show this help and exit" },
     { "version", 'V', OPT_ACTION, 0, NULL, "show the version and exit" },
     { NULL, 0, 0, 0, NULL, NULL },
