@@ -19,7 +19,9 @@
  * the bytes the wire carried according to the IP header. Captured bytes past
  * the IP datagram (Ethernet padding, a trailing FCS) are cut off at the IP
  * layer; captured bytes short of it mean snaplen cut the frame, and the packet
- * is marked truncated. Checksums are never verified: loopback captures and
+ * is marked truncated. An IP length larger than the frame had on the wire
+ * (pcap_pkthdr.len) is a lie of the header, not a snaplen cut: the wire wins.
+ * Checksums are never verified: loopback captures and
  * mirror ports behind checksum offload carry wrong ones.
  */
 #include "decode.h"
@@ -298,17 +300,25 @@ static enum decode_reason decode_l4(struct dctx *d, uint8_t proto, const uint8_t
 
 /* ---- IPv4 ---- */
 
-/* Sets the L3 view, the truncation mark, and returns the wire length of the
- * datagram: the header's length field, or when that is 0 (TSO/GSO offload
- * captures show the unsegmented super-packet with no length) what the capture
- * says, preferring the original wire length when snaplen cut the frame. */
+/* Sets the L3 view and the truncation mark, and returns the wire length of
+ * the datagram: the header's length field, but never more than the frame had
+ * on the wire (pcap_pkthdr.len). A field of 0 (TSO/GSO offload captures show
+ * the unsegmented super-packet with no length; IPv6 jumbograms) stands for
+ * "all of the frame from here". */
 static size_t ip_wire_len(struct dctx *d, const uint8_t *p, size_t len, size_t field)
 {
+    /* What the frame had on the wire from this header on (when the pcap
+     * header is sane, wirelen >= caplen, this is >= len). */
+    size_t at = (size_t)(p - d->frame);
+    size_t on_wire = d->wirelen >= d->caplen ? d->wirelen - at : len;
     if (field == 0) {
         d->len_from_capture = true;
-        field = len;
-        size_t at = (size_t)(p - d->frame);
-        if (d->wirelen > d->caplen && d->wirelen - at > len) field = d->wirelen - at;
+        field = on_wire;
+    } else if (field > on_wire) {
+        /* The IP header claims more than the wire carried: the length field
+         * lies (edited or sliced captures), the frame was not cut by snaplen.
+         * Trust the wire, as tshark does. */
+        field = on_wire;
     }
     d->out->l3 = p;
     d->out->l3_len = len < field ? len : field;
