@@ -238,8 +238,8 @@ static enum decode_reason decode_tcp(struct dctx *d, const uint8_t *p, size_t le
     if (!cur_ok(&c)) return DEC_TRUNC_TCP;
     if (doff < 5) return DEC_BAD_TCP_HLEN;
 
+    /* len <= wire, so this also refuses a header longer than the datagram. */
     size_t hlen = (size_t)doff * 4;
-    if (hlen > wire) return DEC_TRUNC_TCP;   /* the IP datagram ends inside the header */
     c = cur_init(p, len);
     if (!cur_skip(&c, hlen)) return DEC_TRUNC_TCP;
 

@@ -524,6 +524,23 @@ static void t_fragments(void)
         CHECK_EQ(o.l4proto, IPPROTO_TCP);
         free(buf);
     }
+    /* An atomic fragment (offset 0, M clear) is whole, reserved bits or not. */
+    struct fb f = { .n = 0 };
+    eth(&f, 0x86dd);
+    size_t l3 = ip6(&f, 44);
+    ip6_frag(&f, IPPROTO_UDP, 0, false);
+    f.b[f.n - 5] |= 0x06;
+    size_t u = udp(&f, 7, 8);
+    putstr(&f, "whole");
+    udp_end(&f, u);
+    ip6_end(&f, l3);
+    uint8_t *buf = dup_n(&f, f.n);
+    struct pkt o;
+    CHECK_EQ(decode_packet(DLT_EN10MB, buf, f.n, f.n, &o), DEC_OK);
+    CHECK_EQ(o.l4proto, IPPROTO_UDP);
+    CHECK_EQ(o.payload_len, 5);
+    CHECK(o.payload == buf + 14 + 40 + 8 + 8);
+    free(buf);
 }
 
 /* ---- every reason, one frame each ---- */
