@@ -21,8 +21,8 @@
  * layer; captured bytes short of it mean snaplen cut the frame, and the packet
  * is marked truncated. An IP length larger than the frame had on the wire
  * (pcap_pkthdr.len) is a lie of the header, not a snaplen cut: the wire wins.
- * Checksums are never verified: loopback captures and
- * mirror ports behind checksum offload carry wrong ones.
+ * Checksums are never verified: loopback captures and mirror ports behind
+ * checksum offload carry wrong ones.
  */
 #include "decode.h"
 #include "cursor.h"
@@ -53,6 +53,7 @@ enum {
 
 static enum decode_reason decode_ethertype(struct dctx *d, uint16_t type, const uint8_t *p, size_t len);
 static enum decode_reason decode_ip(struct dctx *d, const uint8_t *p, size_t len);
+static enum decode_reason decode_vlan(struct dctx *d, const uint8_t *p, size_t len);
 static enum decode_reason decode_ipv4(struct dctx *d, const uint8_t *p, size_t len);
 static enum decode_reason decode_ipv6(struct dctx *d, const uint8_t *p, size_t len);
 
@@ -159,7 +160,6 @@ static bool dlt_is_raw(int dlt)
 static enum decode_reason decode_ethertype(struct dctx *d, uint16_t type, const uint8_t *p, size_t len)
 {
     if (!descend(d)) return DEC_TOO_DEEP;
-    struct pkt *o = d->out;
 
     switch (type) {
     case ETH_P_IPV4:
@@ -168,24 +168,31 @@ static enum decode_reason decode_ethertype(struct dctx *d, uint16_t type, const 
         return decode_ipv6(d, p, len);
     case ETH_P_8021Q:
     case ETH_P_8021AD:
-    case ETH_P_QINQ_OLD: {
-        /* 802.1Q tag (the TPID already read as the type):
-         *
-         *   +-----+---+-----------------+-----------+
-         *   | PCP3|DEI|    VLAN id 12   |  type 2   |
-         *   +-----+---+-----------------+-----------+
-         */
-        struct cursor c = cur_init(p, len);
-        uint16_t tci = cur_be16(&c);
-        uint16_t inner = cur_be16(&c);
-        if (!cur_ok(&c)) return DEC_TRUNC_VLAN;
-        if (o->n_vlan < PKT_MAX_VLAN) o->vlan[o->n_vlan++] = tci & 0x0fff;
-        return decode_ethertype(d, inner, cur_ptr(&c), cur_left(&c));
-    }
+    case ETH_P_QINQ_OLD:
+        return decode_vlan(d, p, len);
     default:
         /* ARP, LLDP, an 802.3 length (<= 1500) with LLC behind it... */
         return DEC_NOT_IP;
     }
+}
+
+/* 802.1Q / 802.1ad tag, after its TPID (read as the EtherType):
+ *
+ *   +-----+---+---------------+-----------+
+ *   |PCP 3|DEI|  VLAN id 12   |  type 2   |
+ *   +-----+---+---------------+-----------+
+ *
+ * Ids are kept outer first, up to PKT_MAX_VLAN; deeper tags are walked and
+ * only count toward the nesting cap. */
+static enum decode_reason decode_vlan(struct dctx *d, const uint8_t *p, size_t len)
+{
+    struct pkt *o = d->out;
+    struct cursor c = cur_init(p, len);
+    uint16_t tci = cur_be16(&c);
+    uint16_t inner = cur_be16(&c);
+    if (!cur_ok(&c)) return DEC_TRUNC_VLAN;
+    if (o->n_vlan < PKT_MAX_VLAN) o->vlan[o->n_vlan++] = tci & 0x0fff;
+    return decode_ethertype(d, inner, cur_ptr(&c), cur_left(&c));
 }
 
 /* Raw IP whose version is known only from the first nibble. */
@@ -372,7 +379,9 @@ static enum decode_reason decode_ipv4(struct dctx *d, const uint8_t *p, size_t l
     size_t wire = ip_wire_len(d, p, len, total);
     if (frag & 0x3fff) return DEC_FRAGMENT;   /* MF set or offset != 0 */
 
-    return decode_l4(d, proto, p + hlen, o->l3_len - hlen, wire - hlen);
+    c = cur_init(p, o->l3_len);   /* the datagram only: no padding */
+    cur_skip(&c, hlen);            /* hlen <= l3_len: checked above */
+    return decode_l4(d, proto, cur_ptr(&c), cur_left(&c), wire - hlen);
 }
 
 /* ---- IPv6 ---- */
