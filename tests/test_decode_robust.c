@@ -139,14 +139,15 @@ static void t_random_damage(void)
 
 /* ---- real captures ---- */
 
+/* The shared captures: $BW_PCAPS if set, else ../shared/pcaps from the repo
+ * root (../../shared/pcaps from a worktree under wt/). NULL when absent. */
 static const char *pcap_dir(void)
 {
-    static const char *const dirs[] = { "../shared/pcaps", "../../shared/pcaps" };
-    const char *env = getenv("BW_PCAPS");
-    if (env && *env) return env;
-    for (size_t i = 0; i < 2; i++) {
-        char probe[512];
-        snprintf(probe, sizeof probe, "%s/MANIFEST.tsv", dirs[i]);
+    const char *dirs[] = { getenv("BW_PCAPS"), "../shared/pcaps", "../../shared/pcaps" };
+    for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+        if (!dirs[i] || !*dirs[i]) continue;
+        char probe[1024];
+        if (snprintf(probe, sizeof probe, "%s/MANIFEST.tsv", dirs[i]) >= (int)sizeof probe) continue;
         FILE *fp = fopen(probe, "r");
         if (fp) { fclose(fp); return dirs[i]; }
     }
