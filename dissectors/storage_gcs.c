@@ -90,7 +90,7 @@ static void gcs_describe(const struct http_txn *t, struct bytes body, struct sto
             r->is_listing = true;
             r->listing_mode = GCS_LIST_OBJECTS;
         }
-    } else if (storage_host_suffix(host, ".storage.googleapis.com")) {
+    } else if (storage_host_suffix(host, ".storage.googleapis.com") && strcmp(host, "storage.googleapis.com") != 0) {
         size_t n = strlen(host) - strlen(".storage.googleapis.com");
         storage_copy(r->container, sizeof r->container, bytes_of(host, n));
         storage_rest_decoded(path, 0, r->object, sizeof r->object);

@@ -293,6 +293,10 @@ int storage_classify(const struct http_txn *t, struct bytes body_prefix,
         (t->resp_body_decoded > 0 || body_prefix.len > 0))
         out->served = true;
     if (t->status >= 400 && t->status <= 499 && !out->refused) storage_set_refusal(out, t->status, "");
+    if (t->status >= 500) {              /* a server error refuses nobody */
+        out->refused = false;
+        out->refusal[0] = 0;
+    }
     if (out->refused) out->served = false;
 
     if (out->auth != AUTH_PRESENT)
