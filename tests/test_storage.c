@@ -606,9 +606,11 @@ static void t_gcs_listing_and_auth(void)
     CHECK(more);
 
     /* signed URLs and tokens */
-    const char *uris[] = {
+    static const char signed_v4[] =
         "/ob/k?X-Goog-Algorithm=GOOG4-RSA-SHA256&X-Goog-Credential=sa%40p.iam.gserviceaccount.com%2F20220924"
-        "&X-Goog-Date=20220924T000000Z&X-Goog-Expires=900&X-Goog-SignedHeaders=host&X-Goog-Signature=0a1b",
+        "&X-Goog-Date=20220924T000000Z&X-Goog-Expires=900&X-Goog-SignedHeaders=host&X-Goog-Signature=0a1b";
+    const char *uris[] = {
+        signed_v4,
         "/ob/k?GoogleAccessId=sa@p.iam.gserviceaccount.com&Expires=1700000000&Signature=YWJj",
         "/ob/k",
     };
