@@ -1,6 +1,7 @@
 /* community_id.c -- Community ID v1 (see community_id.h for the layout). */
 #include "community_id.h"
 
+#include <stdbool.h>
 #include <string.h>
 #include <openssl/evp.h>
 
@@ -13,6 +14,29 @@ static int endpoint_first(const uint8_t *a, uint16_t ap, const uint8_t *b, uint1
     int c = memcmp(a, b, alen);
     if (c != 0) return c < 0;
     return ap <= bp;
+}
+
+/* TCP, UDP, SCTP, ICMP, ICMPv6 hash their ports; other protocols do not. */
+static bool has_ports(uint8_t proto)
+{
+    return proto == 6 || proto == 17 || proto == 132 || proto == 1 || proto == 58;
+}
+
+/* ---- ICMP type pairs (spec: "ICMP and ICMPv6") ---- */
+
+/* The counterpart of an ICMP/ICMPv6 message type, or -1 when it has none. */
+static int icmp_counterpart(uint8_t proto, uint16_t type)
+{
+    static const uint8_t v4[][2] = { { 8, 0 }, { 13, 14 }, { 15, 16 }, { 10, 9 }, { 17, 18 } };
+    static const uint8_t v6[][2] = { { 128, 129 }, { 133, 134 }, { 135, 136 }, { 130, 131 },
+                                     { 139, 140 }, { 144, 145 } };
+    const uint8_t (*t)[2] = proto == 1 ? v4 : v6;
+    size_t n = proto == 1 ? sizeof v4 / sizeof v4[0] : sizeof v6 / sizeof v6[0];
+    for (size_t i = 0; i < n; i++) {
+        if (t[i][0] == type) return t[i][1];
+        if (t[i][1] == type) return t[i][0];
+    }
+    return -1;
 }
 
 /* ---- base64 (RFC 4648, with padding) ---- */
@@ -55,9 +79,15 @@ size_t community_id_v1(int ip_version, uint8_t proto, const uint8_t *saddr, cons
     size_t alen = ip_version == 4 ? 4 : ip_version == 6 ? 16 : 0;
     if (!alen) return 0;
 
+    bool one_way = false;
+    if (proto == 1 || proto == 58) {
+        int peer = icmp_counterpart(proto, sport);
+        if (peer >= 0) dport = (uint16_t)peer;
+        else one_way = true;
+    }
     const uint8_t *a1 = saddr, *a2 = daddr;
     uint16_t p1 = sport, p2 = dport;
-    if (!endpoint_first(saddr, sport, daddr, dport, alen)) {
+    if (!one_way && !endpoint_first(saddr, sport, daddr, dport, alen)) {
         a1 = daddr; a2 = saddr;
         p1 = dport; p2 = sport;
     }
@@ -71,10 +101,12 @@ size_t community_id_v1(int ip_version, uint8_t proto, const uint8_t *saddr, cons
     memcpy(buf + n, a2, alen); n += alen;
     buf[n++] = proto;
     buf[n++] = 0;
-    buf[n++] = (uint8_t)(p1 >> 8);
-    buf[n++] = (uint8_t)p1;
-    buf[n++] = (uint8_t)(p2 >> 8);
-    buf[n++] = (uint8_t)p2;
+    if (has_ports(proto)) {
+        buf[n++] = (uint8_t)(p1 >> 8);
+        buf[n++] = (uint8_t)p1;
+        buf[n++] = (uint8_t)(p2 >> 8);
+        buf[n++] = (uint8_t)p2;
+    }
 
     uint8_t md[EVP_MAX_MD_SIZE];
     unsigned mdlen = 0;

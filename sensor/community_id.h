@@ -10,7 +10,7 @@
  *   daddr  same length as saddr
  *   proto  1 byte, the IP protocol number
  *   pad    1 byte, 0
- *   sport  2 bytes, big endian
+ *   sport  2 bytes, big endian   (TCP, UDP, SCTP, ICMP, ICMPv6 only)
  *   dport  2 bytes, big endian
  *
  * The endpoints are ordered first so both directions give the same ID: the
@@ -29,8 +29,12 @@
 
 /* Compute the v1 Community ID of a flow and write it NUL-terminated into out.
  * saddr/daddr hold 4 bytes when ip_version is 4 and 16 when it is 6; ports are
- * in host order. For ICMP/ICMPv6 the caller passes type and code as the ports
- * (the spec's type/code pairing of one-way messages is not applied here).
+ * in host order. For ICMP (proto 1) and ICMPv6 (58) pass the message type as
+ * sport and the code as dport: as the spec says, a type with a counterpart
+ * (echo/echo reply, ...) hashes as the port pair (type, counterpart type) and
+ * is ordered like a two-way flow; any other type hashes as (type, code) in
+ * the direction given (one-way, not reordered). Protocols other than TCP,
+ * UDP, SCTP, ICMP and ICMPv6 have no ports: sport/dport are ignored.
  * Returns the length written (30), or 0 when ip_version is not 4 or 6, a
  * pointer is NULL, cap is below COMMUNITY_ID_LEN, or hashing failed; out is
  * then an empty string when cap > 0. */

@@ -101,16 +101,16 @@ static void check_authorization(struct bytes v, struct storage_result *r)
     while (sp < v.len && v.p[sp] != ' ') sp++;
     struct bytes scheme = bytes_of(v.p, sp);
     struct bytes cred = bytes_trim(bytes_of(v.p + sp, v.len - sp));
-    /* "Bearer null", "Bearer undefined", "Basic " carry nothing. */
-    if (sp < v.len && placeholder_token(cred)) return;
-    for (size_t i = 0; i < sizeof auth_schemes / sizeof auth_schemes[0]; i++) {
-        if (bytes_ieq(scheme, auth_schemes[i].scheme)) {
-            storage_set_credential(r, auth_schemes[i].kind);
-            return;
-        }
+    const char *kind = NULL;
+    for (size_t i = 0; i < sizeof auth_schemes / sizeof auth_schemes[0] && !kind; i++)
+        if (bytes_ieq(scheme, auth_schemes[i].scheme)) kind = auth_schemes[i].kind;
+    if (kind) {
+        /* "Bearer", "Bearer null", "Basic undefined" carry nothing */
+        if (placeholder_token(cred)) return;
+        storage_set_credential(r, kind);
+    } else if (!placeholder_token(v)) {
+        storage_set_credential(r, "authorization");   /* unknown scheme or a bare token */
     }
-    if (placeholder_token(v)) return;
-    storage_set_credential(r, "authorization");
 }
 
 static const struct { const char *header, *kind; } key_headers[] = {
@@ -297,7 +297,10 @@ int storage_classify(const struct http_txn *t, struct bytes body_prefix,
         out->refused = false;
         out->refusal[0] = 0;
     }
-    if (out->refused) out->served = false;
+    if (out->refused) {                   /* a refused listing names nothing */
+        out->served = false;
+        out->is_listing = false;
+    }
 
     if (out->auth != AUTH_PRESENT)
         out->auth = (t->flags & (TXN_REQ_MISSING | TXN_REQ_PARTIAL)) ? AUTH_UNKNOWN : AUTH_NONE;

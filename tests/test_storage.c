@@ -266,6 +266,10 @@ static void t_azure_credentials(void)
     azure_cred("Authorization", "Bearer null", "/c/b", AUTH_NONE, "");
     azure_cred("Authorization", "Bearer undefined", "/c/b", AUTH_NONE, "");
     azure_cred("Authorization", "", "/c/b", AUTH_NONE, "");
+    azure_cred("Authorization", "Basic", "/c/b", AUTH_NONE, "");
+    azure_cred("Authorization", "Bearer   ", "/c/b", AUTH_NONE, "");
+    azure_cred("Authorization", "null", "/c/b", AUTH_NONE, "");
+    azure_cred("Authorization", "0123456789abcdef", "/c/b", AUTH_PRESENT, "authorization");
     /* any scheme counts; Proxy-Authorization never does */
     azure_cred("Authorization", "Custom xyz", "/c/b", AUTH_PRESENT, "authorization");
     azure_cred("Proxy-Authorization", "Basic dXNlcjpwYXNz", "/c/b", AUTH_NONE, "");
@@ -488,6 +492,15 @@ static void t_s3_refusals(void)
     CHECK_EQ(cls(&x, &r), 0);
     CHECK(r.refused);
     CHECK_STR(r.refusal, "HTTP 403");
+    /* a refused listing lists nothing */
+    tx_init(&x, "GET", "/?list-type=2", 403);
+    req_h(&x, "Host", "b.s3.amazonaws.com");
+    s3_headers(&x);
+    body_set(&x, "<Error><Code>AccessDenied</Code><BucketName>b</BucketName></Error>");
+    CHECK_EQ(cls(&x, &r), 0);
+    CHECK(r.refused);
+    CHECK(!r.is_listing);
+    CHECK_EQ(storage_listing_state_size(&r), 0);
 }
 
 static void t_s3_listing(void)
