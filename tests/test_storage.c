@@ -1126,6 +1126,123 @@ static void t_redact(void)
     CHECK_STR(out, "");
 }
 
+/* ---- hostile input ---- */
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
+static uint32_t rnd(uint32_t n)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return n ? (uint32_t)(rng_state % n) : 0;
+}
+
+static const char *const pieces[] = {
+    "/", "//", "%", "%2", "%zz", "%2F", "%00", "?", "&", "=", "sig", "sv", "se", "#", "http://", "https://a",
+    "[", "]", ":", ".", "<", ">", "<?xml", "?>", "<!--", "-->", "<EnumerationResults", "<ListBucketResult",
+    "<Error>", "<Code>", "</Code>", "\"", "{", "[", "\"hits\"", "\"kind\"", "\"storage#object\"", "\\",
+    "\"numFound\":", "\xef\xbb\xbf", "s3.amazonaws.com", ".s3.", ".s3-", ".blob.core.windows.net",
+    ".web.core.windows.net", ".storage.googleapis.com", ".firebaseio.com", "solr", "select", "_search",
+    "_cat", "_all_docs", "storage", "v1", "b", "o", "download", "api", "collections", "$web", "devstoreaccount1",
+    " ", "\t", ";", ",", "Bearer ", "Basic ", "AWS ", "null", "session=", "AuthSession=", "x", "0123456789",
+    "\xff\xfe", "<Blob>", "<Contents>", "<NextMarker>", "<a href=\"", "Index of /", "\n", "\r\n",
+};
+
+/* A malloc'd buffer of exactly the random bytes, no NUL: any over-read is an
+ * ASan report. */
+static struct bytes rnd_bytes(unsigned max_pieces, void **keep)
+{
+    char tmp[2048];
+    size_t n = 0, np = rnd(max_pieces + 1);
+    for (size_t i = 0; i < np; i++) {
+        const char *pc = pieces[rnd(sizeof pieces / sizeof pieces[0])];
+        size_t l = strlen(pc);
+        if (rnd(8) == 0) { tmp[n < sizeof tmp ? n : sizeof tmp - 1] = (char)rnd(256); l = 1; pc = NULL; }
+        if (n + l > sizeof tmp) break;
+        if (pc) memcpy(tmp + n, pc, l);
+        n += l;
+    }
+    if (n == 0) { *keep = NULL; return bytes_of(NULL, 0); }
+    uint8_t *b = malloc(n);
+    memcpy(b, tmp, n);
+    *keep = b;
+    return bytes_of(b, n);
+}
+
+static void t_hostile_inputs(void)
+{
+    static const char *const names[] = {
+        "host", "authorization", "cookie", "server", "x-ms-error-code", "content-type", "x-amz-request-id",
+        "x-goog-generation", "x-elastic-product", "x-api-key", "x-ms-request-id", "x-ms-version",
+        "x-amz-bucket-region", "x-ms-continuation", "proxy-authorization",
+    };
+    const size_t nn = sizeof names / sizeof names[0];
+    int bad = 0, matched = 0;
+    for (int iter = 0; iter < 3000; iter++) {
+        void *keep[64];
+        unsigned nk = 0;
+        struct http_header req[8], resp[8];
+        struct http_txn t;
+        memset(&t, 0, sizeof t);
+        t.method = bytes_str(rnd(4) ? "GET" : "HEAD");
+        t.uri = rnd_bytes(12, &keep[nk++]);
+        t.status = (int)(100 + rnd(500));
+        t.flags = rnd(4) == 0 ? TXN_REQ_MISSING : 0;
+        t.n_req_hdrs = rnd(8);
+        t.n_resp_hdrs = rnd(8);
+        for (unsigned i = 0; i < t.n_req_hdrs; i++) {
+            req[i].name = bytes_str(names[rnd((uint32_t)nn)]);
+            req[i].value = rnd_bytes(6, &keep[nk++]);
+        }
+        for (unsigned i = 0; i < t.n_resp_hdrs; i++) {
+            resp[i].name = bytes_str(names[rnd((uint32_t)nn)]);
+            resp[i].value = rnd_bytes(6, &keep[nk++]);
+        }
+        t.req_hdrs = req;
+        t.resp_hdrs = resp;
+        if (rnd(2)) t.host = rnd_bytes(5, &keep[nk++]);
+        struct bytes body = rnd_bytes(40, &keep[nk++]);
+        t.resp_body_decoded = body.len;
+
+        const char *rules[] = { "s3:x", "*:a/b*", "h/x/", "/p", "azure_blob:", "1.2.3.4:80/x", NULL };
+        struct storage_config cfg;
+        storage_config_defaults(&cfg);
+        cfg.public_ok = rules;
+        struct storage_result r;
+        int rc = storage_classify(&t, body, &cfg, &r);
+        if ((rc == 0) != (r.provider != NULL)) bad++;
+        if (strnlen(r.account, sizeof r.account) == sizeof r.account ||
+            strnlen(r.container, sizeof r.container) == sizeof r.container ||
+            strnlen(r.object, sizeof r.object) == sizeof r.object ||
+            strnlen(r.auth_kind, sizeof r.auth_kind) == sizeof r.auth_kind ||
+            strnlen(r.refusal, sizeof r.refusal) == sizeof r.refusal)
+            bad++;
+        if (r.confidence < 0 || r.confidence > 100 || (r.served && r.refused)) bad++;
+        if (rc == 0) matched++;
+        size_t sz = storage_listing_state_size(&r);
+        if (sz) {
+            void *st = calloc(1, sz);
+            size_t off = 0;
+            while (off < body.len) {
+                size_t k = 1 + rnd((uint32_t)(body.len - off));
+                storage_listing_feed(&r, st, body.p + off, k);
+                off += k;
+            }
+            free(st);
+        }
+        struct bytes path, query;
+        storage_split_uri(t.uri, &path, &query);
+        char out[64];
+        size_t cap = rnd(sizeof out + 1);
+        if (cap) out[cap - 1] = 'x';
+        size_t need = storage_redact_query(query, out, cap);
+        if (cap && (strnlen(out, cap) == cap || need < strnlen(out, cap))) bad++;
+        for (unsigned i = 0; i < nk; i++) free(keep[i]);
+    }
+    CHECK_EQ(bad, 0);
+    CHECK(matched > 100);      /* the generator does reach the profiles */
+}
+
 static void t_registry(void)
 {
     const struct storage_profile *const *p = storage_profiles();
@@ -1165,6 +1282,7 @@ int main(void)
     RUN(t_served);
     RUN(t_public_ok);
     RUN(t_redact);
+    RUN(t_hostile_inputs);
     RUN(t_registry);
     return test_done();
 }
