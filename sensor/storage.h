@@ -133,6 +133,13 @@ void storage_listing_feed(struct storage_result *r, void *st, const uint8_t *p, 
  * result needs (without the NUL), like snprintf: >= cap means truncated. */
 size_t storage_redact_query(struct bytes query, char *out, size_t cap);
 
+struct json;
+/* Write the members "storage": {provider, account, container, object,
+ * confidence, served, refusal, public_ok, listing: {objects, more_pages}} and
+ * "auth": {state, kind} into the JSON object open in j (the alert's
+ * "bleedwatch" object). Empty names and false flags are left out. */
+void storage_result_json(const struct storage_result *r, struct json *j);
+
 /* The registry (NULL-terminated) and lookup by name. */
 const struct storage_profile *const *storage_profiles(void);
 const struct storage_profile *storage_profile_find(const char *name);

@@ -3,6 +3,7 @@
  * query redaction. Every transaction is built here, header by header. */
 #include "test.h"
 #include "storage.h"
+#include "json.h"
 
 /* ---- building transactions ---- */
 
@@ -1243,6 +1244,31 @@ static void t_hostile_inputs(void)
     CHECK(matched > 100);      /* the generator does reach the profiles */
 }
 
+static void t_json(void)
+{
+    struct tx x;
+    struct storage_result r;
+    tx_init(&x, "GET", "/c?restype=container&comp=list", 200);
+    req_h(&x, "Host", "acct.blob.core.windows.net");
+    azure_headers(&x);
+    azure_list_body(x.body, sizeof x.body, 3, "<NextMarker>m</NextMarker>");
+    CHECK_EQ(cls(&x, &r), 0);
+    void *st = calloc(1, storage_listing_state_size(&r));
+    storage_listing_feed(&r, st, (const uint8_t *)x.body, strlen(x.body));
+    free(st);
+    struct json j;
+    json_init(&j);
+    json_obj_open(&j);
+    storage_result_json(&r, &j);
+    json_obj_close(&j);
+    char *s = strndup(j.buf, j.len);
+    CHECK_STR(s, "{\"storage\":{\"provider\":\"azure_blob\",\"account\":\"acct\",\"container\":\"c\","
+                 "\"confidence\":100,\"served\":true,\"listing\":{\"objects\":3,\"more_pages\":true}},"
+                 "\"auth\":{\"state\":\"none\"}}");
+    free(s);
+    json_free(&j);
+}
+
 static void t_registry(void)
 {
     const struct storage_profile *const *p = storage_profiles();
@@ -1283,6 +1309,7 @@ int main(void)
     RUN(t_public_ok);
     RUN(t_redact);
     RUN(t_hostile_inputs);
+    RUN(t_json);
     RUN(t_registry);
     return test_done();
 }
