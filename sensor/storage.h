@@ -20,7 +20,7 @@
  *   azure_blob      storage account     container        blob path
  *   s3              -                   bucket           key
  *   gcs             -                   bucket           object name
- *   elasticsearch   -                   index (pattern)  document id
+ *   elasticsearch   -                   index (pattern)  document id, or the _cat endpoint
  *   couchdb         -                   database         document id
  *   firebase        database name       -                data path (no .json)
  *   solr            -                   core/collection  -
@@ -38,6 +38,7 @@
  *                        rule has one; case-insensitive) and the decoded path:
  *                        "cdn.example.com/static/", "127.0.0.1:10000/devstoreaccount1/pub".
  *   "/PATH"              any host.
+ * "PROVIDER:" with nothing after the colon allows every resource of it.
  * A rule matches a prefix that ends on a '/' boundary ("s3:data" matches
  * bucket data and data/x, not data2) unless it ends in '*' (then any prefix:
  * "s3:data*" matches data2) or in '/'. Azure "$web" containers and
@@ -69,8 +70,14 @@ struct storage_result {
     const struct storage_profile *profile;
     char account[64], container[256], object[512];  /* see the mapping above */
     enum auth_state auth;
-    char auth_kind[32];            /* "sharedkey", "sas", "sigv4", "presigned", "bearer",
-                                      "basic", "cookie", "api_key", ... ("" when none) */
+    char auth_kind[32];            /* "" when none, else one of: Authorization schemes
+                                      "sigv4", "aws_v2", "sharedkey", "sharedkeylite",
+                                      "goog_hmac", "bearer", "basic", "api_key", "digest",
+                                      "negotiate", "ntlm", "token", "authorization" (other
+                                      scheme or bare token); headers "api_key", "token",
+                                      "sts_token", "cookie"; query "sas", "presigned",
+                                      "presigned_v2", "signed_url", "signed_url_v2",
+                                      "token_param", "firebase_auth", "access_token" */
     bool served;                   /* 2xx (incl. 206) with body bytes */
     bool refused;
     char refusal[48];              /* provider error code, or "HTTP 403" */
