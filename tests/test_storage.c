@@ -1127,6 +1127,92 @@ static void t_redact(void)
     CHECK_STR(out, "");
 }
 
+/* More listing shapes: one per remaining counter mode. */
+static void t_more_listings(void)
+{
+    struct tx x;
+    struct storage_result r;
+    bool more;
+    size_t o;
+
+    /* ADLS Gen2 list paths (JSON), continuation in a header */
+    tx_init(&x, "GET", "/fs?resource=filesystem&recursive=true", 200);
+    req_h(&x, "Host", "lake.dfs.core.windows.net");
+    resp_h(&x, "Server", "Windows-Azure-HDFS/1.0 Microsoft-HTTPAPI/2.0");
+    resp_h(&x, "x-ms-continuation", "VBbzu86Wi");
+    o = (size_t)snprintf(x.body, sizeof x.body, "{\"paths\":[");
+    for (int i = 0; i < 8; i++)
+        o += (size_t)snprintf(x.body + o, sizeof x.body - o, "%s{\"contentLength\":\"%d\",\"name\":\"d/f%d.csv\"}", i ? "," : "", i, i);
+    snprintf(x.body + o, sizeof x.body - o, "]}");
+    CHECK_EQ(cls(&x, &r), 0);
+    CHECK(prov(&r, "azure_blob"));
+    CHECK(r.is_listing);
+    CHECK_EQ(listing_all_splits(&r, x.body, &more), 8);
+    CHECK(more);
+
+    /* GCS XML API listing */
+    tx_init(&x, "GET", "/ob?prefix=", 200);
+    req_h(&x, "Host", "storage.googleapis.com");
+    resp_h(&x, "x-guploader-uploadid", "ADPy");
+    o = (size_t)snprintf(x.body, sizeof x.body, "<?xml version='1.0' encoding='UTF-8'?><ListBucketResult xmlns=\"http://doc.s3.amazonaws.com/2006-03-01\"><Name>ob</Name>");
+    for (int i = 0; i < 5; i++)
+        o += (size_t)snprintf(x.body + o, sizeof x.body - o, "<Contents><Key>k%d</Key></Contents>", i);
+    snprintf(x.body + o, sizeof x.body - o, "<IsTruncated>false</IsTruncated></ListBucketResult>");
+    CHECK_EQ(cls(&x, &r), 0);
+    CHECK(prov(&r, "gcs"));
+    CHECK_EQ(listing_all_splits(&r, x.body, &more), 5);
+    CHECK(!more);
+
+    /* Elasticsearch _mget and scroll continuation */
+    tx_init(&x, "POST", "/_mget", 200);
+    req_h(&x, "Host", "es:9200");
+    resp_h(&x, "X-elastic-product", "Elasticsearch");
+    body_set(&x, "{\"docs\":[{\"_index\":\"a\",\"_id\":\"1\",\"found\":true},{\"_index\":\"b\",\"_id\":\"2\",\"found\":false}]}");
+    CHECK_EQ(cls(&x, &r), 0);
+    CHECK(r.is_listing);
+    CHECK_EQ(listing_all_splits(&r, x.body, &more), 2);
+    CHECK(!more);
+    tx_init(&x, "POST", "/_search/scroll", 200);
+    req_h(&x, "Host", "es:9200");
+    resp_h(&x, "X-elastic-product", "Elasticsearch");
+    body_set(&x, "{\"_scroll_id\":\"abc\",\"took\":1,\"hits\":{\"hits\":[{\"_index\":\"a\",\"_id\":\"9\"}]}}");
+    CHECK_EQ(cls(&x, &r), 0);
+    CHECK_EQ(listing_all_splits(&r, x.body, &more), 1);
+    CHECK(more);
+    tx_init(&x, "GET", "/_cat/indices?format=json", 200);
+    req_h(&x, "Host", "es:9200");
+    resp_h(&x, "X-elastic-product", "Elasticsearch");
+    body_set(&x, "[{\"health\":\"green\",\"index\":\"a\"},{\"health\":\"green\",\"index\":\"b\"},{\"health\":\"yellow\",\"index\":\"c\"}]");
+    CHECK_EQ(cls(&x, &r), 0);
+    CHECK_STR(r.object, "indices");
+    CHECK_EQ(listing_all_splits(&r, x.body, NULL), 3);
+
+    /* CouchDB _changes and _find */
+    tx_init(&x, "GET", "/patients/_changes?since=0", 200);
+    req_h(&x, "Host", "db:5984");
+    resp_h(&x, "Server", "CouchDB/3.3.2 (Erlang OTP/24)");
+    body_set(&x, "{\"results\":[\n{\"seq\":\"1-g1\",\"id\":\"a\",\"changes\":[{\"rev\":\"1-x\"}]},\n"
+                 "{\"seq\":\"2-g1\",\"id\":\"b\",\"changes\":[{\"rev\":\"1-y\"}]}\n],\n\"last_seq\":\"2-g1\",\"pending\":0}\n");
+    CHECK_EQ(cls(&x, &r), 0);
+    CHECK_EQ(listing_all_splits(&r, x.body, NULL), 2);
+    tx_init(&x, "POST", "/patients/_find", 200);
+    req_h(&x, "Host", "db:5984");
+    resp_h(&x, "Server", "CouchDB/3.3.2 (Erlang OTP/24)");
+    body_set(&x, "{\"docs\":[{\"_id\":\"a\",\"n\":1},{\"_id\":\"b\",\"n\":2},{\"_id\":\"c\",\"n\":3}],\"bookmark\":\"g1\"}");
+    CHECK_EQ(cls(&x, &r), 0);
+    CHECK_EQ(listing_all_splits(&r, x.body, NULL), 3);
+
+    /* S3 versions listing */
+    tx_init(&x, "GET", "/?versions", 200);
+    req_h(&x, "Host", "b.s3.amazonaws.com");
+    s3_headers(&x);
+    body_set(&x, "<?xml version=\"1.0\"?><ListVersionsResult><IsTruncated>false</IsTruncated>"
+                 "<Version><Key>a</Key></Version><DeleteMarker><Key>b</Key></DeleteMarker><Version><Key>c</Key></Version></ListVersionsResult>");
+    CHECK_EQ(cls(&x, &r), 0);
+    CHECK_EQ(listing_all_splits(&r, x.body, &more), 2);
+    CHECK(!more);
+}
+
 /* ---- hostile input ---- */
 
 static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
@@ -1303,6 +1389,7 @@ int main(void)
     RUN(t_firebase);
     RUN(t_solr);
     RUN(t_generic);
+    RUN(t_more_listings);
     RUN(t_common_credentials);
     RUN(t_auth_unknown);
     RUN(t_served);
