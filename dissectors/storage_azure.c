@@ -49,7 +49,7 @@ static int azure_recognise(const struct http_txn *t, struct bytes body)
     bool reqid = storage_resp_header(t, "x-ms-request-id").len > 0;
     bool version = storage_resp_header(t, "x-ms-version").len > 0;
     if (reqid && version) storage_score_add(&sc, 60);
-    else if (reqid) storage_score_add(&sc, 35);
+    else if (reqid) storage_score_add(&sc, 25);   /* every Azure REST API sends it */
     if (storage_xml_root_is(body, "EnumerationResults")) storage_score_add(&sc, 80);
 
     struct bytes path, query, seg;
