@@ -926,6 +926,15 @@ static void t_generic(void)
     CHECK(!r.is_listing);
     CHECK_STR(r.object, "/api/v1/users");
 
+    /* another Azure REST API (ARM) is no blob store: x-ms-request-id alone is weak */
+    tx_init(&x, "GET", "/subscriptions/1/resourceGroups?api-version=2021-04-01", 200);
+    req_h(&x, "Host", "management.azure.com");
+    resp_h(&x, "x-ms-request-id", "0b1c");
+    resp_h(&x, "Content-Type", "application/json; charset=utf-8");
+    body_set(&x, "{\"value\":[]}");
+    CHECK_EQ(cls(&x, &r), 0);
+    CHECK(prov(&r, "generic_http"));
+
     /* a web page is nothing */
     tx_init(&x, "GET", "/", 200);
     req_h(&x, "Host", "www.example.com");
