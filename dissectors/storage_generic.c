@@ -1,0 +1,73 @@
+/* storage_generic.c -- generic HTTP data: directory listings and bulk data
+ * responses that no provider profile claimed.
+ *
+ * Signals:    an autoindex page (Apache/nginx/lighttpd "Index of /..."), or a
+ *             data media type: JSON, NDJSON, CSV/TSV, XML, plain text,
+ *             octet-stream, spreadsheets, SQL dumps. Scores stay low (45/35) so
+ *             any provider profile wins, and a plain HTML page is not data.
+ * Resource:   host -> account, decoded URL path -> object.
+ * Listings:   autoindex: one <a href=" per entry, minus sort links (?C=N;O=D),
+ *             the parent link ("../" or an absolute "/..." href).
+ * Credentials: the common checks (any Authorization, API-key headers, session
+ *             cookies, signed/token query parameters).
+ */
+#include "storage.h"
+
+#include <string.h>
+
+static const char *const data_types[] = {
+    "application/json", "application/x-ndjson", "application/ndjson", "application/jsonl",
+    "application/x-jsonlines", "text/csv", "application/csv", "text/tab-separated-values",
+    "application/xml", "text/xml", "text/plain", "application/octet-stream",
+    "application/vnd.ms-excel", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/sql", "application/x-sql", "application/x-sqlite3", "message/rfc822", NULL
+};
+
+static bool autoindex(struct bytes body)
+{
+    return bytes_find(body, "<title>Index of /") >= 0 || bytes_find(body, "<h1>Index of /") >= 0;
+}
+
+static int generic_recognise(const struct http_txn *t, struct bytes body)
+{
+    if (autoindex(body)) return 45;
+    struct bytes ct = storage_content_type(t);
+    for (unsigned i = 0; data_types[i]; i++)
+        if (bytes_ieq(ct, data_types[i])) return 35;
+    if (bytes_iprefix(ct, "application/") && bytes_ifind(ct, "+json") >= 0) return 35;
+    return 0;
+}
+
+static void generic_describe(const struct http_txn *t, struct bytes body, struct storage_result *r)
+{
+    storage_host(t, r->account, sizeof r->account);
+    struct bytes path, query;
+    storage_split_uri(t->uri, &path, &query);
+    storage_pct_decode(path, r->object, sizeof r->object, false);
+    if (autoindex(body)) r->is_listing = true;
+}
+
+static const char *const gen_toks[] = { "<a href=\"", "<a href=\"?", "<a href=\"../\"", "<a href=\"/" };
+enum { T_HREF, T_SORT, T_PARENT, T_ABS, T_N };
+
+struct gen_list {
+    struct storage_tokscan ts;
+    uint64_t n[T_N];
+};
+
+static void generic_listing_feed(void *st, const uint8_t *p, size_t len, struct storage_result *r)
+{
+    struct gen_list *s = st;
+    storage_tokscan_feed(&s->ts, gen_toks, T_N, s->n, p, len);
+    uint64_t skip = s->n[T_SORT] + s->n[T_PARENT] + s->n[T_ABS];
+    r->listed_objects = s->n[T_HREF] > skip ? s->n[T_HREF] - skip : 0;
+}
+
+const struct storage_profile storage_generic = {
+    .name = "generic_http",
+    .fallback = true,
+    .recognise = generic_recognise,
+    .describe = generic_describe,
+    .listing_state_size = sizeof(struct gen_list),
+    .listing_feed = generic_listing_feed,
+};
