@@ -1,5 +1,6 @@
 /* ecs.c -- ECS field helpers. */
 #include "ecs.h"
+#include "community_id.h"
 #include "dissect.h"
 #include "json.h"
 #include "txn.h"
@@ -68,6 +69,14 @@ struct bytes ecs_url_domain(const struct http_txn *t)
     return strip_port(host);
 }
 
+void ecs_community_id(const struct flow_view *fv, int client_dir, char *out, size_t cap)
+{
+    int c = client_dir ? 1 : 0;
+    if (!community_id_v1(fv->ip_version, fv->l4proto, fv->addr[c], fv->addr[!c], fv->port[c], fv->port[!c], 0,
+                         out, cap) && cap)
+        out[0] = 0;
+}
+
 void ecs_endpoints(struct json *j, const struct flow_view *fv, int client_dir, const char *app_proto)
 {
     char ip[64];
@@ -89,6 +98,8 @@ void ecs_endpoints(struct json *j, const struct flow_view *fv, int client_dir, c
     json_kv_cstr(j, "transport", fv->l4proto == IPPROTO_TCP ? "tcp" : fv->l4proto == IPPROTO_UDP ? "udp" : "other");
     if (app_proto) json_kv_cstr(j, "protocol", app_proto);
     json_kv_cstr(j, "type", fv->ip_version == 6 ? "ipv6" : "ipv4");
+    ecs_community_id(fv, client_dir, ip, sizeof ip);
+    if (ip[0]) json_kv_cstr(j, "community_id", ip);
     if (fv->vlan) {
         json_key(j, "vlan");
         json_obj_open(j);

@@ -23,7 +23,11 @@ void ecs_split_uri(struct bytes uri, struct bytes *host, struct bytes *path, str
 struct bytes ecs_url_domain(const struct http_txn *t);
 
 /* Write "source", "destination" and "network" objects for a transaction of a
- * flow (source = the side that sent the request). */
+ * flow (source = the side that sent the request), with network.community_id
+ * (Community ID v1, seed 0). */
 void ecs_endpoints(struct json *j, const struct flow_view *fv, int client_dir, const char *app_proto);
+
+/* The Community ID of a flow, client first ("1:..."), into out. */
+void ecs_community_id(const struct flow_view *fv, int client_dir, char *out, size_t cap);
 
 #endif

@@ -4,42 +4,8 @@
 #include "ecs.h"
 #include "json.h"
 #include "txn.h"
-#include <errno.h>
-#include <fcntl.h>
-#include <pthread.h>
+#include "storage.h"
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-
-struct txlog {
-    FILE *f;
-    bool is_stdout;
-    pthread_mutex_t mu;
-    unsigned long long lines;
-};
-
-txlog *txlog_open(const char *path, char *err, size_t errlen)
-{
-    FILE *f;
-    bool is_stdout = strcmp(path, "-") == 0;
-    if (is_stdout) {
-        f = stdout;
-    } else {
-        int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
-        if (fd < 0 || !(f = fdopen(fd, "w"))) {
-            snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
-            if (fd >= 0) close(fd);
-            return NULL;
-        }
-    }
-    txlog *l = calloc(1, sizeof *l);
-    if (!l) abort();
-    l->f = f;
-    l->is_stdout = is_stdout;
-    pthread_mutex_init(&l->mu, NULL);
-    return l;
-}
 
 static const struct { uint32_t bit; const char *name; } txn_flag_names[] = {
     { TXN_REQ_MISSING, "request_missing" },
@@ -61,13 +27,12 @@ static void kv_bytes(struct json *j, const char *key, struct bytes b)
     if (b.len) json_kv_str(j, key, (const char *)b.p, b.len);
 }
 
-void txlog_write(txlog *l, struct json *j, const struct flow_view *fv, const struct http_txn *t,
-                 const char *input)
+void txlog_json(struct json *j, const struct flow_view *fv, const struct http_txn *t,
+                const struct storage_result *sr, const char *input)
 {
     char ts[40];
     struct timeval when = t->status ? t->ts_end : t->ts_request;
     if (!t->status && t->method.len == 0) when = t->ts_end;
-    json_reset(j);
     json_obj_open(j);
     ecs_timestamp(when, ts, sizeof ts);
     json_kv_cstr(j, "@timestamp", ts);
@@ -84,6 +49,11 @@ void txlog_write(txlog *l, struct json *j, const struct flow_view *fv, const str
     json_obj_open(j);
     kv_bytes(j, "domain", ecs_url_domain(t));
     kv_bytes(j, "path", path);
+    if (query.len) {
+        char q[2048];
+        size_t n = storage_redact_query(query, q, sizeof q);
+        json_kv_str(j, "query", q, n < sizeof q ? n : sizeof q - 1);
+    }
     json_obj_close(j);
 
     json_key(j, "http");
@@ -129,6 +99,7 @@ void txlog_write(txlog *l, struct json *j, const struct flow_view *fv, const str
     json_key(j, "bleedwatch");
     json_obj_open(j);
     json_kv_u64(j, "flow_id", fv->id);
+    if (sr && sr->provider) storage_result_json(sr, j);
     if (t->content_encoding.len) kv_bytes(j, "content_encoding", t->content_encoding);
     json_kv_bool(j, "authorization", t->authorization.len > 0);
     json_kv_bool(j, "complete", (t->flags & TXN_INCOMPLETE) == 0 && !(t->flags & TXN_RESP_MISSING));
@@ -148,19 +119,4 @@ void txlog_write(txlog *l, struct json *j, const struct flow_view *fv, const str
     json_obj_close(j);
     json_obj_close(j);
     json_newline(j);
-
-    pthread_mutex_lock(&l->mu);
-    fwrite(j->buf, 1, j->len, l->f);
-    l->lines++;
-    pthread_mutex_unlock(&l->mu);
-}
-
-unsigned long long txlog_lines(const txlog *l) { return l ? l->lines : 0; }
-
-void txlog_close(txlog *l)
-{
-    if (!l) return;
-    if (l->is_stdout) fflush(l->f); else fclose(l->f);
-    pthread_mutex_destroy(&l->mu);
-    free(l);
 }

@@ -15,7 +15,7 @@
 #include "stream.h"
 
 struct config;
-struct txlog;
+struct pipeline;
 
 struct worker_stats {
     uint64_t packets;              /* frames handed to the worker */
@@ -28,13 +28,17 @@ struct worker_stats {
     uint64_t ndpi_detected, ndpi_giveup;
     uint64_t dissected_flows;      /* flows with a dissector attached */
     uint64_t transactions;
+    uint64_t bodies_scanned;       /* response bodies fed to the PII engine */
+    uint64_t body_bytes_scanned;
+    uint64_t alerts;
+    uint64_t alerts_auth_unknown;  /* of which the request was not (fully) seen */
 };
 
 typedef struct worker worker;
 
-/* Create a worker. out: the transaction log (may be NULL). index: worker number.
- * Aborts on OOM (setup). */
-worker *worker_new(const struct config *cfg, struct txlog *out, unsigned index, uint64_t seed);
+/* Create a worker that reads pipe (borrowed: engines, configs, outputs).
+ * index: worker number. seed: flow hash seed. Aborts on OOM (setup). */
+worker *worker_new(const struct pipeline *pipe, unsigned index, uint64_t seed);
 
 /* Process one captured frame of link type dlt. */
 void worker_packet(worker *w, int dlt, struct timeval ts, const uint8_t *frame,

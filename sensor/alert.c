@@ -1,0 +1,108 @@
+/* alert.c -- build the ECS alert object. */
+#include "alert.h"
+#include "dissect.h"
+#include "ecs.h"
+#include "json.h"
+#include "pii.h"
+#include "storage.h"
+#include "txn.h"
+#include "verdict.h"
+#include <stdio.h>
+
+static void kv_bytes(struct json *j, const char *key, struct bytes b)
+{
+    if (b.len) json_kv_str(j, key, (const char *)b.p, b.len);
+}
+
+void alert_json(struct json *j, const struct alert_src *a)
+{
+    const struct http_txn *t = a->txn;
+    const struct flow_view *fv = a->flow;
+    char buf[2048];
+
+    json_obj_open(j);
+    ecs_timestamp(t->ts_end, buf, sizeof buf);
+    json_kv_cstr(j, "@timestamp", buf);
+
+    json_key(j, "event");
+    json_obj_open(j);
+    json_kv_cstr(j, "kind", "alert");
+    json_key(j, "category");
+    json_arr_open(j);
+    json_cstr(j, "network");
+    json_arr_close(j);
+    json_key(j, "type");
+    json_arr_open(j);
+    json_cstr(j, "access");
+    json_arr_close(j);
+    json_kv_cstr(j, "action", "unauthenticated-pii-egress");
+    json_kv_i64(j, "severity", a->verdict->severity);
+    json_kv_cstr(j, "id", a->event_id);
+    json_kv_cstr(j, "dataset", "bleedwatch.alert");
+    json_kv_cstr(j, "reason", a->verdict->reason);
+    json_obj_close(j);
+
+    json_key(j, "observer");
+    json_obj_open(j);
+    json_kv_cstr(j, "name", a->sensor);
+    json_kv_cstr(j, "product", "bleedwatch");
+    json_kv_cstr(j, "version", BW_VERSION);
+    json_obj_close(j);
+
+    ecs_endpoints(j, fv, t->client_dir, "http");
+
+    struct bytes uhost, path, query;
+    ecs_split_uri(t->uri, &uhost, &path, &query);
+    json_key(j, "url");
+    json_obj_open(j);
+    kv_bytes(j, "domain", ecs_url_domain(t));
+    kv_bytes(j, "path", path);
+    if (query.len) {
+        size_t n = storage_redact_query(query, buf, sizeof buf);
+        json_kv_str(j, "query", buf, n < sizeof buf ? n : sizeof buf - 1);
+    }
+    json_obj_close(j);
+
+    json_key(j, "http");
+    json_obj_open(j);
+    json_key(j, "request");
+    json_obj_open(j);
+    kv_bytes(j, "method", t->method);
+    json_obj_close(j);
+    json_key(j, "response");
+    json_obj_open(j);
+    json_kv_u64(j, "status_code", (uint64_t)t->status);
+    if (t->content_type.len) {
+        size_t e = 0;
+        while (e < t->content_type.len && t->content_type.p[e] != ';') e++;
+        kv_bytes(j, "mime_type", bytes_trim(bytes_of(t->content_type.p, e)));
+    }
+    json_key(j, "body");
+    json_obj_open(j);
+    json_kv_u64(j, "bytes", t->resp_body_decoded);
+    json_obj_close(j);
+    json_obj_close(j);
+    json_obj_close(j);
+
+    if (t->user_agent.len) {
+        json_key(j, "user_agent");
+        json_obj_open(j);
+        kv_bytes(j, "original", t->user_agent);
+        json_obj_close(j);
+    }
+
+    json_key(j, "bleedwatch");
+    json_obj_open(j);
+    storage_result_json(a->storage, j);
+    json_key(j, "pii");
+    pii_findings_json(j, a->pii);
+    json_kv_u64(j, "flow_id", fv->id);
+    if (a->input) {
+        json_key(j, "input");
+        json_obj_open(j);
+        json_kv_cstr(j, "pcap", a->input);
+        json_obj_close(j);
+    }
+    json_obj_close(j);
+    json_obj_close(j);
+}
