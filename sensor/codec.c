@@ -147,6 +147,18 @@ static enum lr run_zlib(struct layer *l, const uint8_t *in, size_t len, size_t *
     return LR_ERR;
 }
 
+/* A single-layer gzip or zstd stream that ended may be followed by another
+ * member or frame, possibly in a later call: start over if the next input
+ * begins with the magic byte. */
+static bool layer_revive(struct layer *l, const uint8_t *in, size_t len)
+{
+    if (!len || !l->live) return false;
+    if (l->type == CODEC_GZIP && in[0] == 0x1f) return inflateReset(&l->z) == Z_OK;
+    if (l->type == CODEC_ZSTD && in[0] == 0x28)
+        return !ZSTD_isError(ZSTD_DCtx_reset(l->zs, ZSTD_reset_session_only));
+    return false;
+}
+
 static enum lr layer_run(struct layer *l, const uint8_t *in, size_t len, size_t *used,
                          uint8_t *out, size_t cap, size_t *made)
 {
@@ -201,7 +213,8 @@ static enum lr layer_run(struct layer *l, const uint8_t *in, size_t len, size_t 
         u = zi.pos;
         m = zo.pos;
         if (ZSTD_isError(zr)) r = LR_ERR;
-        else if (zr == 0 && zi.pos == zi.size) r = LR_END;
+        else if (zr == 0 && (zi.pos == zi.size || in[zi.pos] != 0x28)) r = LR_END;
+        /* else another frame follows (RFC 8878 3: frames may be concatenated) */
         break;
     }
     default:
@@ -257,6 +270,10 @@ enum codec_status codec_feed(struct codec *c, const uint8_t *in, size_t len, siz
 {
     *consumed = *produced = 0;
     if (c->sticky == CODEC_ERROR) return CODEC_ERROR;
+    if (c->sticky == CODEC_END && c->n == 1 && layer_revive(&c->l[0], in, len)) {
+        c->l[0].ended = false;
+        c->sticky = CODEC_OK;
+    }
     if (c->sticky == CODEC_END) {
         *consumed = len;
         c->total_in += len;
