@@ -848,6 +848,9 @@ static void http1_on_data(void *state, int dir, const uint8_t *p, size_t len,
     struct http1_state *st = state;
     struct hdir *d = &st->d[dir & 1];
     dir &= 1;
+    /* Servers tend to start a response with a fresh write, so a segment start
+     * is worth a look even mid-line; start-line validation weeds out the rest. */
+    if (d->st == S_RESYNC) d->at_line_start = true;
     size_t off = 0;
     while (off < len && !st->dead) {
         size_t n = 0;
@@ -941,7 +944,9 @@ static void http1_on_gap(void *state, int dir, uint64_t len, enum gap_reason why
             }
             return;
         }
-        if (resp_body) resp_end(st, 0, env);
+        /* The gap ran past this body (Content-Length) or this chunk: what
+         * follows is lost, and for a chunked body so is its real end. */
+        if (resp_body) resp_end(st, d->st == S_CHUNK_DATA ? TXN_BODY_TRUNC : 0, env);
         else st->req_body_of = NULL;
         enter_resync(d, false, env);
         return;
