@@ -1188,6 +1188,69 @@ static void t_split_everywhere(void)
     for (size_t i = 0; i < ns; i++) free(s[i].p);
 }
 
+
+/* ---- robustness: mutated conversations ---- */
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
+
+static uint64_t rnd(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return rng_state;
+}
+
+/* Random byte flips, gaps and split points over the conversation, with
+ * default and tiny caps. Whatever the parser makes of it, the sink contract
+ * holds: every begin() has exactly one end(), no body after end, decoded
+ * counts match what was delivered, caps are respected, ASan stays quiet. */
+static void t_mutations(void)
+{
+    struct seg s[8];
+    static uint8_t plain[8000];
+    size_t plen;
+    size_t ns = conv_build(s, plain, &plen);
+    unsigned broken = 0, txns = 0;
+    for (int iter = 0; iter < 1500; iter++) {
+        struct config cfg;
+        config_defaults(&cfg);
+        if (iter & 1) {
+            cfg.http_max_header_bytes = 40 + (uint32_t)(rnd() % 200);
+            cfg.http_max_headers = (uint32_t)(rnd() % 4);
+            cfg.http_max_pipeline = 1 + (uint32_t)(rnd() % 2);
+            cfg.http_max_decoded = rnd() % 3000;
+            cfg.http_max_ratio = 1 + (uint32_t)(rnd() % 5);
+        }
+        struct h *h = h_new_cfg(&cfg);
+        for (size_t i = 0; i < ns; i++) {
+            uint8_t *m = malloc(s[i].len);
+            memcpy(m, s[i].p, s[i].len);
+            unsigned flips = (unsigned)(rnd() % 4);
+            for (unsigned f = 0; f < flips; f++) m[rnd() % s[i].len] = (uint8_t)rnd();
+            size_t off = 0;
+            while (off < s[i].len) {
+                size_t k = 1 + (size_t)(rnd() % (s[i].len - off));
+                if (rnd() % 8 == 0) h_gap(h, s[i].dir, k, (enum gap_reason)(rnd() % 3));
+                else h_feed(h, s[i].dir, m + off, k);
+                off += k;
+            }
+            free(m);
+        }
+        h_close(h);
+        for (unsigned i = 0; i < h->rec.n; i++) {
+            const struct rec_txn *r = &h->rec.t[i];
+            if (r->resp_body_decoded != r->body_len || r->body_len > cfg.http_max_decoded) broken++;
+        }
+        if (!all_ended_once(h)) broken++;
+        txns += h->rec.n;
+        h_free(h);
+    }
+    CHECK_EQ(broken, 0);
+    CHECK(txns > 1500);   /* the mutations leave most transactions recognisable */
+    for (size_t i = 0; i < ns; i++) free(s[i].p);
+}
+
 int main(void)
 {
     RUN(t_probe);
@@ -1218,5 +1281,6 @@ int main(void)
     RUN(t_upgrade_and_tunnel);
     RUN(t_tolerance);
     RUN(t_split_everywhere);
+    RUN(t_mutations);
     return test_done();
 }
