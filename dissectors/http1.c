@@ -58,7 +58,6 @@ void http1_head_reset(struct hdir *d)
     d->line_start = 0;
     d->first_line_done = false;
     d->strict = false;
-    d->gap_flags = 0;
     d->st = S_HEAD;
 }
 
@@ -141,7 +140,7 @@ static void txn_request(struct http_txn *t, const struct pend *pe)
     t->req_version = pe->version;
     t->req_hdrs = pe->hdrs;
     t->n_req_hdrs = pe->n_hdrs;
-    t->req_body_wire = pe->http1_body_wire;
+    t->req_body_wire = pe->body_wire;
     t->req_body_decoded = pe->body_decoded;
     t->ts_request = pe->ts;
     t->host = http_header_get(pe->hdrs, pe->n_hdrs, "host");
@@ -175,7 +174,7 @@ static void request_head(struct http1_state *st, int dir, const struct http1_hea
 {
     struct hdir *d = &st->d[dir];
     http1_cnt(env, C_REQUESTS);
-    struct pend *pe = pend_new(d->buf, d->blen, h, d->hdrs, flags | d->gap_flags, d->head_ts);
+    struct pend *pe = pend_new(d->buf, d->blen, h, d->hdrs, flags, d->head_ts);
     if (!pe) {
         http1_give_up(st, C_OOM, env);
         return;
@@ -561,7 +560,7 @@ static void http1_on_gap(void *state, int dir, uint64_t len, enum gap_reason why
             if (rx->codec) http1_stop_decoding(rx);   /* a compressed stream cannot skip */
             if (was && rx->bc) env->out->body_gap(env->out_ctx, rx->bc, in_body);
         } else if (st->req_body_of) {
-            st->req_body_of->http1_body_wire += in_body;
+            st->req_body_of->body_wire += in_body;
         }
         if (d->st == S_BODY_CLOSE) return;
         d->remaining -= in_body;

@@ -94,7 +94,7 @@ void http1_body_wire(struct http1_state *st, int dir, uint64_t n, const struct d
             st->rx.t.ts_end = env->ts;
         }
     } else if (st->req_body_of) {
-        st->req_body_of->http1_body_wire += n;
+        st->req_body_of->body_wire += n;
     }
 }
 
@@ -123,7 +123,7 @@ void http1_resp_end(struct http1_state *st, uint32_t flags, const struct dissect
     }
     if (rx->req) {
         rx->t.flags |= rx->req->flags;
-        rx->t.req_body_wire = rx->req->http1_body_wire;
+        rx->t.req_body_wire = rx->req->body_wire;
         rx->t.req_body_decoded = rx->req->body_decoded;
     }
     env->out->end(env->out_ctx, rx->bc, &rx->t);

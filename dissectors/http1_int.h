@@ -50,7 +50,7 @@ struct pend {
     uint8_t version;
     struct http_header *hdrs;
     unsigned n_hdrs;
-    uint64_t http1_body_wire, body_decoded;
+    uint64_t body_wire, body_decoded;
     struct timeval ts;
     uint8_t *head;
     size_t head_len;
@@ -66,7 +66,6 @@ struct hdir {
     bool strict;               /* head is a resync candidate: reject quietly */
     bool at_line_start;        /* S_RESYNC: next byte begins a line */
     bool resync_pending;       /* the next message carries TXN_RESYNC */
-    uint32_t gap_flags;        /* flags for the head being accumulated (gaps) */
     struct http_header *hdrs;  /* cfg->http_max_headers entries, for parsing */
     struct timeval head_ts;    /* packet time of the first byte of the head */
     /* body framing */
