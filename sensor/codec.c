@@ -268,6 +268,8 @@ uint64_t codec_total_in(const struct codec *c)
 enum codec_status codec_feed(struct codec *c, const uint8_t *in, size_t len, size_t *consumed,
                              uint8_t *out, size_t outcap, size_t *produced)
 {
+    static const uint8_t empty[1];
+    if (!in) in = empty;   /* (NULL, 0) is a valid "no more input" call */
     *consumed = *produced = 0;
     if (c->sticky == CODEC_ERROR) return CODEC_ERROR;
     if (c->sticky == CODEC_END && c->n == 1 && layer_revive(&c->l[0], in, len)) {

@@ -61,7 +61,8 @@ struct codec *codec_new_stack(const enum codec_type *types, size_t n);
 /* Free a codec; NULL is a no-op. */
 void codec_free(struct codec *c);
 
-/* Decode. Reads at most len bytes of in and writes at most outcap bytes to
+/* Decode. Reads at most len bytes of in (NULL is fine when len is 0, to
+ * drain output held inside the decoder) and writes at most outcap bytes to
  * out; *consumed and *produced say how many. See enum codec_status for the
  * result; callers loop while CODEC_MORE_OUTPUT. Once CODEC_END or
  * CODEC_ERROR was returned, further calls return the same and do nothing. */
