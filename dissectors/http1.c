@@ -608,6 +608,7 @@ static void http1_on_gap(void *state, int dir, uint64_t len, enum gap_reason why
 static void http1_on_close(void *state, const struct dissect_env *env)
 {
     struct http1_state *st = state;
+    if (st->req_body_of) st->req_body_of->flags |= TXN_REQ_PARTIAL;   /* body never finished */
     if (st->rx.active) {
         struct hdir *d = &st->d[st->rx.dir];
         uint32_t f = 0;

@@ -1010,6 +1010,18 @@ static void t_gap_in_request_body(void)
     h_free(h);
 }
 
+static void t_request_body_cut_by_close(void)
+{
+    struct h *h = h_new();
+    h_str(h, 0, "PUT /big HTTP/1.1\r\nContent-Length: 1000\r\n\r\npart");
+    h_close(h);
+    CHECK_EQ(h->rec.n, 1);
+    CHECK_EQ(h->rec.t[0].flags, TXN_REQ_PARTIAL | TXN_RESP_MISSING);
+    CHECK_EQ(h->rec.t[0].req_body_wire, 4);
+    CHECK(all_ended_once(h));
+    h_free(h);
+}
+
 /* ---- roles and pickup ---- */
 
 static void t_midstream_pickup(void)
@@ -1328,6 +1340,7 @@ int main(void)
     RUN(t_gap_in_chunked_body);
     RUN(t_gap_in_head);
     RUN(t_gap_in_request_body);
+    RUN(t_request_body_cut_by_close);
     RUN(t_midstream_pickup);
     RUN(t_roles_by_content);
     RUN(t_upgrade_and_tunnel);
