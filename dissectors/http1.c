@@ -10,7 +10,7 @@
  * Gaps: a hole inside a body of known remaining length keeps framing (the
  * bytes are counted as missing); a hole anywhere else loses it, and the
  * direction resynchronises on the next line that starts a message. Every
- * anomaly is a named counter (http1_counter_names).
+ * anomaly is a named counter (counter_names below, the enum in http1_int.h).
  *
  * Ownership: the direction buffer holds the head being accumulated, and the
  * current response head until its transaction ends (the txn's response views
