@@ -27,7 +27,6 @@
 
 #define PROBE_BUDGET 8192u         /* bytes of first line the probe looks at */
 #define HEAD_INIT    1024u         /* first allocation of a head buffer */
-#define HEAD_KEEP    (16u << 10)   /* a bigger head buffer is freed once its head is done */
 
 /* ---- counters (enum in http1_int.h) ---- */
 
@@ -49,11 +48,13 @@ static struct bytes rebase(struct bytes v, const uint8_t *from, uint8_t *to)
 
 void http1_head_reset(struct hdir *d)
 {
-    if (d->bcap > HEAD_KEEP) {   /* one huge head should not pin 64 KiB per idle flow */
-        free(d->buf);
-        d->buf = NULL;
-        d->bcap = 0;
-    }
+    /* Heads are allocated per message: an idle keep-alive flow holds no
+     * buffer, and a million flows do not pin a header array each. */
+    free(d->buf);
+    free(d->hdrs);
+    d->buf = NULL;
+    d->hdrs = NULL;
+    d->bcap = 0;
     d->blen = 0;
     d->line_start = 0;
     d->first_line_done = false;
@@ -278,8 +279,14 @@ static void response_head(struct http1_state *st, int dir, const struct http1_he
 static void head_done(struct http1_state *st, int dir, const struct dissect_env *env)
 {
     struct hdir *d = &st->d[dir];
-    unsigned max = env->cfg->http_max_headers;
-    if (!d->hdrs && max) {
+    /* Header lines are at most the line count minus the start and end lines. */
+    unsigned max = env->cfg->http_max_headers, lines = 0;
+    for (const uint8_t *q = d->buf, *e = d->buf + d->blen; (q = memchr(q, '\n', (size_t)(e - q))) != NULL; q++)
+        lines++;
+    if (lines >= 2 && lines - 2 < max) max = lines - 2;
+    free(d->hdrs);
+    d->hdrs = NULL;
+    if (max) {
         d->hdrs = calloc(max, sizeof *d->hdrs);
         if (!d->hdrs) {
             http1_give_up(st, C_OOM, env);

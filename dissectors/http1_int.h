@@ -59,14 +59,14 @@ struct pend {
 struct hdir {
     enum role role;
     enum dstate st;
-    uint8_t *buf;              /* head buffer, grows up to cfg->http_max_header_bytes */
+    uint8_t *buf;              /* head buffer (per message), up to cfg->http_max_header_bytes */
     size_t blen, bcap;
     size_t line_start;         /* offset in buf of the line being accumulated */
     bool first_line_done;
     bool strict;               /* head is a resync candidate: reject quietly */
     bool at_line_start;        /* S_RESYNC: next byte begins a line */
     bool resync_pending;       /* the next message carries TXN_RESYNC */
-    struct http_header *hdrs;  /* cfg->http_max_headers entries, for parsing */
+    struct http_header *hdrs;  /* parsed headers of the head in buf (per message) */
     struct timeval head_ts;    /* packet time of the first byte of the head */
     /* body framing */
     uint64_t remaining;
