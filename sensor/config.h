@@ -48,6 +48,16 @@ struct config {
     bool quiet;
     const char *config_file;             /* -c FILE */
 
+    /* detection */
+    const char *alerts;                  /* --alerts FILE|- */
+    const char *hash_key_file;           /* --hash-key-file */
+    const char *home_net;                /* --home-net CIDR,... */
+    const char *public_ok;               /* --public-ok RULE,... */
+    uint32_t alert_high_risk_min;        /* --alert-high-risk-min */
+    uint32_t alert_distinct_min;         /* --alert-distinct-min */
+    const char *pii_disable;             /* --pii-disable KIND,... */
+    uint64_t pii_scan_cap;               /* --pii-scan-cap BYTES (0 = whole body) */
+
     /* strings owned by the config (values read from a config file) */
     struct owned *owned;
 };

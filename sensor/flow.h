@@ -59,6 +59,7 @@ struct flow {
     uint8_t *probe_buf[2];          /* bytes held while probes say MAYBE */
     uint16_t probe_len[2];
     uint32_t probe_seen[2];         /* bytes looked at before a dissector decided */
+    uint32_t txn_seq;               /* transactions ended on this flow (event.id) */
 };
 
 struct flow_stats {

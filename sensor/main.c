@@ -8,7 +8,7 @@
 #include "json.h"
 #include "options.h"
 #include "stats.h"
-#include "txlog.h"
+#include "pipeline.h"
 #include "worker.h"
 #include <errno.h>
 #include <getopt.h>
@@ -247,12 +247,15 @@ static int run(struct config *cfgp)
         }
     }
 
-    txlog *tl = NULL;
-    if (cfg.transactions && !(tl = txlog_open(cfg.transactions, err, sizeof err))) {
+    struct pipeline pipe;
+    char note[512];
+    if (pipeline_build(&pipe, &cfg, err, sizeof err, note, sizeof note) < 0) {
         fprintf(stderr, "bleedwatch: %s\n", err);
+        pipeline_free(&pipe);
         for (unsigned i = 0; i < n_caps; i++) capture_close(caps[i]);
         return 2;
     }
+    if (note[0]) fprintf(stderr, "bleedwatch: %s\n", note);
 
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
@@ -263,7 +266,7 @@ static int run(struct config *cfgp)
     sigaction(SIGUSR1, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    worker *w = worker_new(&cfg, tl, 0, random_seed());
+    worker *w = worker_new(&pipe, 0, random_seed());
     struct capture_totals ct = { .files = n_caps };
     for (unsigned i = 0; i < n_caps && !g_stop; i++) {
         if (!decode_link_supported(capture_dlt(caps[i])))
@@ -278,8 +281,8 @@ static int run(struct config *cfgp)
     g_live = NULL;
     if (!cfg.quiet) stats_print(stderr, &w, 1, &ct);
     if (cfg.stats_file) write_stats_file(cfg.stats_file, w, &ct);
-    txlog_close(tl);
     worker_free(w);
+    pipeline_free(&pipe);
     for (unsigned i = 0; i < n_caps; i++) capture_close(caps[i]);
     return 0;
 }

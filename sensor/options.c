@@ -20,6 +20,15 @@ const struct option_def option_table[] = {
     { "stats", 0, OPT_STR, F(stats_file), "FILE", "write final statistics as JSON to FILE" },
     { "sensor-name", 0, OPT_STR, F(sensor_name), "NAME", "this sensor's name in outputs (default: host name)" },
     { "quiet", 'q', OPT_BOOL, F(quiet), NULL, "no statistics on stderr at exit" },
+    { "alerts", 0, OPT_STR, F(alerts), "FILE", "write alerts as JSON lines to FILE ('-' = stdout)" },
+    /* detection */
+    { "hash-key-file", 0, OPT_STR, F(hash_key_file), "FILE", "secret for keyed hashes of PII (created 0600 if absent; default /var/lib/bleedwatch/hash.key)" },
+    { "home-net", 0, OPT_STR, F(home_net), "CIDR,...", "networks of your own clients ('private' = RFC 1918/4193); outside = higher severity" },
+    { "public-ok", 0, OPT_STR, F(public_ok), "RULE,...", "endpoints public on purpose, never alerted: provider:account/container/prefix, host/path or /path" },
+    { "alert-high-risk-min", 0, OPT_U32, F(alert_high_risk_min), "N", "high-risk values (card, national id, IBAN, credential) that alone alert (default 1)" },
+    { "alert-distinct-min", 0, OPT_U32, F(alert_distinct_min), "N", "distinct lower-risk values that alert (default 3)" },
+    { "pii-disable", 0, OPT_STR, F(pii_disable), "KIND,...", "PII kinds not to look for (email, phone, payment_card, national_id, iban, person_name, date_of_birth, postal_address, email_message, credential)" },
+    { "pii-scan-cap", 0, OPT_U64, F(pii_scan_cap), "BYTES", "scan at most BYTES of each body (default 0 = the whole body)" },
     /* flows */
     { "max-flows", 0, OPT_U32, F(max_flows), "N", "flow table size; least recently active evicted past it (default 1000000)" },
     { "tcp-idle-timeout", 0, OPT_U32, F(tcp_idle_timeout), "SECONDS", "expire idle TCP flows (default 300)" },

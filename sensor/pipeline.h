@@ -4,6 +4,7 @@
 #define BW_PIPELINE_H
 
 #include "jsonl.h"
+#include "netset.h"
 #include "pii.h"
 #include "storage.h"
 #include "verdict.h"
@@ -18,6 +19,23 @@ struct pipeline {
     struct verdict_config verdict;
     jsonl *transactions;                 /* --transactions, or NULL */
     jsonl *alerts;                       /* --alerts, or NULL */
+
+    /* owned by the pipeline */
+    pii_db *pii_owned;
+    netset *home_net;
+    char **public_ok;                    /* NULL-terminated */
+    uint8_t hash_key[64];
+    size_t hash_key_len;
+    char name_buf[256];
 };
+
+/* Build everything the workers share from cfg. Returns 0, or -1 with a
+ * one-line message in err (the caller exits 2: it is a configuration error).
+ * note gets an informational line or stays empty (e.g. "created hash key"). */
+int pipeline_build(struct pipeline *pp, const struct config *cfg, char *err, size_t errlen,
+                   char *note, size_t notelen);
+
+/* Close outputs and free engines. */
+void pipeline_free(struct pipeline *pp);
 
 #endif

@@ -69,7 +69,9 @@ struct body_consumer;
  * begin() is called once per transaction, when the response head has been
  * parsed (or at flow end for an unanswered request, immediately followed by
  * end()). body() gets decoded response-body bytes in order; end() is called
- * exactly once after begin() with the final counters and flags. */
+ * exactly once after begin() with the final counters and flags. The http_txn
+ * handed to begin() (and every view in it) stays valid until end() returns:
+ * end() receives the same object, so a consumer may keep the pointer. */
 struct txn_sink {
     struct body_consumer *(*begin)(void *ctx, const struct http_txn *t);
     void (*body)(void *ctx, struct body_consumer *bc, const uint8_t *p, size_t len);

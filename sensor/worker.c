@@ -1,11 +1,16 @@
 /* worker.c -- from a captured frame to dissector callbacks, for one worker. */
 #include "worker.h"
+#include "alert.h"
 #include "config.h"
 #include "dissect.h"
+#include "ecs.h"
 #include "json.h"
+#include "pipeline.h"
 #include "txlog.h"
 #include "txn.h"
+#include <inttypes.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <ndpi_api.h>
@@ -14,13 +19,28 @@
 #define PROBE_BUF 256u            /* bytes held per direction while probes say MAYBE */
 #define PROBE_BUDGET (64u << 10)  /* bytes per direction looked at before giving up */
 
+/* Per-transaction state while a response body streams by: the body prefix for
+ * storage recognition, the listing counter, the PII scan. */
+struct body_consumer {
+    struct body_consumer *next_free;
+    uint8_t prefix[STORAGE_BODY_PREFIX];
+    uint32_t prefix_len;
+    bool classified, matched;
+    struct storage_result sr;
+    void *listing;
+    pii_scan *scan;
+    const struct http_txn *t;        /* valid from begin to end (txn.h) */
+};
+
 struct worker {
     const struct config *cfg;
+    const struct pipeline *pipe;
     unsigned index;
     flow_table *flows;
     struct stream_pool pool;
     struct ndpi_detection_module_struct *ndpi;
-    struct txlog *txlog;
+    pii_scratch *scratch;
+    struct body_consumer *bc_free;   /* reused consumers: no malloc per transaction */
     struct json json;
     size_t n_dissectors;
     uint64_t *dcount[MAX_DISSECTORS];
@@ -215,28 +235,160 @@ static void on_stream_gap(void *ctx, int dir, uint64_t len, enum gap_reason why)
 
 /* ---- transactions ---- */
 
+static struct body_consumer *bc_get(worker *w)
+{
+    struct body_consumer *bc = w->bc_free;
+    if (bc) w->bc_free = bc->next_free;
+    else if (!(bc = malloc(sizeof *bc))) return NULL;
+    bc->next_free = NULL;
+    bc->prefix_len = 0;
+    bc->classified = bc->matched = false;
+    bc->listing = NULL;
+    bc->scan = NULL;
+    return bc;
+}
+
+static void bc_put(worker *w, struct body_consumer *bc)
+{
+    free(bc->listing);
+    if (bc->scan) pii_scan_abort(bc->scan);
+    bc->listing = NULL;
+    bc->scan = NULL;
+    bc->next_free = w->bc_free;
+    w->bc_free = bc;
+}
+
+/* Media that carry no text the engine could read. */
+static bool opaque_media(struct bytes ct)
+{
+    static const char *const skip[] = { "image/", "video/", "audio/", "font/", "application/wasm",
+                                        "application/x-shockwave-flash", NULL };
+    ct = bytes_trim(ct);
+    for (int i = 0; skip[i]; i++)
+        if (bytes_iprefix(ct, skip[i])) return true;
+    return false;
+}
+
+static void classify_body(struct body_consumer *bc, const struct http_txn *t, const struct pipeline *pp)
+{
+    bc->classified = true;
+    bc->matched = storage_classify(t, bytes_of(bc->prefix, bc->prefix_len), &pp->storage, &bc->sr) == 0;
+    size_t n = bc->matched ? storage_listing_state_size(&bc->sr) : 0;
+    if (n && (bc->listing = calloc(1, n)))
+        storage_listing_feed(&bc->sr, bc->listing, bc->prefix, bc->prefix_len);
+}
+
 static struct body_consumer *txn_begin(void *ctx, const struct http_txn *t)
 {
-    (void)ctx; (void)t;
-    return NULL;
+    struct deliver *d = ctx;
+    worker *w = d->w;
+    struct body_consumer *bc = bc_get(w);
+    if (!bc) return NULL;
+    bc->t = t;
+    /* Only bodies that could alert are scanned: served (2xx), no credential seen,
+     * not allow-listed, something the engine can read. */
+    if (t->status >= 200 && t->status < 300 && w->pipe->pii && !opaque_media(t->content_type)) {
+        struct storage_result pre;
+        storage_classify(t, bytes_of(NULL, 0), &w->pipe->storage, &pre);
+        if (pre.auth != AUTH_PRESENT && !pre.public_ok) {
+            char mime[128];
+            size_t n = t->content_type.len < sizeof mime - 1 ? t->content_type.len : sizeof mime - 1;
+            memcpy(mime, t->content_type.p, n);
+            bc->scan = pii_scan_open(w->pipe->pii, w->scratch, pii_doc_type_from_mime(mime, n));
+            if (bc->scan) w->st.bodies_scanned++;
+        }
+    }
+    return bc;
 }
 
 static void txn_body(void *ctx, struct body_consumer *bc, const uint8_t *p, size_t len)
 {
-    (void)ctx; (void)bc; (void)p; (void)len;
+    struct deliver *d = ctx;
+    if (!bc) return;
+    if (!bc->classified) {
+        /* keep the prefix; once full, classify and let the listing counter
+         * (fed the prefix by classify_body) take the rest */
+        size_t room = sizeof bc->prefix - bc->prefix_len;
+        size_t take = len < room ? len : room;
+        memcpy(bc->prefix + bc->prefix_len, p, take);
+        bc->prefix_len += (uint32_t)take;
+        if (bc->prefix_len == sizeof bc->prefix) {
+            classify_body(bc, bc->t, d->w->pipe);
+            if (bc->listing && take < len) storage_listing_feed(&bc->sr, bc->listing, p + take, len - take);
+        }
+    } else if (bc->listing) {
+        storage_listing_feed(&bc->sr, bc->listing, p, len);
+    }
+    if (bc->scan) {
+        pii_scan_feed(bc->scan, p, len);
+        d->w->st.body_bytes_scanned += len;
+    }
 }
 
 static void txn_body_gap(void *ctx, struct body_consumer *bc, uint64_t len)
 {
-    (void)ctx; (void)bc; (void)len;
+    (void)ctx;
+    if (bc && bc->scan) pii_scan_gap(bc->scan, len);
+}
+
+/* event.id: sensor name + a hash of the flow (addresses, ports, start time) and
+ * the transaction's ordinal in it: stable whatever worker handles the flow. */
+static void event_id(const struct flow *f, const char *sensor, char *out, size_t cap)
+{
+    uint64_t h = 1469598103934665603ULL;
+    const uint8_t *k = (const uint8_t *)&f->v.addr;
+    for (size_t i = 0; i < sizeof f->v.addr; i++) h = (h ^ k[i]) * 1099511628211ULL;
+    uint64_t more[3] = { (uint64_t)f->v.port[0] << 16 | f->v.port[1], f->first_us, f->txn_seq };
+    k = (const uint8_t *)more;
+    for (size_t i = 0; i < sizeof more; i++) h = (h ^ k[i]) * 1099511628211ULL;
+    snprintf(out, cap, "%s-%016" PRIx64 "-%u", sensor, h, f->txn_seq);
 }
 
 static void txn_end(void *ctx, struct body_consumer *bc, const struct http_txn *t)
 {
     struct deliver *d = ctx;
-    (void)bc;
-    d->w->st.transactions++;
-    if (d->w->txlog) txlog_write(d->w->txlog, &d->w->json, &d->f->v, t, d->w->input);
+    worker *w = d->w;
+    const struct pipeline *pp = w->pipe;
+    w->st.transactions++;
+    d->f->txn_seq++;
+    struct storage_result none;
+    const struct storage_result *sr = NULL;
+    if (bc) {
+        if (!bc->classified) classify_body(bc, t, pp);
+        if (bc->matched) sr = &bc->sr;
+    } else {
+        if (storage_classify(t, bytes_of(NULL, 0), &pp->storage, &none) == 0) sr = &none;
+    }
+    if (pp->transactions) {
+        json_reset(&w->json);
+        txlog_json(&w->json, &d->f->v, t, sr, w->input);
+        jsonl_write(pp->transactions, w->json.buf, w->json.len);
+    }
+    if (bc && bc->scan) {
+        struct pii_findings pf;
+        pii_scan_close(bc->scan, &pf);
+        bc->scan = NULL;
+        if (t->flags & (TXN_BODY_GAP | TXN_BODY_SNAPLEN | TXN_BODY_CAP | TXN_BODY_TRUNC | TXN_DECODE_ERROR))
+            pf.complete = false;
+        int c = t->client_dir ? 1 : 0;
+        struct verdict v = verdict_decide(&pp->verdict, sr, &pf, d->f->v.addr[c], d->f->v.ip_version, t->status);
+        if (v.alert) {
+            char id[160];
+            event_id(d->f, pp->sensor_name, id, sizeof id);
+            w->st.alerts++;
+            if (sr->auth == AUTH_UNKNOWN) w->st.alerts_auth_unknown++;
+            struct alert_src a = { .sensor = pp->sensor_name, .event_id = id, .input = w->input,
+                                   .flow = &d->f->v, .txn = t, .storage = sr, .pii = &pf, .verdict = &v };
+            if (pp->alerts) {
+                json_reset(&w->json);
+                alert_json(&w->json, &a);
+                json_newline(&w->json);
+                jsonl_write(pp->alerts, w->json.buf, w->json.len);
+            }
+        }
+        pii_findings_free(&pf);
+    }
+    if (bc) bc_put(w, bc);
 }
 
 /* ---- classification ---- */
@@ -321,13 +473,15 @@ expire:
 
 /* ---- life cycle ---- */
 
-worker *worker_new(const struct config *cfg, struct txlog *out, unsigned index, uint64_t seed)
+worker *worker_new(const struct pipeline *pipe, unsigned index, uint64_t seed)
 {
+    const struct config *cfg = pipe->cfg;
     worker *w = calloc(1, sizeof *w);
     if (!w) abort();
     w->cfg = cfg;
+    w->pipe = pipe;
     w->index = index;
-    w->txlog = out;
+    if (pipe->pii && !(w->scratch = pii_scratch_new(pipe->pii))) abort();
     json_init(&w->json);
     stream_pool_init(&w->pool, cfg);
     w->flows = flow_table_new(cfg, seed, on_flow_end, w);
@@ -359,6 +513,12 @@ void worker_free(worker *w)
     flow_table_free(w->flows);
     ndpi_exit_detection_module(w->ndpi);
     for (size_t i = 0; i < w->n_dissectors; i++) free(w->dcount[i]);
+    while (w->bc_free) {
+        struct body_consumer *bc = w->bc_free;
+        w->bc_free = bc->next_free;
+        free(bc);
+    }
+    pii_scratch_free(w->scratch);
     json_free(&w->json);
     free(w);
 }

@@ -1,0 +1,124 @@
+/* pipeline.c -- build the shared, read-only parts of the pipeline. */
+#include "pipeline.h"
+#include "config.h"
+#include "hashkey.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Split "a,b, c" into a NULL-terminated array of owned strings. */
+static char **split_list(const char *s)
+{
+    size_t n = 1;
+    for (const char *p = s; *p; p++) n += *p == ',';
+    char **v = calloc(n + 1, sizeof *v);
+    if (!v) abort();
+    size_t k = 0;
+    const char *p = s;
+    while (*p) {
+        while (*p == ',' || *p == ' ' || *p == '\t') p++;
+        const char *e = p;
+        while (*e && *e != ',') e++;
+        const char *t = e;
+        while (t > p && (t[-1] == ' ' || t[-1] == '\t')) t--;
+        if (t > p) {
+            v[k] = strndup(p, (size_t)(t - p));
+            if (!v[k]) abort();
+            k++;
+        }
+        p = e;
+    }
+    return v;
+}
+
+static void free_list(char **v)
+{
+    if (!v) return;
+    for (size_t i = 0; v[i]; i++) free(v[i]);
+    free(v);
+}
+
+int pipeline_build(struct pipeline *pp, const struct config *cfg, char *err, size_t errlen,
+                   char *note, size_t notelen)
+{
+    memset(pp, 0, sizeof *pp);
+    pp->cfg = cfg;
+    note[0] = 0;
+    if (cfg->sensor_name && *cfg->sensor_name) {
+        snprintf(pp->name_buf, sizeof pp->name_buf, "%s", cfg->sensor_name);
+    } else if (gethostname(pp->name_buf, sizeof pp->name_buf - 1) < 0 || !pp->name_buf[0]) {
+        snprintf(pp->name_buf, sizeof pp->name_buf, "sensor");
+    }
+    pp->sensor_name = pp->name_buf;
+
+    /* PII engine */
+    struct pii_config pc;
+    pii_config_defaults(&pc);
+    if (cfg->pii_disable) {
+        char **kinds = split_list(cfg->pii_disable);
+        for (size_t i = 0; kinds[i]; i++) {
+            int k = pii_kind_from_name(kinds[i]);
+            if (k < 0) {
+                snprintf(err, errlen, "--pii-disable: unknown kind '%s'", kinds[i]);
+                free_list(kinds);
+                return -1;
+            }
+            pc.enabled[k] = false;
+        }
+        free_list(kinds);
+    }
+    pc.scan_cap = cfg->pii_scan_cap;
+    char path[4096];
+    if (cfg->hash_key_file) snprintf(path, sizeof path, "%s", cfg->hash_key_file);
+    else hashkey_default_path(path, sizeof path);
+    int created = 0;
+    if (hashkey_load(path, pp->hash_key, &pp->hash_key_len, &created, err, errlen) < 0) return -1;
+    if (created) snprintf(note, notelen, "created hash key %s (mode 0600): keep it to correlate across runs", path);
+    pc.hash_key = pp->hash_key;
+    pc.hash_key_len = pp->hash_key_len;
+    char perr[256];
+    if (!(pp->pii_owned = pii_db_new(&pc, perr, sizeof perr))) {
+        snprintf(err, errlen, "PII engine: %s", perr);
+        return -1;
+    }
+    pp->pii = pp->pii_owned;
+
+    /* storage recognition and the verdict */
+    storage_config_defaults(&pp->storage);
+    if (cfg->public_ok) {
+        pp->public_ok = split_list(cfg->public_ok);
+        pp->storage.public_ok = (const char *const *)pp->public_ok;
+    }
+    verdict_config_defaults(&pp->verdict);
+    pp->verdict.high_risk_min = cfg->alert_high_risk_min;
+    pp->verdict.low_risk_distinct_min = cfg->alert_distinct_min;
+    if (cfg->home_net) {
+        pp->home_net = netset_new();
+        char nerr[256];
+        if (netset_parse(pp->home_net, cfg->home_net, nerr, sizeof nerr) < 0) {
+            snprintf(err, errlen, "--home-net: %s", nerr);
+            return -1;
+        }
+        pp->verdict.home_net = pp->home_net;
+    }
+
+    /* outputs */
+    if (cfg->transactions && !(pp->transactions = jsonl_open(cfg->transactions, err, errlen))) return -1;
+    if (cfg->alerts && !(pp->alerts = jsonl_open(cfg->alerts, err, errlen))) return -1;
+    return 0;
+}
+
+void pipeline_free(struct pipeline *pp)
+{
+    jsonl_close(pp->transactions);
+    jsonl_close(pp->alerts);
+    pii_db_free(pp->pii_owned);
+    netset_free(pp->home_net);
+    free_list(pp->public_ok);
+    memset(pp->hash_key, 0, sizeof pp->hash_key);
+    pp->transactions = pp->alerts = NULL;
+    pp->pii_owned = NULL;
+    pp->home_net = NULL;
+    pp->public_ok = NULL;
+}
