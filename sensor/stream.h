@@ -79,6 +79,9 @@ struct stream_stats {
     uint64_t cap_total_hits;    /* pool-wide OOO cap hit */
     uint64_t ooo_bytes_now;     /* currently buffered across the pool */
     uint64_t ooo_bytes_peak;
+    uint64_t bogus_segments;    /* seq more than 2^30 from next_seq: ignored */
+    uint64_t after_fin_bytes;   /* bytes past a direction's FIN: ignored */
+    uint64_t alloc_failures;    /* OOO copy not made (malloc failed): a hole, gapped later */
 };
 
 struct stream_pool {
