@@ -163,7 +163,7 @@ bool pii_card_ok(const uint8_t *d, size_t n)
 {
     enum pii_card_brand b = pii_card_brand(d, n);
     if (b == PII_CARD_NONE || n < 13) return false;
-    if (pii_digits_trivial(d + 1, n - 1)) return false;
+    if (pii_digits_trivial(d, n)) return false;
     return b == PII_CARD_UNIONPAY ? true : pii_luhn_ok(d, n);
 }
 
