@@ -89,16 +89,16 @@ deps-check:
 
 # make test: plain build first, then the same suite under ASan+UBSan.
 test: deps
-	@$(MAKE) --no-print-directory VARIANT=release test-build bleedwatch
-	@$(MAKE) --no-print-directory VARIANT=asan test-build
+	@$(MAKE) -s --no-print-directory VARIANT=release test-build bleedwatch
+	@$(MAKE) -s --no-print-directory VARIANT=asan test-build
 	@tests/run.sh build/release build/asan
 
 test-unit: deps-check
-	@$(MAKE) --no-print-directory VARIANT=release test-build bleedwatch
+	@$(MAKE) -s --no-print-directory VARIANT=release test-build bleedwatch
 	@tests/run.sh build/release
 
 asan: deps-check
-	@$(MAKE) --no-print-directory VARIANT=asan test-build
+	@$(MAKE) -s --no-print-directory VARIANT=asan test-build
 
 demo: deps
 	@$(MAKE) --no-print-directory bleedwatch

@@ -17,7 +17,7 @@ run_one() {  # label, command...
     local rc=$?
     local p f s
     p=$(grep -c '^PASS ' "$log"); f=$(grep -c '^FAIL ' "$log"); s=$(grep -c '^SKIP ' "$log")
-    sed -e "s|^\(PASS\|FAIL\|SKIP\) |\1 [$label] |" "$log" | grep -E '^(PASS|FAIL|SKIP) '
+    sed -E "s#^(PASS|FAIL|SKIP) #\1 [$label] #" "$log" | grep -E '^(PASS|FAIL|SKIP) '
     if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
         echo "FAIL [$label] exited $rc without a FAIL line; stderr tail:"
         tail -n 15 "$out/err" | sed 's/^/    /'
