@@ -31,6 +31,9 @@ AZ = {"Server": "Windows-Azure-Blob/1.0 Microsoft-HTTPAPI/2.0", "x-ms-request-id
       "x-ms-version": "2021-08-06"}
 
 
+SECRETS = ["c2lnbmF0dXJlLW5vdC1yZWFsLWZvci1kZW1v"]
+
+
 def customers(n=40):
     rows = ["id,first_name,last_name,email,phone,company"]
     for i in range(n):
@@ -39,6 +42,7 @@ def customers(n=40):
         email = f"{f.lower()}.{l.lower().replace(' ', '')}{i}@{org}"
         phone = "+31 6 %04d %04d" % (random.randint(1000, 9999), random.randint(1000, 9999))
         rows.append(f"{i + 1},{f},{l},{email},{phone},{org.split('.')[0]}")
+        SECRETS.extend([email, phone, phone.replace(" ", "")])
     return ("\n".join(rows) + "\n").encode()
 
 
@@ -88,6 +92,25 @@ def main():
                              headers=dict(AZ, **{"Content-Type": "application/xml", "x-ms-error-code": "PublicAccessNotPermitted"})))
     convs.append(ref)
     tc.write(out, convs)
+    az = {"provider": "azure_blob"}
+    exp = [
+        dict(az, method="GET", path="/exports", status=200, auth="none", should_alert=False,
+             resource={"account": "bluebleed", "container": "exports"}),
+        dict(az, method="GET", path="/exports/customers.csv", status=200, auth="none", should_alert=True,
+             resource={"account": "bluebleed", "container": "exports", "object": "customers.csv"}),
+        dict(az, method="GET", path="/exports/mail/0001.eml", status=200, auth="none", should_alert=True,
+             resource={"account": "bluebleed", "container": "exports", "object": "mail/0001.eml"}),
+        dict(az, method="GET", path="/exports/customers.csv", status=200, auth="present", should_alert=False,
+             resource={"account": "bluebleed", "container": "exports", "object": "customers.csv"}),
+        dict(az, method="GET", path="/private/payroll.csv", status=409, auth="none", should_alert=False,
+             resource={"account": "bluebleed", "container": "private", "object": "payroll.csv"}),
+    ]
+    base = os.path.splitext(out)[0]
+    import json
+    with open(base + ".expected.json", "w") as f:
+        json.dump(exp, f, indent=1)
+    with open(base + ".secrets.txt", "w") as f:
+        f.write("\n".join(SECRETS + ["jane.doe@acme-logistics.com", "pieter.jansen@northwind.nl", "+31 20 555 0134"]) + "\n")
     print(f"wrote {out}")
 
 
