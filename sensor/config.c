@@ -22,6 +22,7 @@ void config_defaults(struct config *cfg)
     cfg->http_max_pipeline = LIM_HTTP_PIPELINE;
     cfg->http_max_decoded = LIM_HTTP_DECODED_BYTES;
     cfg->http_max_ratio = LIM_HTTP_DECOMP_RATIO;
+    cfg->ring_size = 32u << 20;
     cfg->alert_high_risk_min = 1;
     cfg->alert_distinct_min = 3;
 }

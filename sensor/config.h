@@ -47,6 +47,8 @@ struct config {
 
     bool quiet;
     const char *config_file;             /* -c FILE */
+    uint32_t workers;                    /* --workers N (0 = cores - 1, at least 1) */
+    uint32_t ring_size;                  /* --ring-size BYTES per worker */
 
     /* detection */
     const char *alerts;                  /* --alerts FILE|- */

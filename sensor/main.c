@@ -9,6 +9,7 @@
 #include "options.h"
 #include "stats.h"
 #include "pipeline.h"
+#include "engine.h"
 #include "worker.h"
 #include <errno.h>
 #include <getopt.h>
@@ -153,7 +154,7 @@ static uint64_t random_seed(void)
     return s;
 }
 
-static void write_stats_file(const char *path, worker *w, const struct capture_totals *ct)
+static void write_stats_file(const char *path, worker *const *w, unsigned n, const struct capture_totals *ct)
 {
     FILE *f = fopen(path, "w");
     if (!f) {
@@ -162,24 +163,27 @@ static void write_stats_file(const char *path, worker *w, const struct capture_t
     }
     struct json j;
     json_init(&j);
-    stats_json(&j, &w, 1, ct);
+    stats_json(&j, w, n, ct);
     json_newline(&j);
     fwrite(j.buf, 1, j.len, f);
     fclose(f);
     json_free(&j);
 }
 
-/* Run one capture through the worker until it ends (or a stop signal). */
-static int pump(capture *c, worker *w, struct capture_totals *ct)
+/* Run one capture through the engine until it ends (or a stop signal). */
+static int pump(capture *c, engine *e, struct capture_totals *ct)
 {
     struct cap_frame fr;
     int dlt = capture_dlt(c);
     while (!g_stop) {
         enum cap_status st = capture_next(c, &fr);
         if (st == CAP_PACKET) {
-            worker_packet(w, dlt, fr.ts, fr.data, fr.caplen, fr.wirelen);
+            engine_packet(e, dlt, &fr);
         } else if (st == CAP_TIMEOUT) {
-            /* live: nothing arrived; fall through to the timers */
+            /* live: nothing arrived; let time pass in the workers */
+            struct timeval now;
+            gettimeofday(&now, NULL);
+            engine_tick(e, now);
         } else if (st == CAP_END) {
             return 0;
         } else {
@@ -189,8 +193,10 @@ static int pump(capture *c, worker *w, struct capture_totals *ct)
         }
         if (g_dump) {
             g_dump = 0;
+            unsigned n;
+            worker *const *ws = engine_workers(e, &n);
             capture_drops(c, &ct->pcap_received, &ct->pcap_dropped, &ct->pcap_ifdropped);
-            stats_print(stderr, &w, 1, ct);
+            stats_print(stderr, ws, n, ct);
         }
     }
     return 0;
@@ -266,22 +272,30 @@ static int run(struct config *cfgp)
     sigaction(SIGUSR1, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    worker *w = worker_new(&pipe, 0, random_seed());
+    unsigned nw = cfg.workers;
+    if (!nw) {
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        nw = cores > 1 ? (unsigned)cores - 1 : 1;
+    }
+    engine *e = engine_new(&pipe, nw, cfg.ring_size, random_seed());
     struct capture_totals ct = { .files = n_caps };
     for (unsigned i = 0; i < n_caps && !g_stop; i++) {
         if (!decode_link_supported(capture_dlt(caps[i])))
             fprintf(stderr, "bleedwatch: %s: link type %d is not decoded; its packets are counted only\n",
                     capture_name(caps[i]), capture_dlt(caps[i]));
-        worker_set_input(w, cfg.iface ? NULL : capture_name(caps[i]));
-        pump(caps[i], w, &ct);
+        engine_begin_input(e, cfg.iface ? NULL : capture_name(caps[i]));
+        pump(caps[i], e, &ct);
         if (cfg.iface) capture_drops(caps[i], &ct.pcap_received, &ct.pcap_dropped, &ct.pcap_ifdropped);
         /* inputs are separate captures: their flows end with them */
-        worker_finish(w);
+        engine_end_input(e);
     }
     g_live = NULL;
-    if (!cfg.quiet) stats_print(stderr, &w, 1, &ct);
-    if (cfg.stats_file) write_stats_file(cfg.stats_file, w, &ct);
-    worker_free(w);
+    engine_stop(e);
+    unsigned n_w;
+    worker *const *ws = engine_workers(e, &n_w);
+    if (!cfg.quiet) stats_print(stderr, ws, n_w, &ct);
+    if (cfg.stats_file) write_stats_file(cfg.stats_file, ws, n_w, &ct);
+    engine_free(e);
     pipeline_free(&pipe);
     for (unsigned i = 0; i < n_caps; i++) capture_close(caps[i]);
     return 0;

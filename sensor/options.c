@@ -29,6 +29,8 @@ const struct option_def option_table[] = {
     { "alert-distinct-min", 0, OPT_U32, F(alert_distinct_min), "N", "distinct lower-risk values that alert (default 3)" },
     { "pii-disable", 0, OPT_STR, F(pii_disable), "KIND,...", "PII kinds not to look for (email, phone, payment_card, national_id, iban, person_name, date_of_birth, postal_address, email_message, credential)" },
     { "pii-scan-cap", 0, OPT_U64, F(pii_scan_cap), "BYTES", "scan at most BYTES of each body (default 0 = the whole body)" },
+    { "workers", 'w', OPT_U32, F(workers), "N", "worker threads (default: cores - 1, at least 1; 1 = inline in the capture thread)" },
+    { "ring-size", 0, OPT_U32, F(ring_size), "BYTES", "packet ring per worker thread (default 32M)" },
     /* flows */
     { "max-flows", 0, OPT_U32, F(max_flows), "N", "flow table size; least recently active evicted past it (default 1000000)" },
     { "tcp-idle-timeout", 0, OPT_U32, F(tcp_idle_timeout), "SECONDS", "expire idle TCP flows (default 300)" },

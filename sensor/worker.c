@@ -502,6 +502,16 @@ worker *worker_new(const struct pipeline *pipe, unsigned index, uint64_t seed)
 
 void worker_set_input(worker *w, const char *name) { w->input = name; }
 
+void worker_tick(worker *w, struct timeval ts)
+{
+    uint64_t t_us = (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_usec;
+    if (t_us > w->now_us) { w->now_us = t_us; w->now_tv = ts; }
+    if (w->now_us - w->last_expire_us >= 1000000u) {
+        w->last_expire_us = w->now_us;
+        flow_table_expire(w->flows, w->now_us);
+    }
+}
+
 void worker_finish(worker *w)
 {
     flow_table_end_all(w->flows);

@@ -48,6 +48,9 @@ void worker_packet(worker *w, int dlt, struct timeval ts, const uint8_t *frame,
  * for live capture. The string must outlive the worker's use of it. */
 void worker_set_input(worker *w, const char *name);
 
+/* Time passes without packets (live capture idle): expire flows at ts. */
+void worker_tick(worker *w, struct timeval ts);
+
 /* End of input: tear down every flow (flushing reassembly and dissectors). */
 void worker_finish(worker *w);
 

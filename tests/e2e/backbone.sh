@@ -17,3 +17,12 @@ done
 # gap accounting: the dropped segment is 1000 bytes, reported as loss
 check backbone_gap_bytes python3 -c "import json,sys; s=json.load(open('$TMP/gap.stats')); sys.exit(0 if s['reassembly']['gap_bytes_loss']==1000 else 1)"
 check backbone_snaplen_counted python3 -c "import json,sys; s=json.load(open('$TMP/snaplen.stats')); sys.exit(0 if s['truncated_packets']>0 and s['reassembly']['gap_bytes_snaplen']>0 else 1)"
+# worker threads: the same transactions whatever the number of workers
+for case in manyflows keepalive pipelined; do
+    "$BW_BIN" -q --workers 3 -r "$TMP/bb/$case.pcap" --transactions "$TMP/$case.w3.jsonl" 2>/dev/null
+    if [ "$(sort "$TMP/$case.jsonl" | md5sum)" = "$(sort "$TMP/$case.w3.jsonl" | md5sum)" ]; then
+        pass "backbone_workers3_same_$case"
+    else
+        fail "backbone_workers3_same_$case" "transaction logs differ between 1 and 3 workers"
+    fi
+done

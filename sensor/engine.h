@@ -1,0 +1,41 @@
+/* engine.h -- captured frames to workers: inline, or over rings to N threads.
+ *
+ * With one worker the capture thread runs it inline (no copy, no handoff).
+ * With N > 1 workers each runs on its own thread behind a single-producer
+ * ring (ring.h); the capture thread picks the worker from a symmetric hash of
+ * the packet's inner IP addresses, so both directions of a flow, and every
+ * fragment of a datagram, reach the same worker. Control records (input
+ * boundaries, time ticks, stop) travel the same rings, so they stay in order
+ * with the packets.
+ */
+#ifndef BW_ENGINE_H
+#define BW_ENGINE_H
+
+#include <stdint.h>
+#include <sys/time.h>
+#include "worker.h"
+
+struct pipeline;
+struct cap_frame;
+
+typedef struct engine engine;
+
+/* n_workers >= 1. ring_bytes: per-worker ring size. Aborts on OOM (setup). */
+engine *engine_new(const struct pipeline *pp, unsigned n_workers, size_t ring_bytes, uint64_t seed);
+
+/* Capture thread side. */
+void engine_packet(engine *e, int dlt, const struct cap_frame *fr);
+void engine_begin_input(engine *e, const char *name);   /* name must outlive the engine */
+void engine_end_input(engine *e);                        /* workers end their flows */
+void engine_tick(engine *e, struct timeval now);         /* live: time passes without packets */
+
+/* Drain every ring, stop and join the threads. Idempotent. */
+void engine_stop(engine *e);
+void engine_free(engine *e);
+
+/* The workers, for statistics. Counters may be read while they run (live
+ * SIGUSR1): values are then approximate. */
+worker *const *engine_workers(const engine *e, unsigned *n);
+uint64_t engine_ring_waits(const engine *e);
+
+#endif

@@ -1,0 +1,110 @@
+/* ring.c -- SPSC byte ring with in-place records (see ring.h).
+ *
+ * Layout of a record at offset o: a uint32_t length L (payload bytes), then L
+ * payload bytes, padded to 8. A length of RING_PAD means "skip to the start of
+ * the buffer". head is written only by the producer, tail only by the
+ * consumer; each publishes with release and reads the other's with acquire.
+ */
+#include "ring.h"
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define RING_PAD UINT32_MAX
+#define HDR 8u
+
+struct ring {
+    uint8_t *buf;
+    size_t cap, mask;
+    _Alignas(64) _Atomic size_t head;   /* producer: next write position (monotonic) */
+    size_t pending;                      /* producer: size of the reserved record */
+    _Alignas(64) _Atomic size_t tail;   /* consumer: next read position (monotonic) */
+    size_t peeked;                       /* consumer: size of the peeked record */
+};
+
+static size_t round8(size_t n) { return (n + 7u) & ~(size_t)7u; }
+
+ring *ring_new(size_t cap)
+{
+    size_t c = 4096;
+    while (c < cap) c <<= 1;
+    ring *r = calloc(1, sizeof *r);
+    if (!r || !(r->buf = aligned_alloc(64, c))) abort();
+    r->cap = c;
+    r->mask = c - 1;
+    atomic_init(&r->head, 0);
+    atomic_init(&r->tail, 0);
+    return r;
+}
+
+void ring_free(ring *r)
+{
+    if (!r) return;
+    free(r->buf);
+    free(r);
+}
+
+size_t ring_max_record(const ring *r) { return r->cap / 4 - HDR; }
+
+void *ring_reserve(ring *r, size_t len)
+{
+    size_t need = HDR + round8(len);
+    if (need > r->cap / 4) return NULL;
+    size_t head = atomic_load_explicit(&r->head, memory_order_relaxed);
+    size_t tail = atomic_load_explicit(&r->tail, memory_order_acquire);
+    size_t off = head & r->mask;
+    size_t to_end = r->cap - off;
+    size_t total = need;
+    if (to_end < need) total = to_end + need;   /* pad to the end, then write at 0 */
+    if (r->cap - (head - tail) < total) return NULL;
+    if (to_end < need) {
+        uint32_t pad = RING_PAD;
+        memcpy(r->buf + off, &pad, sizeof pad);
+        head += to_end;
+        atomic_store_explicit(&r->head, head, memory_order_release);
+        off = 0;
+    }
+    uint32_t l = (uint32_t)len;
+    memcpy(r->buf + off, &l, sizeof l);
+    r->pending = need;
+    return r->buf + off + HDR;
+}
+
+void ring_commit(ring *r)
+{
+    size_t head = atomic_load_explicit(&r->head, memory_order_relaxed);
+    atomic_store_explicit(&r->head, head + r->pending, memory_order_release);
+    r->pending = 0;
+}
+
+const void *ring_peek(ring *r, size_t *len)
+{
+    for (;;) {
+        size_t tail = atomic_load_explicit(&r->tail, memory_order_relaxed);
+        size_t head = atomic_load_explicit(&r->head, memory_order_acquire);
+        if (tail == head) return NULL;
+        size_t off = tail & r->mask;
+        uint32_t l;
+        memcpy(&l, r->buf + off, sizeof l);
+        if (l == RING_PAD) {
+            atomic_store_explicit(&r->tail, tail + (r->cap - off), memory_order_release);
+            continue;
+        }
+        r->peeked = HDR + round8(l);
+        *len = l;
+        return r->buf + off + HDR;
+    }
+}
+
+void ring_release(ring *r)
+{
+    size_t tail = atomic_load_explicit(&r->tail, memory_order_relaxed);
+    atomic_store_explicit(&r->tail, tail + r->peeked, memory_order_release);
+    r->peeked = 0;
+}
+
+size_t ring_used(const ring *r)
+{
+    return atomic_load_explicit(&r->head, memory_order_acquire) -
+           atomic_load_explicit(&r->tail, memory_order_acquire);
+}
