@@ -7,6 +7,7 @@
 #include "storage.h"
 #include "txn.h"
 #include "verdict.h"
+#include <inttypes.h>
 #include <stdio.h>
 
 static void kv_bytes(struct json *j, const char *key, struct bytes b)
@@ -96,7 +97,9 @@ void alert_json(struct json *j, const struct alert_src *a)
     storage_result_json(a->storage, j);
     json_key(j, "pii");
     pii_findings_json(j, a->pii);
-    json_kv_u64(j, "flow_id", fv->id);
+    char fid[24];
+    snprintf(fid, sizeof fid, "%016" PRIx64, fv->id);
+    json_kv_cstr(j, "flow_id", fid);
     if (a->input) {
         json_key(j, "input");
         json_obj_open(j);

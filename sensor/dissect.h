@@ -23,7 +23,7 @@ struct txn_sink;
  * client (the side that sent the SYN, or the first packet's sender when the
  * flow was picked up mid-stream), 1 its server. */
 struct flow_view {
-    uint64_t id;                 /* unique per worker */
+    uint64_t id;                 /* hash of the key and the start time: the same in any worker or run */
     uint8_t ip_version;          /* 4 or 6 */
     uint8_t l4proto;
     uint8_t addr[2][16];

@@ -18,7 +18,6 @@ struct flow_table {
     uint64_t seed;
     struct lru lru[FLOW__CLASSES];
     struct flow *freelist;      /* reused flow structs: no malloc per flow in steady state */
-    uint64_t next_id;
     flow_end_fn on_end;
     void *ctx;
     struct flow_stats st;
@@ -256,8 +255,10 @@ struct flow *flow_table_get(flow_table *t, const struct pkt *p, uint64_t now_us,
     f->v.port[c] = p->sport;
     f->v.port[!c] = p->dport;
     f->v.handshake_seen = p->l4proto == IPPROTO_TCP && (p->tcp_flags & TCPF_SYN);
-    f->v.id = ++t->next_id;
     f->first_us = f->last_us = now_us;
+    /* stable id: the same flow gets the same id whatever worker or run sees it */
+    f->v.id = mix64((uint64_t)flow_hash(0, p->ip_version, p->l4proto, vlan, p->src, p->sport, p->dst, p->dport) << 32 ^
+                    now_us);
     f->fclass = p->l4proto == IPPROTO_TCP ? FLOW_TCP_OPEN : FLOW_OTHER;
     stream_init(&f->stream);
     f->hnext = t->buckets[h & t->mask];

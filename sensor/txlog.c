@@ -5,6 +5,7 @@
 #include "json.h"
 #include "txn.h"
 #include "storage.h"
+#include <inttypes.h>
 #include <stdio.h>
 
 static const struct { uint32_t bit; const char *name; } txn_flag_names[] = {
@@ -98,7 +99,9 @@ void txlog_json(struct json *j, const struct flow_view *fv, const struct http_tx
 
     json_key(j, "bleedwatch");
     json_obj_open(j);
-    json_kv_u64(j, "flow_id", fv->id);
+    char fid[24];
+    snprintf(fid, sizeof fid, "%016" PRIx64, fv->id);
+    json_kv_cstr(j, "flow_id", fid);
     if (sr && sr->provider) storage_result_json(sr, j);
     if (t->content_encoding.len) kv_bytes(j, "content_encoding", t->content_encoding);
     json_kv_bool(j, "authorization", t->authorization.len > 0);

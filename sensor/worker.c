@@ -331,17 +331,11 @@ static void txn_body_gap(void *ctx, struct body_consumer *bc, uint64_t len)
     if (bc && bc->scan) pii_scan_gap(bc->scan, len);
 }
 
-/* event.id: sensor name + a hash of the flow (addresses, ports, start time) and
- * the transaction's ordinal in it: stable whatever worker handles the flow. */
+/* event.id: sensor name, the flow's stable id and the transaction's ordinal in
+ * it: the same whatever worker handles the flow. */
 static void event_id(const struct flow *f, const char *sensor, char *out, size_t cap)
 {
-    uint64_t h = 1469598103934665603ULL;
-    const uint8_t *k = (const uint8_t *)&f->v.addr;
-    for (size_t i = 0; i < sizeof f->v.addr; i++) h = (h ^ k[i]) * 1099511628211ULL;
-    uint64_t more[3] = { (uint64_t)f->v.port[0] << 16 | f->v.port[1], f->first_us, f->txn_seq };
-    k = (const uint8_t *)more;
-    for (size_t i = 0; i < sizeof more; i++) h = (h ^ k[i]) * 1099511628211ULL;
-    snprintf(out, cap, "%s-%016" PRIx64 "-%u", sensor, h, f->txn_seq);
+    snprintf(out, cap, "%s-%016" PRIx64 "-%u", sensor, f->v.id, f->txn_seq);
 }
 
 static void txn_end(void *ctx, struct body_consumer *bc, const struct http_txn *t)
