@@ -18,15 +18,29 @@
 #include <maxminddb.h>
 #include <netinet/in.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
+/* Counters live outside struct geoip so that lookups through a const handle
+ * can bump them without casting const away; relaxed atomics because lookups
+ * happen once per alert, not per packet, and only totals matter. */
+struct geoip_counters {
+    _Atomic uint64_t lookups, skipped_local, found, db_errors;
+};
+
 struct geoip {
     MMDB_s *db;     /* n opened databases, in the order given */
     size_t n;
+    struct geoip_counters *ctr;
 };
+
+static void bump(_Atomic uint64_t *c)
+{
+    atomic_fetch_add_explicit(c, 1, memory_order_relaxed);
+}
 
 /* ---- opening ---- */
 
@@ -56,7 +70,10 @@ geoip *geoip_open(const char *const *files, size_t n, char *msg, size_t msgcap)
     geoip *g = calloc(1, sizeof *g);
     if (!g) return NULL;
     g->db = calloc(n ? n : 1, sizeof *g->db);
-    if (!g->db) {
+    g->ctr = calloc(1, sizeof *g->ctr);
+    if (!g->db || !g->ctr) {
+        free(g->db);
+        free(g->ctr);
         free(g);
         return NULL;
     }
@@ -96,7 +113,18 @@ void geoip_close(geoip *g)
     if (!g) return;
     for (size_t i = 0; i < g->n; i++) MMDB_close(&g->db[i]);
     free(g->db);
+    free(g->ctr);
     free(g);
+}
+
+void geoip_get_stats(const geoip *g, struct geoip_stats *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!g) return;
+    out->lookups = atomic_load_explicit(&g->ctr->lookups, memory_order_relaxed);
+    out->skipped_local = atomic_load_explicit(&g->ctr->skipped_local, memory_order_relaxed);
+    out->found = atomic_load_explicit(&g->ctr->found, memory_order_relaxed);
+    out->db_errors = atomic_load_explicit(&g->ctr->db_errors, memory_order_relaxed);
 }
 
 /* ---- which addresses are looked up ---- */
@@ -309,10 +337,14 @@ bool geoip_lookup(const geoip *g, int ip_version, const uint8_t addr[16], struct
 {
     memset(out, 0, sizeof *out);
     if (!g || g->n == 0) return false;
+    bump(&g->ctr->lookups);
 
     int v;
     uint8_t a[16];
-    if (!lookup_target(ip_version, addr, &v, a)) return false;
+    if (!lookup_target(ip_version, addr, &v, a)) {
+        if (ip_version == 4 || ip_version == 6) bump(&g->ctr->skipped_local);
+        return false;
+    }
 
     union {
         struct sockaddr sa;
@@ -332,16 +364,22 @@ bool geoip_lookup(const geoip *g, int ip_version, const uint8_t addr[16], struct
     for (size_t i = 0; i < g->n; i++) {
         MMDB_s *db = &g->db[i];
         /* an IPv4-only tree cannot answer for IPv6 (ip-location-db ships
-         * separate -ipv4 and -ipv6 files) */
+         * separate -ipv4 and -ipv6 files); libmaxminddb would refuse with
+         * MMDB_IPV6_LOOKUP_IN_IPV4_DATABASE_ERROR, which is no fault */
         if (v == 6 && db->metadata.ip_version == 4) continue;
         int err = MMDB_SUCCESS;
         MMDB_lookup_result_s r = MMDB_lookup_sockaddr(db, &su.sa, &err);
-        if (err != MMDB_SUCCESS || !r.found_entry) continue;
-        merge_entry(&r.entry, out, reg_cc);
+        if (err != MMDB_SUCCESS) {
+            bump(&g->ctr->db_errors);
+            continue;
+        }
+        if (r.found_entry) merge_entry(&r.entry, out, reg_cc);
     }
     if (!out->country_iso[0] && reg_cc[0]) memcpy(out->country_iso, reg_cc, sizeof reg_cc);
 
-    return out->country_iso[0] || out->city[0] || out->has_location || out->asn || out->as_org[0];
+    bool any = out->country_iso[0] || out->city[0] || out->has_location || out->asn || out->as_org[0];
+    if (any) bump(&g->ctr->found);
+    return any;
 }
 
 /* ---- ECS output ---- */

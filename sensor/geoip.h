@@ -78,8 +78,24 @@ size_t geoip_count(const geoip *g);
  * as described above. Returns true when at least one field was found; false
  * for an address that is not looked up (private, loopback, link-local...), an
  * address in no database, a NULL or empty handle, or an ip_version other than
- * 4 or 6. Reads nothing but the databases; safe to call from several threads. */
+ * 4 or 6. Reads nothing but the databases (and bumps the relaxed atomic
+ * counters of geoip_get_stats()); safe to call from several threads. A lookup
+ * that a database fails (corrupt search tree or data) counts in db_errors and
+ * that database is passed over. */
 bool geoip_lookup(const geoip *g, int ip_version, const uint8_t addr[16], struct geo_info *out);
+
+/* How lookups went, since geoip_open(). */
+struct geoip_stats {
+    uint64_t lookups;        /* geoip_lookup() calls with a database open */
+    uint64_t skipped_local;  /* of those, addresses not looked up (private, loopback...) */
+    uint64_t found;          /* of those, answered with at least one field */
+    uint64_t db_errors;      /* database lookups that libmaxminddb failed (corrupt file) */
+};
+
+/* Copy the counters of g into *out (all 0 for a NULL handle). The counters
+ * are updated atomically by concurrent lookups; the copy is not a snapshot
+ * across counters. */
+void geoip_get_stats(const geoip *g, struct geoip_stats *out);
 
 /* Write the ECS members for *g into the JSON object currently open in j:
  *   "geo":{"country_iso_code":"NL","city_name":"Amsterdam",

@@ -458,6 +458,166 @@ static void t_ecs_partial(void)
     free(s);
 }
 
+/* Counters computed from the lookups this test makes. */
+static void t_stats(void)
+{
+    geoip *g = open_dbs(NULL, 0, "city.mmdb", "asn.mmdb", NULL);
+    static const char *const addrs[] = {
+        "203.0.113.7", "10.0.0.1", "8.8.8.8", "2001:db8:1::1", "fe80::1", "::ffff:192.168.1.1", "2001:db8:9::1",
+    };
+    size_t want_found = 0, want_local = 0, n = sizeof addrs / sizeof addrs[0];
+    struct geo_info i;
+    for (size_t k = 0; k < n; k++) {
+        bool local = strncmp(addrs[k], "10.", 3) == 0 || strncmp(addrs[k], "fe80", 4) == 0 ||
+                     strstr(addrs[k], "192.168.") != NULL;
+        bool inside = strncmp(addrs[k], "203.0.113.", 10) == 0 || strncmp(addrs[k], "2001:db8:", 9) == 0;
+        want_local += local;
+        want_found += inside;
+        look(g, addrs[k], &i);
+    }
+    uint8_t a[16] = { 0 };
+    geoip_lookup(g, 7, a, &i);                 /* counted as a lookup, not as local */
+    struct geoip_stats st;
+    geoip_get_stats(g, &st);
+    CHECK_EQ(st.lookups, n + 1);
+    CHECK_EQ(st.skipped_local, want_local);
+    CHECK_EQ(st.found, want_found);
+    CHECK_EQ(st.db_errors, 0);
+    geoip_close(g);
+    geoip_get_stats(NULL, &st);
+    CHECK_EQ(st.lookups, 0);
+}
+
+/* ---- damaged databases: no crash, no bad value, errors counted ---- */
+
+static unsigned char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    unsigned char *buf = malloc(1 << 20);
+    *len = buf ? fread(buf, 1, 1 << 20, f) : 0;
+    fclose(f);
+    return buf;
+}
+
+static bool spill(const char *path, const unsigned char *p, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f) return false;
+    bool ok = fwrite(p, 1, len, f) == len;
+    return fclose(f) == 0 && ok;
+}
+
+/* Whatever a damaged database says, what comes out is well formed. */
+static bool info_sane(const struct geo_info *i)
+{
+    size_t cc = strnlen(i->country_iso, sizeof i->country_iso);
+    if (cc != 0 && (cc != 2 || i->country_iso[0] < 'A' || i->country_iso[0] > 'Z' ||
+                    i->country_iso[1] < 'A' || i->country_iso[1] > 'Z'))
+        return false;
+    if (strnlen(i->city, sizeof i->city) == sizeof i->city) return false;
+    if (strnlen(i->as_org, sizeof i->as_org) == sizeof i->as_org) return false;
+    if (i->has_location && !(i->lat >= -90 && i->lat <= 90 && i->lon >= -180 && i->lon <= 180)) return false;
+    return true;
+}
+
+static const char *const probe_addrs[] = {
+    "203.0.113.7", "198.51.100.9", "192.0.2.1", "2001:db8:1::42", "2001:db8:3::1", "11.0.0.1",
+    "172.32.0.1", "8.8.8.8", "2001:db9::1", "fe00::1",
+};
+
+static void t_corrupt_tree(void)
+{
+    MMDB_s raw;
+    if (MMDB_open(db_path("city.mmdb"), MMDB_MODE_MMAP, &raw) != MMDB_SUCCESS) {
+        CHECK(!"city.mmdb opens");
+        return;
+    }
+    size_t tree = (size_t)raw.metadata.node_count * raw.metadata.record_size * 2 / 8;
+    MMDB_close(&raw);
+    size_t len;
+    unsigned char *buf = slurp(db_path("city.mmdb"), &len);
+    CHECK(buf != NULL && len > tree);
+    if (!buf || len <= tree) { free(buf); return; }
+    memset(buf, 0xFF, tree);                   /* every record points far past the data */
+    char path[] = "/tmp/bw_geoip_tree_XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    if (fd < 0) { free(buf); return; }
+    close(fd);
+    CHECK(spill(path, buf, len));
+    free(buf);
+
+    const char *files[] = { path, db_path("asn.mmdb") };
+    char msg[256];
+    geoip *g = geoip_open(files, 2, msg, sizeof msg);
+    CHECK_EQ(geoip_count(g), 2);               /* metadata is intact: it opens */
+    struct geo_info i;
+    CHECK(look(g, "203.0.113.7", &i));         /* the ASN database still answers */
+    CHECK_STR(i.country_iso, "");
+    CHECK_EQ(i.asn, 64500);
+    struct geoip_stats st;
+    geoip_get_stats(g, &st);
+    CHECK_EQ(st.db_errors, 1);
+    geoip_close(g);
+    unlink(path);
+}
+
+/* Random bytes over the data section (between the tree and the metadata). */
+static void t_corrupt_data(void)
+{
+    MMDB_s raw;
+    if (MMDB_open(db_path("city.mmdb"), MMDB_MODE_MMAP, &raw) != MMDB_SUCCESS) {
+        CHECK(!"city.mmdb opens");
+        return;
+    }
+    size_t data = (size_t)raw.metadata.node_count * raw.metadata.record_size * 2 / 8 + 16;
+    MMDB_close(&raw);
+    size_t len;
+    unsigned char *orig = slurp(db_path("city.mmdb"), &len);
+    static const char marker[] = "\xab\xcd\xefMaxMind.com";
+    unsigned char *meta = orig ? memmem(orig, len, marker, sizeof marker - 1) : NULL;
+    CHECK(meta != NULL && (size_t)(meta - orig) > data);
+    if (!meta || (size_t)(meta - orig) <= data) { free(orig); return; }
+    size_t data_end = (size_t)(meta - orig);
+
+    unsigned char *buf = malloc(len);
+    char path[] = "/tmp/bw_geoip_data_XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(buf != NULL && fd >= 0);
+    if (!buf || fd < 0) { free(buf); free(orig); return; }
+    close(fd);
+    uint32_t seed = 12345;
+    int insane = 0, opened = 0;
+    for (int round = 0; round < 60; round++) {
+        memcpy(buf, orig, len);
+        /* damage a few bytes in some rounds, a whole stretch in others */
+        size_t span = data_end - data;
+        int hits = round % 3 == 0 ? (int)span : 1 + round % 8;
+        for (int h = 0; h < hits; h++) {
+            seed = seed * 1103515245u + 12345u;
+            size_t at = round % 3 == 0 ? data + (size_t)h : data + (seed >> 8) % span;
+            seed = seed * 1103515245u + 12345u;
+            buf[at] = (unsigned char)(seed >> 16);
+        }
+        if (!spill(path, buf, len)) { CHECK(!"write temp db"); break; }
+        const char *files[] = { path };
+        geoip *g = geoip_open(files, 1, NULL, 0);
+        opened += geoip_count(g) == 1;
+        for (size_t k = 0; k < sizeof probe_addrs / sizeof probe_addrs[0]; k++) {
+            struct geo_info i;
+            look(g, probe_addrs[k], &i);
+            if (!info_sane(&i)) insane++;
+        }
+        geoip_close(g);
+    }
+    CHECK(opened > 0);
+    CHECK_EQ(insane, 0);
+    unlink(path);
+    free(buf);
+    free(orig);
+}
+
 /* Several threads on one handle, no locks: every answer must be right. */
 struct worker_arg {
     const geoip *g;
@@ -507,7 +667,7 @@ static void run_all(const char *tag)
         T(t_open_all), T(t_geoip2_city_v4), T(t_geoip2_city_v6), T(t_truncate_utf8), T(t_asn_db),
         T(t_outside), T(t_private_not_looked_up), T(t_merge_order), T(t_as_pair), T(t_registered_country_fallback),
         T(t_plain_schema), T(t_v4_and_v6_files), T(t_missing_and_bad_files), T(t_ecs_from_lookup),
-        T(t_threads),
+        T(t_stats), T(t_corrupt_tree), T(t_corrupt_data), T(t_threads),
 #undef T
     };
     for (size_t k = 0; k < sizeof tests / sizeof tests[0]; k++) {
