@@ -23,6 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
 
 /* Counters live outside struct geoip so that lookups through a const handle
  * can bump them without casting const away; relaxed atomics because lookups
@@ -62,6 +64,24 @@ static void msg_add(struct msgbuf *m, const char *fmt, ...)
     if (m->len >= m->cap) m->len = m->cap - 1;   /* truncated; stays terminated */
 }
 
+/* Open one database into *db. Returns NULL, or why it could not be opened.
+ * The file is checked first so that the usual mistakes (a directory, an empty
+ * download) get a plainer reason than mmap's errno. */
+static const char *open_one(const char *path, MMDB_s *db)
+{
+    struct stat st;
+    if (!path) return "no file name";
+    if (stat(path, &st) != 0) return strerror(errno);
+    if (!S_ISREG(st.st_mode)) return "not a regular file";
+    if (st.st_size == 0) return "empty file";
+    errno = 0;
+    int rc = MMDB_open(path, MMDB_MODE_MMAP, db);
+    if (rc == MMDB_SUCCESS) return NULL;
+    /* MMDB_open frees whatever it allocated when it fails. */
+    if ((rc == MMDB_FILE_OPEN_ERROR || rc == MMDB_IO_ERROR) && errno != 0) return strerror(errno);
+    return MMDB_strerror(rc);
+}
+
 geoip *geoip_open(const char *const *files, size_t n, char *msg, size_t msgcap)
 {
     struct msgbuf m = { msg, msgcap, 0 };
@@ -81,16 +101,11 @@ geoip *geoip_open(const char *const *files, size_t n, char *msg, size_t msgcap)
     size_t skipped = 0;
     for (size_t i = 0; i < n; i++) {
         const char *path = files[i] ? files[i] : "(null)";
-        errno = 0;
-        int rc = files[i] ? MMDB_open(files[i], MMDB_MODE_MMAP, &g->db[g->n]) : MMDB_FILE_OPEN_ERROR;
-        int saved = errno;
-        if (rc == MMDB_SUCCESS) {
+        const char *why = open_one(files[i], &g->db[g->n]);
+        if (!why) {
             g->n++;
             continue;
         }
-        /* MMDB_open frees whatever it allocated when it fails. */
-        const char *why = MMDB_strerror(rc);
-        if ((rc == MMDB_FILE_OPEN_ERROR || rc == MMDB_IO_ERROR) && saved != 0) why = strerror(saved);
         msg_add(&m, "%s%s (%s)", skipped ? ", " : "geoip: skipped ", path, why);
         skipped++;
     }
@@ -106,6 +121,23 @@ geoip *geoip_open(const char *const *files, size_t n, char *msg, size_t msgcap)
 size_t geoip_count(const geoip *g)
 {
     return g ? g->n : 0;
+}
+
+void geoip_describe(const geoip *g, char *buf, size_t cap)
+{
+    struct msgbuf m = { buf, cap, 0 };
+    if (buf && cap) buf[0] = 0;
+    size_t n = geoip_count(g);
+    msg_add(&m, "geoip: %zu database%s", n, n == 1 ? "" : "s");
+    for (size_t i = 0; i < n; i++) {
+        const MMDB_metadata_s *md = &g->db[i].metadata;
+        char day[16] = "?";
+        time_t t = md->build_epoch < (UINT64_C(1) << 40) ? (time_t)md->build_epoch : 0;
+        struct tm tm;
+        if (t && gmtime_r(&t, &tm)) strftime(day, sizeof day, "%Y-%m-%d", &tm);
+        msg_add(&m, "%s %s (IPv%u, built %s)", i ? "," : ":",
+                md->database_type ? md->database_type : "?", (unsigned)md->ip_version, day);
+    }
 }
 
 void geoip_close(geoip *g)

@@ -73,6 +73,12 @@ geoip *geoip_open(const char *const *files, size_t n, char *msg, size_t msgcap);
  * caller may skip enrichment altogether. */
 size_t geoip_count(const geoip *g);
 
+/* One line for the start-up log saying what is open, in lookup order:
+ *   geoip: 2 databases: GeoLite2-City (IPv6, built 2026-11-24), GeoLite2-ASN (...)
+ * so that an old database is noticed. Written to buf (at most cap bytes,
+ * NUL-terminated when cap > 0). */
+void geoip_describe(const geoip *g, char *buf, size_t cap);
+
 /* Look up one address: ip_version 4 (the address in addr[0..3]) or 6 (all 16
  * bytes). Fills *out (always cleared first) from every open database, merged
  * as described above. Returns true when at least one field was found; false

@@ -343,8 +343,13 @@ static void t_missing_and_bad_files(void)
     CHECK_EQ(geoip_count(g), 1);
     CHECK(strncmp(msg, "geoip: skipped ", 15) == 0);
     CHECK(strstr(msg, "/nonexistent/GeoLite2-City.mmdb (No such file or directory)") != NULL);
-    CHECK(strstr(msg, junk) != NULL);
-    CHECK(strstr(msg, empty) != NULL);
+    char want[600];
+    snprintf(want, sizeof want, "%s (The MaxMind DB file contains invalid metadata)", junk);
+    CHECK(strstr(msg, want) != NULL);
+    snprintf(want, sizeof want, "%s (empty file)", empty);
+    CHECK(strstr(msg, want) != NULL);
+    snprintf(want, sizeof want, "%s (not a regular file)", db_dir);
+    CHECK(strstr(msg, want) != NULL);
     CHECK(strstr(msg, "1 of 5 databases open") != NULL);
     CHECK(strstr(msg, "city.mmdb") == NULL);   /* the good one is not mentioned */
     CHECK(strchr(msg, '\n') == NULL);          /* one line */
@@ -354,6 +359,26 @@ static void t_missing_and_bad_files(void)
     geoip_close(g);
     unlink(junk);
     unlink(empty);
+}
+
+static void t_describe(void)
+{
+    geoip *g = open_dbs(NULL, 0, "city.mmdb", "plain-country-ipv4.mmdb", NULL);
+    char d[256];
+    geoip_describe(g, d, sizeof d);
+    /* the build date is the day the script ran: check its shape */
+    char today_shape[] = "geoip: 2 databases: BW-Test-GeoIP2-City (IPv6, built ";
+    CHECK(strncmp(d, today_shape, strlen(today_shape)) == 0);
+    const char *date = d + strlen(today_shape);
+    int y = 0, mo = 0, dd = 0, used = 0;
+    CHECK(sscanf(date, "%4d-%2d-%2d)%n", &y, &mo, &dd, &used) == 3 && used == 11);
+    CHECK(y >= 2020 && mo >= 1 && mo <= 12 && dd >= 1 && dd <= 31);
+    CHECK(strstr(d, "), BW-Test-geo-whois-asn-country (IPv4, built ") != NULL);
+    geoip_describe(g, d, 12);
+    CHECK_STR(d, "geoip: 2 da");
+    geoip_close(g);
+    geoip_describe(NULL, d, sizeof d);
+    CHECK_STR(d, "geoip: 0 databases");
 }
 
 static void t_nothing_open(void)
@@ -667,7 +692,7 @@ static void run_all(const char *tag)
         T(t_open_all), T(t_geoip2_city_v4), T(t_geoip2_city_v6), T(t_truncate_utf8), T(t_asn_db),
         T(t_outside), T(t_private_not_looked_up), T(t_merge_order), T(t_as_pair), T(t_registered_country_fallback),
         T(t_plain_schema), T(t_v4_and_v6_files), T(t_missing_and_bad_files), T(t_ecs_from_lookup),
-        T(t_stats), T(t_corrupt_tree), T(t_corrupt_data), T(t_threads),
+        T(t_describe), T(t_stats), T(t_corrupt_tree), T(t_corrupt_data), T(t_threads),
 #undef T
     };
     for (size_t k = 0; k < sizeof tests / sizeof tests[0]; k++) {
