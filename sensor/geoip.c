@@ -212,6 +212,8 @@ static bool lookup_target(int ip_version, const uint8_t addr[16], int *v, uint8_
  * than dst. Returns false, leaving dst "", when nothing is left. */
 static bool copy_utf8(char *dst, size_t cap, const char *src, size_t len)
 {
+    dst[0] = 0;
+    if (len == 0 || cap == 0) return false;
     const char *nul = memchr(src, 0, len);
     if (nul) len = (size_t)(nul - src);
     size_t n = len < cap - 1 ? len : cap - 1;

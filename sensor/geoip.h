@@ -22,7 +22,7 @@
  * not where it is used) is taken only when no database has a located country.
  *
  * Addresses that cannot have a meaningful location are never looked up and
- * give false: unspecified, loopback, RFC 1918 private, RFC 6598 shared
+ * give false: 0.0.0.0/8 and ::, loopback, RFC 1918 private, RFC 6598 shared
  * (100.64/10, carrier-grade NAT), link-local (169.254/16, fe80::/10), unique
  * local (fc00::/7), site-local (fec0::/10), multicast, 240/4 and the limited
  * broadcast. IPv4-mapped IPv6 addresses (::ffff:a.b.c.d) are looked up as the
@@ -30,10 +30,15 @@
  * up like any other address: real databases have nothing for them, and the
  * test databases use them.
  *
- * Thread safety: a geoip handle is read-only after geoip_open() returns.
- * Databases are opened with MMDB_MODE_MMAP and libmaxminddb's lookups only read
- * the mapping, so any number of threads may call geoip_lookup() on one handle
- * at the same time, without locks. geoip_close() must not race with lookups.
+ * Thread safety: a geoip handle is read-only after geoip_open() returns, but
+ * for relaxed atomic counters. Databases are opened with MMDB_MODE_MMAP and
+ * libmaxminddb's lookups only read the mapping, so any number of threads may
+ * call geoip_lookup() on one handle at the same time, without locks.
+ * geoip_close() must not race with lookups.
+ *
+ * A database file replaced on disk (deploy/geoip-fetch.sh renames the new one
+ * into place) keeps being read from the old mapping until the handle is
+ * reopened: there is no hot reload.
  */
 #ifndef BW_GEOIP_H
 #define BW_GEOIP_H
