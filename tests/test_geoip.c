@@ -402,6 +402,12 @@ static void t_nothing_open(void)
     CHECK(!look(g, "203.0.113.7", &i));
     geoip_close(g);
 
+    const char *with_null[] = { NULL, db_path("city.mmdb") };
+    g = geoip_open(with_null, 2, msg, sizeof msg);
+    CHECK_EQ(geoip_count(g), 1);
+    CHECK(strstr(msg, "(null) (no file name)") != NULL);
+    geoip_close(g);
+
     CHECK(!look(NULL, "203.0.113.7", &i));
     CHECK_EQ(geoip_count(NULL), 0);
     geoip_close(NULL);
