@@ -46,7 +46,7 @@ TEST_BIN := $(patsubst tests/%.c,$(B)/tests/%,$(TEST_SRC))
 TOOL_SRC := $(wildcard tests/tools/*.c)
 TOOL_BIN := $(patsubst tests/tools/%.c,$(B)/tools/%,$(TOOL_SRC))
 
-.PHONY: all deps test test-unit test-asan asan demo bench clean fuzz tools
+.PHONY: geoip all deps test test-unit test-asan asan demo bench clean fuzz tools
 
 all: deps-check bleedwatch
 
@@ -107,6 +107,11 @@ demo: deps
 bench: deps
 	@$(MAKE) --no-print-directory bleedwatch tools
 	@tests/bench/bench.sh $(BENCH_ARGS)
+
+# Fetch the free CC0 country database (npm: @ip-location-db/geo-whois-asn-country-mmdb).
+GEOIP_DIR ?= /var/lib/bleedwatch/geoip
+geoip:
+	@deploy/geoip-fetch.sh $(GEOIP_DIR)
 
 clean:
 	rm -rf build bleedwatch

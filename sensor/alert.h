@@ -27,6 +27,7 @@ struct alert_src {
     const struct storage_result *storage;
     const struct pii_findings *pii;
     const struct verdict *verdict;
+    const struct geo_info *client_geo;  /* NULL when unknown */
 };
 
 /* Append the alert object (no newline) to j. */

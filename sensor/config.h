@@ -11,6 +11,13 @@
 #include <stdint.h>
 
 #define CFG_MAX_INPUTS 256
+#define CFG_MAX_LIST 16
+
+/* A repeatable option's values, in the order given. */
+struct str_list {
+    const char *v[CFG_MAX_LIST];
+    unsigned n;
+};
 
 struct config {
     /* capture */
@@ -59,6 +66,7 @@ struct config {
     uint32_t alert_distinct_min;         /* --alert-distinct-min */
     const char *pii_disable;             /* --pii-disable KIND,... */
     uint64_t pii_scan_cap;               /* --pii-scan-cap BYTES (0 = whole body) */
+    struct str_list geoip;               /* --geoip FILE (repeatable) */
 
     /* strings owned by the config (values read from a config file) */
     struct owned *owned;

@@ -2,6 +2,7 @@
 #include "ecs.h"
 #include "community_id.h"
 #include "dissect.h"
+#include "geoip.h"
 #include "json.h"
 #include "txn.h"
 #include <arpa/inet.h>
@@ -77,7 +78,8 @@ void ecs_community_id(const struct flow_view *fv, int client_dir, char *out, siz
         out[0] = 0;
 }
 
-void ecs_endpoints(struct json *j, const struct flow_view *fv, int client_dir, const char *app_proto)
+void ecs_endpoints(struct json *j, const struct flow_view *fv, int client_dir, const char *app_proto,
+                   const struct geo_info *client_geo)
 {
     char ip[64];
     int c = client_dir ? 1 : 0;
@@ -86,6 +88,7 @@ void ecs_endpoints(struct json *j, const struct flow_view *fv, int client_dir, c
     ecs_ip(fv->ip_version, fv->addr[c], ip, sizeof ip);
     json_kv_cstr(j, "ip", ip);
     json_kv_u64(j, "port", fv->port[c]);
+    if (client_geo) geoip_ecs(j, client_geo);
     json_obj_close(j);
     json_key(j, "destination");
     json_obj_open(j);

@@ -24,8 +24,10 @@ struct bytes ecs_url_domain(const struct http_txn *t);
 
 /* Write "source", "destination" and "network" objects for a transaction of a
  * flow (source = the side that sent the request), with network.community_id
- * (Community ID v1, seed 0). */
-void ecs_endpoints(struct json *j, const struct flow_view *fv, int client_dir, const char *app_proto);
+ * (Community ID v1, seed 0), and source.geo/source.as when client_geo is given. */
+struct geo_info;
+void ecs_endpoints(struct json *j, const struct flow_view *fv, int client_dir, const char *app_proto,
+                   const struct geo_info *client_geo);
 
 /* The Community ID of a flow, client first ("1:..."), into out. */
 void ecs_community_id(const struct flow_view *fv, int client_dir, char *out, size_t cap);

@@ -28,6 +28,7 @@ const struct option_def option_table[] = {
     { "alert-high-risk-min", 0, OPT_U32, F(alert_high_risk_min), "N", "high-risk values (card, national id, IBAN, credential) that alone alert (default 1)" },
     { "alert-distinct-min", 0, OPT_U32, F(alert_distinct_min), "N", "distinct lower-risk values that alert (default 3)" },
     { "pii-disable", 0, OPT_STR, F(pii_disable), "KIND,...", "PII kinds not to look for (email, phone, payment_card, national_id, iban, person_name, date_of_birth, postal_address, email_message, credential)" },
+    { "geoip", 0, OPT_LIST, F(geoip), "FILE", "MaxMind DB (GeoIP2/GeoLite2 or ip-location-db) for source geo/ASN; repeatable, first wins per field" },
     { "pii-scan-cap", 0, OPT_U64, F(pii_scan_cap), "BYTES", "scan at most BYTES of each body (default 0 = the whole body)" },
     { "workers", 'w', OPT_U32, F(workers), "N", "worker threads (default: cores - 1, at least 1; 1 = inline in the capture thread)" },
     { "ring-size", 0, OPT_U32, F(ring_size), "BYTES", "packet ring per worker thread (default 32M)" },
@@ -111,6 +112,15 @@ int option_apply(struct config *cfg, const struct option_def *o, const char *val
         }
         cfg->inputs[cfg->n_inputs++] = value;
         return 0;
+    case OPT_LIST: {
+        struct str_list *l = (struct str_list *)(base + o->offset);
+        if (l->n >= CFG_MAX_LIST) {
+            snprintf(err, errlen, "--%s given more than %d times", o->name, CFG_MAX_LIST);
+            return -1;
+        }
+        l->v[l->n++] = value;
+        return 0;
+    }
     case OPT_U32:
         if (parse_size(value, UINT32_MAX, &v) < 0) {
             snprintf(err, errlen, "--%s: '%s' is not a number from 0 to %" PRIu32, o->name, value, UINT32_MAX);

@@ -18,6 +18,7 @@ enum opt_type {
     OPT_U64,
     OPT_BOOL,      /* flag: present = true */
     OPT_INPUT,     /* -r: appended to cfg->inputs */
+    OPT_LIST,      /* repeatable: appended to a struct str_list */
     OPT_ACTION,    /* handled by main (help, version) */
 };
 

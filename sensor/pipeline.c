@@ -103,6 +103,14 @@ int pipeline_build(struct pipeline *pp, const struct config *cfg, char *err, siz
         pp->verdict.home_net = pp->home_net;
     }
 
+    /* enrichment: a missing database is one log line, not an error */
+    if (cfg->geoip.n) {
+        char gmsg[1024] = "";
+        pp->geo = geoip_open(cfg->geoip.v, cfg->geoip.n, gmsg, sizeof gmsg);
+        if (!pp->geo) { snprintf(err, errlen, "geoip: out of memory"); return -1; }
+        if (gmsg[0]) snprintf(note + strlen(note), notelen - strlen(note), "%s%s", note[0] ? "\nbleedwatch: " : "", gmsg);
+    }
+
     /* outputs */
     if (cfg->transactions && !(pp->transactions = jsonl_open(cfg->transactions, err, errlen))) return -1;
     if (cfg->alerts && !(pp->alerts = jsonl_open(cfg->alerts, err, errlen))) return -1;
@@ -115,6 +123,8 @@ void pipeline_free(struct pipeline *pp)
     jsonl_close(pp->alerts);
     pii_db_free(pp->pii_owned);
     netset_free(pp->home_net);
+    geoip_close(pp->geo);
+    pp->geo = NULL;
     free_list(pp->public_ok);
     memset(pp->hash_key, 0, sizeof pp->hash_key);
     pp->transactions = pp->alerts = NULL;

@@ -3,6 +3,7 @@
 #ifndef BW_PIPELINE_H
 #define BW_PIPELINE_H
 
+#include "geoip.h"
 #include "jsonl.h"
 #include "netset.h"
 #include "pii.h"
@@ -19,6 +20,7 @@ struct pipeline {
     struct verdict_config verdict;
     jsonl *transactions;                 /* --transactions, or NULL */
     jsonl *alerts;                       /* --alerts, or NULL */
+    geoip *geo;                          /* --geoip databases (may hold none) */
 
     /* owned by the pipeline */
     pii_db *pii_owned;

@@ -42,7 +42,7 @@ void txlog_json(struct json *j, const struct flow_view *fv, const struct http_tx
     json_kv_cstr(j, "kind", "event");
     json_kv_cstr(j, "dataset", "bleedwatch.http");
     json_obj_close(j);
-    ecs_endpoints(j, fv, t->client_dir, "http");
+    ecs_endpoints(j, fv, t->client_dir, "http", NULL);
 
     struct bytes uhost, path, query;
     ecs_split_uri(t->uri, &uhost, &path, &query);

@@ -371,8 +371,11 @@ static void txn_end(void *ctx, struct body_consumer *bc, const struct http_txn *
             event_id(d->f, pp->sensor_name, id, sizeof id);
             w->st.alerts++;
             if (sr->auth == AUTH_UNKNOWN) w->st.alerts_auth_unknown++;
+            struct geo_info gi;
+            bool has_geo = pp->geo && geoip_lookup(pp->geo, d->f->v.ip_version, d->f->v.addr[c], &gi);
             struct alert_src a = { .sensor = pp->sensor_name, .event_id = id, .input = w->input,
-                                   .flow = &d->f->v, .txn = t, .storage = sr, .pii = &pf, .verdict = &v };
+                                   .flow = &d->f->v, .txn = t, .storage = sr, .pii = &pf, .verdict = &v,
+                                   .client_geo = has_geo ? &gi : NULL };
             if (pp->alerts) {
                 json_reset(&w->json);
                 alert_json(&w->json, &a);
