@@ -351,6 +351,26 @@ static bool try_connect(struct rsink *rs)
         }
         freeReplyObject(r);
     }
+    if (!rs->url.has_password && !rs->url.db) {
+        /* a stopped or hung server still completes the TCP handshake: ask it
+         * something before trusting it with a batch (which would then be in
+         * flight, and re-sent, when the reply times out) */
+        const char *argv[1] = { "PING" };
+        size_t lens[1] = { 4 };
+        redisReply *r = run(rs, 1, argv, lens);
+        if (!r || r->type == REDIS_REPLY_ERROR) {
+            bool timeout = rs->c->err == REDIS_ERR_IO;
+            INC(connect_failures);
+            if (!r && timeout) INC(timeouts);
+            char why[200];
+            snprintf(why, sizeof why, "PING failed (%.120s)", r ? r->str : rs->c->errstr);
+            note_outage(rs, why);
+            if (r) freeReplyObject(r);
+            disconnect(rs);
+            return false;
+        }
+        freeReplyObject(r);
+    }
     if (INC(connects) > 0) INC(reconnects);
     if (rs->outage_logged) logmsg("%s: connected again", rs->url_print);
     rs->outage_logged = false;

@@ -255,7 +255,7 @@ static int load(spool *sp)
         push_seg(sp, id, (uint64_t)st.st_size);
     }
     closedir(d);
-    qsort(sp->segs, sp->nsegs, sizeof *sp->segs, cmp_seg);
+    if (sp->nsegs) qsort(sp->segs, sp->nsegs, sizeof *sp->segs, cmp_seg);
     sp->next_id = sp->nsegs ? sp->segs[sp->nsegs - 1].id + 1 : 1;
     sp->rd_off = SEG_HDR;
     struct spool_pos pos;
