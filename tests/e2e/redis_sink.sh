@@ -81,7 +81,8 @@ list_ids() { redis-cli -p "$1" "${RCLI_AUTH[@]}" --raw LRANGE "${2:-bleedwatch:a
 
 # ---- (1) list, stream and channel modes deliver exactly the N ids ----
 P=$(free_port)
-start_redis main "$P" || { fail redis_start "cannot start redis-server on $P"; exit 1; }
+start_redis main "$P" --bind 127.0.0.1 -::1 --unixsocket "$TMP/main.sock" --unixsocketperm 700 \
+    || { fail redis_start "cannot start redis-server on $P"; exit 1; }
 URL=redis://127.0.0.1:$P/0
 
 DRIVE --redis "$URL" --spool-dir "$TMP/sp1" --count 500 --id-prefix list >"$TMP/o1" 2>"$TMP/e1"
@@ -117,6 +118,18 @@ DRIVE --redis "$URL" --redis-prefix cap --redis-list-max 50 --spool-dir "$TMP/sp
 check list_cap_length [ "$(redis-cli -p "$P" LLEN cap:alerts)" -eq 50 ]
 check list_cap_counted [ "$(json_field "$TMP/o1t" list_trimmed)" -eq 250 ]
 check list_cap_keeps_newest [ "$(list_ids "$P" cap:alerts | head -1 | grep -o 'cap-[0-9]*')" = cap-250 ]
+
+# other address forms: a unix socket and an IPv6 literal, each with a db
+DRIVE --redis "unix://$TMP/main.sock?db=2" --spool-dir "$TMP/sp1" --count 30 --id-prefix unix >"$TMP/o1u" 2>"$TMP/e1u"
+redis-cli -p "$P" -n 2 --raw LRANGE bleedwatch:alerts 0 -1 >"$TMP/ids1u"
+ids_check unix_socket_db2 "$TMP/ids1u" unix 30
+if redis-cli -h ::1 -p "$P" PING 2>/dev/null | grep -q PONG; then
+    DRIVE --redis "redis://[::1]:$P/3" --spool-dir "$TMP/sp1" --count 30 --id-prefix six >"$TMP/o1v" 2>"$TMP/e1v"
+    redis-cli -p "$P" -n 3 --raw LRANGE bleedwatch:alerts 0 -1 >"$TMP/ids1v"
+    ids_check ipv6_literal_db3 "$TMP/ids1v" six 30
+else
+    skip ipv6_literal_db3 "no IPv6 loopback here"
+fi
 
 # ---- (8) heartbeat hash with a TTL ----
 DRIVE --redis "$URL" --spool-dir "$TMP/sp1" --count 7 --heartbeat --redis-heartbeat-ttl 30 \
