@@ -135,9 +135,6 @@ static bool try_connect(struct rsink *rs)
         freeReplyObject(r);
     }
     if (INC(connects) > 0) INC(reconnects);
-    if (rs->outage_logged) sink_redis_log("%s: connected again", rs->url_print);
-    rs->outage_logged = false;
-    rs->auth_logged = false;
     rs->backoff_ms = BACKOFF_MIN_MS;
     atomic_store(&rs->n.connected, true);
     return true;
@@ -247,6 +244,18 @@ static bool send_batch(struct rsink *rs, struct rcmd_list *b)
         else keep = false;
     }
     return keep;
+}
+
+/* A batch went through: the outage (if one was reported) is over. The end
+ * is reported here rather than at connect time, so a server that accepts
+ * connections but refuses writes (OOM, READONLY...) is one outage, not one
+ * message per reconnect. */
+static void note_delivered(struct rsink *rs)
+{
+    if (!rs->outage_logged) return;
+    sink_redis_log("%s: delivering again", rs->url_print);
+    rs->outage_logged = false;
+    rs->auth_logged = false;
 }
 
 /* Count delivered commands of b and free them; undelivered stay in b in order.
@@ -381,6 +390,7 @@ static bool step_connected(struct rsink *rs, unsigned wait_ms)
             struct rcmd_list b = { 0 };
             for (size_t i = 0; i < k; i++) rcmd_list_push(&b, rs->rd_buf[i]);
             bool keep = send_batch(rs, &b);
+            if (keep) note_delivered(rs);
             size_t prefix = settle(rs, &b, true);
             if (prefix) spool_commit(rs->sp, &rs->rd_pos[prefix - 1]);
             rcmd_list_clear(&b);    /* undelivered ones are still in the spool */
@@ -395,6 +405,7 @@ static bool step_connected(struct rsink *rs, unsigned wait_ms)
         return false;
     }
     bool keep = send_batch(rs, &b);
+    if (keep) note_delivered(rs);
     settle(rs, &b, false);
     if (b.n) {
         /* undelivered: ahead of anything held, then try the spool */

@@ -158,6 +158,28 @@ check ledger_clients [ "$(redis-cli -p "$P" PFCOUNT "$EP:clients")" -eq 1 ]
 check ledger_endpoint_set [ "$(redis-cli -p "$P" SISMEMBER bleedwatch:endpoints azure_blob/acct/pub)" -eq 1 ]
 check ledger_first_seen [ -n "$(redis-cli -p "$P" HGET "$EP" first_seen)" ]
 
+# ---- (9) "not now" replies: OOM until maxmemory is lifted; nothing lost ----
+redis-cli -p "$P" CONFIG SET maxmemory-policy noeviction >/dev/null
+redis-cli -p "$P" CONFIG SET maxmemory 1 >/dev/null
+DRIVE --redis "$URL" --redis-prefix oom --spool-dir "$TMP/sp9" --count 200 --rate 100 \
+    --id-prefix oom >"$TMP/o9" 2>"$TMP/e9" &
+D=$!
+sleep 1
+redis-cli -p "$P" CONFIG SET maxmemory 0 >/dev/null
+bgwait "$D"
+list_ids "$P" oom:alerts >"$TMP/ids9"
+ids_check oom_all_ids "$TMP/ids9" oom 200
+check oom_no_duplicates [ "$DUPS" -eq 0 ]
+check oom_counted_transient [ "$(json_field "$TMP/o9" err_transient)" -gt 0 ]
+check oom_logged_once [ "$(grep -c 'OOM' "$TMP/e9")" -eq 1 ]
+
+# ---- (10) a command Redis rejects (WRONGTYPE): counted, logged once, not retried ----
+redis-cli -p "$P" SET wt:alerts not-a-list >/dev/null
+DRIVE --redis "$URL" --redis-prefix wt --spool-dir "$TMP/sp10" --count 50 --id-prefix wt >"$TMP/o10" 2>"$TMP/e10"
+check wrongtype_counted [ "$(json_field "$TMP/o10" err_rejected)" -eq 50 ]
+check wrongtype_logged_once [ "$(grep -c 'WRONGTYPE' "$TMP/e10")" -eq 1 ]
+check wrongtype_not_spooled [ "$(json_field "$TMP/o10" spooled)" -eq 0 ]
+
 # ---- (4) slow Redis: SIGSTOP for 3 s; the producer does not wait ----
 DRIVE --redis "$URL" --redis-prefix slow --spool-dir "$TMP/sp4" --count 400 --rate 100 \
     --id-prefix slow >"$TMP/o4" 2>"$TMP/e4" &
