@@ -71,6 +71,7 @@ struct rsink {
     uint64_t next_try_ms;
     bool outage_logged;       /* an outage message was printed, not yet its end */
     bool auth_logged;
+    bool nopass_logged;
     char logged_codes[MAX_LOGGED_CODES][24];
     unsigned n_logged_codes;
     struct rcmd **rd_buf;     /* spool read scratch, batch entries */

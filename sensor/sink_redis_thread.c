@@ -78,7 +78,16 @@ static bool try_connect(struct rsink *rs)
             argc = 2;
         }
         redisReply *r = run(rs, argc, argv, lens);
-        if (!r || r->type == REDIS_REPLY_ERROR) {
+        if (r && r->type == REDIS_REPLY_ERROR && strstr(r->str, "without any password configured")) {
+            /* the server wants no password: it lets us in anyway */
+            if (!rs->nopass_logged) {
+                rs->nopass_logged = true;
+                sink_redis_log("%s: a password is configured but the server has none; continuing without",
+                               rs->url_print);
+            }
+            freeReplyObject(r);
+            r = NULL;
+        } else if (!r || r->type == REDIS_REPLY_ERROR) {
             INC(connect_failures);
             if (r) {
                 INC(auth_failures);
@@ -94,8 +103,9 @@ static bool try_connect(struct rsink *rs)
             if (r) freeReplyObject(r);
             disconnect(rs);
             return false;
+        } else {
+            freeReplyObject(r);
         }
-        freeReplyObject(r);
     }
     if (rs->url.db) {
         char db[16];
@@ -120,9 +130,11 @@ static bool try_connect(struct rsink *rs)
          * flight, and re-sent, when the reply times out) */
         const char *argv[1] = { "PING" };
         size_t lens[1] = { 4 };
+        errno = 0;
         redisReply *r = run(rs, 1, argv, lens);
+        int e = errno;
         if (!r || r->type == REDIS_REPLY_ERROR) {
-            bool timeout = rs->c->err == REDIS_ERR_IO;
+            bool timeout = rs->c->err == REDIS_ERR_IO && (e == EAGAIN || e == EWOULDBLOCK);
             INC(connect_failures);
             if (!r && timeout) INC(timeouts);
             char why[200];
@@ -135,7 +147,6 @@ static bool try_connect(struct rsink *rs)
         freeReplyObject(r);
     }
     if (INC(connects) > 0) INC(reconnects);
-    rs->backoff_ms = BACKOFF_MIN_MS;
     atomic_store(&rs->n.connected, true);
     return true;
 }
@@ -252,6 +263,10 @@ static bool send_batch(struct rsink *rs, struct rcmd_list *b)
  * message per reconnect. */
 static void note_delivered(struct rsink *rs)
 {
+    /* the backoff restarts only once Redis takes writes again, not when it
+     * merely accepts a connection (a server answering OOM to every write
+     * would otherwise be retried every 100 ms) */
+    rs->backoff_ms = BACKOFF_MIN_MS;
     if (!rs->outage_logged) return;
     sink_redis_log("%s: delivering again", rs->url_print);
     rs->outage_logged = false;
