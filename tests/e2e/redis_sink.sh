@@ -289,6 +289,26 @@ check spool_full_cap_counted [ "$(json_field "$TMP/o7" spool_full)" -gt 0 ]
 check spool_size_within_cap [ "$(du -sb "$TMP/sp7" | cut -f1)" -lt $((4096 + 8192)) ]
 check unreachable_password_never_echoed bash -c "! grep -q 'sekrit-77' '$TMP/e7' '$TMP/o7'"
 
+# ---- (11) the sensor dies (kill -9) while Redis is away; the next run replays ----
+# What the first run accepted before it died was spooled at once (Redis being
+# away): the replay must deliver an unbroken prefix drop-0..k-1, no gaps.
+P11=$(free_port)
+"$DRIVE_BIN" --redis "redis://127.0.0.1:$P11" --spool-dir "$TMP/sp11" --count 1000 --rate 100 \
+    --id-prefix crash >"$TMP/o11" 2>"$TMP/e11" &
+D=$!
+sleep 1.5
+kill -9 "$D"; wait "$D" 2>/dev/null
+start_redis crash "$P11" || fail crash_start "redis on $P11"
+DRIVE --redis "redis://127.0.0.1:$P11" --spool-dir "$TMP/sp11" --count 0 >"$TMP/o11b" 2>"$TMP/e11b"
+list_ids "$P11" >"$TMP/ids11"
+k=$(grep -c '"id":"crash-' "$TMP/ids11")
+echo "crash: $k alerts accepted before kill -9 were replayed by the next run"
+check crash_replayed_something [ "$k" -gt 50 ]
+ids_check crash_replay_unbroken_prefix "$TMP/ids11" crash "$k"
+check crash_replay_said_so grep -q 'from an earlier run' "$TMP/e11b"
+check crash_spool_emptied [ "$(json_field "$TMP/o11b" spool_pending)" -eq 0 ]
+stop_redis crash
+
 # ---- bad inputs: one clear line, exit 2 ----
 bad_input() {  # name, expected text, args...
     local name=$1 want=$2; shift 2
