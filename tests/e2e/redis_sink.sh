@@ -198,14 +198,14 @@ ids_check slow_redis_all_ids "$TMP/ids4" slow 400
 # ---- (4b) a stall longer than --redis-timeout-ms: timeouts, spool, resend ----
 # The batches in flight at each timeout reach Redis when it wakes up AND are
 # sent again from the spool: the documented at-least-once duplicates.
-DRIVE --redis "$URL" --redis-prefix tmo --redis-timeout-ms 300 --spool-dir "$TMP/sp4b" --count 300 \
+DRIVE --redis "$URL" --redis-prefix tmo --redis-timeout-ms 300 --spool-dir "$TMP/sp4b" --count 200 \
     --rate 100 --id-prefix tmo >"$TMP/o4b" 2>"$TMP/e4b" &
 D=$!
-sleep 0.5
-kill -STOP "$RPID"; sleep 1.5; kill -CONT "$RPID"
+sleep 0.3
+kill -STOP "$RPID"; sleep 1.2; kill -CONT "$RPID"
 bgwait "$D"
 list_ids "$P" tmo:alerts >"$TMP/ids4b"
-ids_check timeout_all_ids "$TMP/ids4b" tmo 300
+ids_check timeout_all_ids "$TMP/ids4b" tmo 200
 to=$(json_field "$TMP/o4b" timeouts)
 echo "reply timeouts: $to timeout(s), $DUPS duplicate(s), slowest submit $(json_field "$TMP/o4b" max_submit_us) us"
 check timeout_counted [ "$to" -gt 0 ]
@@ -217,16 +217,16 @@ stop_redis main
 # checks the sink, not Redis's own persistence.
 P2=$(free_port)
 start_redis out "$P2" --appendonly yes --appendfsync always || fail outage_start "redis on $P2"
-DRIVE --redis "redis://127.0.0.1:$P2" --spool-dir "$TMP/sp2" --count 500 --rate 100 \
+DRIVE --redis "redis://127.0.0.1:$P2" --spool-dir "$TMP/sp2" --count 400 --rate 120 \
     --redis-drain-timeout 10 --id-prefix out >"$TMP/o2" 2>"$TMP/e2" &
 D=$!
-sleep 1
+sleep 0.8
 stop_redis out 9
-sleep 1.5
+sleep 1.2
 start_redis out "$P2" --appendonly yes --appendfsync always || fail outage_restart "redis on $P2"
 bgwait "$D"
 list_ids "$P2" >"$TMP/ids2"
-ids_check outage_all_ids "$TMP/ids2" out 500
+ids_check outage_all_ids "$TMP/ids2" out 400
 inflight=$(( ($(json_field "$TMP/o2" io_errors) + $(json_field "$TMP/o2" timeouts)) * 256 ))
 echo "outage: $DUPS duplicate(s) (documented: only the batch in flight at the break), spooled $(json_field "$TMP/o2" spooled), replayed $(json_field "$TMP/o2" replayed)"
 check outage_duplicates_only_inflight [ "$DUPS" -le "$inflight" ]
