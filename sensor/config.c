@@ -25,4 +25,17 @@ void config_defaults(struct config *cfg)
     cfg->ring_size = 32u << 20;
     cfg->alert_high_risk_min = 1;
     cfg->alert_distinct_min = 3;
+    cfg->redis_mode = "list";
+    cfg->redis_prefix = "bleedwatch";
+    cfg->redis_list_max = 0;                    /* no cap */
+    cfg->redis_stream_maxlen = 1000000;
+    cfg->redis_timeout_ms = 5000;
+    cfg->redis_drain_timeout = 10;
+    cfg->redis_batch = 256;
+    cfg->redis_queue_max = 100000;
+    cfg->redis_queue_bytes = 256ull << 20;
+    cfg->redis_heartbeat_ttl = 60;
+    cfg->spool_dir = "/var/lib/bleedwatch/spool";
+    cfg->spool_max_bytes = 1ull << 30;
+    cfg->spool_fsync = "batch";
 }

@@ -70,6 +70,23 @@ struct config {
 
     /* strings owned by the config (values read from a config file) */
     struct owned *owned;
+
+    /* redis sink (sink_redis.c, spool.c) */
+    const char *redis_url;               /* --redis URL (NULL: no Redis sink) */
+    const char *redis_password_file;     /* --redis-password-file FILE (mode 0600) */
+    const char *redis_mode;              /* --redis-mode list|stream|channel */
+    const char *redis_prefix;            /* --redis-prefix (key prefix) */
+    uint32_t redis_list_max;             /* --redis-list-max: LTRIM cap, 0 = none */
+    uint32_t redis_stream_maxlen;        /* --redis-stream-maxlen: XADD MAXLEN ~, 0 = none */
+    uint32_t redis_timeout_ms;           /* --redis-timeout-ms: connect and reply timeout */
+    uint32_t redis_drain_timeout;        /* --redis-drain-timeout: seconds at close */
+    uint32_t redis_batch;                /* --redis-batch: commands per pipelined batch */
+    uint32_t redis_queue_max;            /* --redis-queue-max: commands held in memory */
+    uint64_t redis_queue_bytes;          /* --redis-queue-bytes: bytes held in memory */
+    uint32_t redis_heartbeat_ttl;        /* --redis-heartbeat-ttl: seconds */
+    const char *spool_dir;               /* --spool-dir */
+    uint64_t spool_max_bytes;            /* --spool-max-bytes */
+    const char *spool_fsync;             /* --spool-fsync always|batch|never */
 };
 
 /* Fill with the defaults of limits.h. */

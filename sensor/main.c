@@ -154,7 +154,8 @@ static uint64_t random_seed(void)
     return s;
 }
 
-static void write_stats_file(const char *path, worker *const *w, unsigned n, const struct capture_totals *ct)
+static void write_stats_file(const char *path, worker *const *w, unsigned n, const struct capture_totals *ct,
+                             const struct sink_stats *ss)
 {
     FILE *f = fopen(path, "w");
     if (!f) {
@@ -163,16 +164,36 @@ static void write_stats_file(const char *path, worker *const *w, unsigned n, con
     }
     struct json j;
     json_init(&j);
-    stats_json(&j, w, n, ct);
+    stats_json(&j, w, n, ct, ss);
     json_newline(&j);
     fwrite(j.buf, 1, j.len, f);
     fclose(f);
     json_free(&j);
 }
 
-/* Run one capture through the engine until it ends (or a stop signal). */
-static int pump(capture *c, engine *e, struct capture_totals *ct)
+/* Every few seconds of wall time: the heartbeat hash in Redis. */
+static void heartbeat(struct pipeline *pp, engine *e, const struct capture_totals *ct, bool force)
 {
+    static struct timespec last;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (!pp->redis || (!force && now.tv_sec - last.tv_sec < 5)) return;
+    last = now;
+    unsigned n;
+    worker *const *ws = engine_workers(e, &n);
+    struct stats_summary sm;
+    stats_summary(ws, n, &sm);
+    struct sink_heartbeat hb = { .packets = sm.packets, .bytes = sm.bytes,
+                                 .pcap_drops = ct->pcap_dropped + ct->pcap_ifdropped,
+                                 .decode_errors = sm.decode_errors, .flows = sm.flows_active,
+                                 .transactions = sm.transactions, .alerts = sm.alerts };
+    sink_heartbeat(pp->redis, &hb);
+}
+
+/* Run one capture through the engine until it ends (or a stop signal). */
+static int pump(capture *c, engine *e, struct pipeline *pp, struct capture_totals *ct)
+{
+    unsigned tick = 0;
     struct cap_frame fr;
     int dlt = capture_dlt(c);
     while (!g_stop) {
@@ -190,6 +211,10 @@ static int pump(capture *c, engine *e, struct capture_totals *ct)
             fprintf(stderr, "bleedwatch: %s: read stopped early: %s\n", capture_name(c), capture_error(c));
             ct->read_errors++;
             return -1;
+        }
+        if ((++tick & 4095) == 0 || st == CAP_TIMEOUT) {
+            if (st == CAP_TIMEOUT) capture_drops(c, &ct->pcap_received, &ct->pcap_dropped, &ct->pcap_ifdropped);
+            heartbeat(pp, e, ct, false);
         }
         if (g_dump) {
             g_dump = 0;
@@ -284,17 +309,24 @@ static int run(struct config *cfgp)
             fprintf(stderr, "bleedwatch: %s: link type %d is not decoded; its packets are counted only\n",
                     capture_name(caps[i]), capture_dlt(caps[i]));
         engine_begin_input(e, cfg.iface ? NULL : capture_name(caps[i]));
-        pump(caps[i], e, &ct);
+        pump(caps[i], e, &pipe, &ct);
         if (cfg.iface) capture_drops(caps[i], &ct.pcap_received, &ct.pcap_dropped, &ct.pcap_ifdropped);
         /* inputs are separate captures: their flows end with them */
         engine_end_input(e);
     }
     g_live = NULL;
     engine_stop(e);
+    heartbeat(&pipe, e, &ct, true);
+    struct sink_stats ss;
+    bool have_sink = pipe.redis != NULL;
+    pipeline_close_sink(&pipe, &ss);   /* drains: every alert in Redis or the spool */
     unsigned n_w;
     worker *const *ws = engine_workers(e, &n_w);
-    if (!cfg.quiet) stats_print(stderr, ws, n_w, &ct);
-    if (cfg.stats_file) write_stats_file(cfg.stats_file, ws, n_w, &ct);
+    if (!cfg.quiet) {
+        stats_print(stderr, ws, n_w, &ct);
+        if (have_sink) stats_print_sink(stderr, &ss);
+    }
+    if (cfg.stats_file) write_stats_file(cfg.stats_file, ws, n_w, &ct, have_sink ? &ss : NULL);
     engine_free(e);
     pipeline_free(&pipe);
     for (unsigned i = 0; i < n_caps; i++) capture_close(caps[i]);

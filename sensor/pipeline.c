@@ -114,11 +114,20 @@ int pipeline_build(struct pipeline *pp, const struct config *cfg, char *err, siz
     /* outputs */
     if (cfg->transactions && !(pp->transactions = jsonl_open(cfg->transactions, err, errlen))) return -1;
     if (cfg->alerts && !(pp->alerts = jsonl_open(cfg->alerts, err, errlen))) return -1;
+    if (cfg->redis_url && !(pp->redis = sink_redis_new(cfg, err, errlen))) return -1;
     return 0;
+}
+
+void pipeline_close_sink(struct pipeline *pp, struct sink_stats *st)
+{
+    if (!pp->redis) return;
+    sink_close(pp->redis, st);
+    pp->redis = NULL;
 }
 
 void pipeline_free(struct pipeline *pp)
 {
+    pipeline_close_sink(pp, NULL);
     jsonl_close(pp->transactions);
     jsonl_close(pp->alerts);
     pii_db_free(pp->pii_owned);

@@ -5,6 +5,7 @@
 
 #include "geoip.h"
 #include "jsonl.h"
+#include "sink.h"
 #include "netset.h"
 #include "pii.h"
 #include "storage.h"
@@ -21,6 +22,7 @@ struct pipeline {
     jsonl *transactions;                 /* --transactions, or NULL */
     jsonl *alerts;                       /* --alerts, or NULL */
     geoip *geo;                          /* --geoip databases (may hold none) */
+    sink *redis;                         /* --redis, or NULL */
 
     /* owned by the pipeline */
     pii_db *pii_owned;
@@ -36,6 +38,9 @@ struct pipeline {
  * note gets an informational line or stays empty (e.g. "created hash key"). */
 int pipeline_build(struct pipeline *pp, const struct config *cfg, char *err, size_t errlen,
                    char *note, size_t notelen);
+
+/* Drain and close the Redis sink (final counters into *st if given). */
+void pipeline_close_sink(struct pipeline *pp, struct sink_stats *st);
 
 /* Close outputs and free engines. */
 void pipeline_free(struct pipeline *pp);

@@ -4,6 +4,7 @@
 #include "dissect.h"
 #include "flow.h"
 #include "json.h"
+#include "sink.h"
 #include "stream.h"
 #include "worker.h"
 #include <inttypes.h>
@@ -46,7 +47,48 @@ static uint64_t decode_errors(const struct worker_stats *w)
     return e;
 }
 
-void stats_json(struct json *j, struct worker *const *w, unsigned n, const struct capture_totals *c)
+void stats_summary(struct worker *const *w, unsigned n, struct stats_summary *out)
+{
+    struct totals t;
+    sum(&t, w, n);
+    out->packets = t.w.packets;
+    out->bytes = t.w.bytes;
+    out->decode_errors = decode_errors(&t.w);
+    out->flows_active = t.f.active;
+    out->flows_created = t.f.created;
+    out->transactions = t.w.transactions;
+    out->alerts = t.w.alerts;
+}
+
+void stats_print_sink(FILE *f, const struct sink_stats *s)
+{
+    if (!s) return;
+    fprintf(f, "  redis: %" PRIu64 " alerts in, %" PRIu64 " sent, %" PRIu64 " spooled, %" PRIu64 " replayed, %" PRIu64
+               " dropped; %" PRIu64 " connects, %" PRIu64 " connect failures, %" PRIu64 " timeouts, %" PRIu64
+               " rejected\n", s->alerts_in, s->sent, s->spooled, s->replayed, s->dropped, s->connects,
+            s->connect_failures, s->timeouts, s->err_rejected);
+}
+
+static void stats_json_sink(struct json *j, const struct sink_stats *s)
+{
+    json_key(j, "redis");
+    json_obj_open(j);
+    json_kv_u64(j, "alerts_in", s->alerts_in);
+    json_kv_u64(j, "sent", s->sent);
+    json_kv_u64(j, "ledger_sent", s->ledger_sent);
+    json_kv_u64(j, "spooled", s->spooled);
+    json_kv_u64(j, "replayed", s->replayed);
+    json_kv_u64(j, "dropped", s->dropped);
+    json_kv_u64(j, "ledger_dropped", s->ledger_dropped);
+    json_kv_u64(j, "connects", s->connects);
+    json_kv_u64(j, "connect_failures", s->connect_failures);
+    json_kv_u64(j, "timeouts", s->timeouts);
+    json_kv_u64(j, "rejected", s->err_rejected);
+    json_obj_close(j);
+}
+
+void stats_json(struct json *j, struct worker *const *w, unsigned n, const struct capture_totals *c,
+                const struct sink_stats *ss)
 {
     struct totals t;
     sum(&t, w, n);
@@ -102,6 +144,14 @@ void stats_json(struct json *j, struct worker *const *w, unsigned n, const struc
     }
     json_obj_close(j);
     json_kv_u64(j, "transactions", t.w.transactions);
+    json_key(j, "detection");
+    json_obj_open(j);
+    json_kv_u64(j, "bodies_scanned", t.w.bodies_scanned);
+    json_kv_u64(j, "body_bytes_scanned", t.w.body_bytes_scanned);
+    json_kv_u64(j, "alerts", t.w.alerts);
+    json_kv_u64(j, "alerts_auth_unknown", t.w.alerts_auth_unknown);
+    json_kv_u64(j, "alerts_dropped", t.w.alerts_dropped);
+    json_obj_close(j);
     json_key(j, "dissectors");
     json_obj_open(j);
     for (size_t d = 0; dissector_table[d]; d++) {
@@ -116,6 +166,7 @@ void stats_json(struct json *j, struct worker *const *w, unsigned n, const struc
         json_obj_close(j);
     }
     json_obj_close(j);
+    if (ss) stats_json_sink(j, ss);
     json_obj_close(j);
 }
 
@@ -142,5 +193,7 @@ void stats_print(FILE *f, struct worker *const *w, unsigned n, const struct capt
                " bytes)\n", t.s.segments, t.s.ooo_buffered, t.s.retrans_bytes, t.s.gaps[GAP_LOSS],
             t.s.gap_bytes[GAP_LOSS], t.s.gaps[GAP_SNAPLEN], t.s.gap_bytes[GAP_SNAPLEN], t.s.gaps[GAP_CAP],
             t.s.gap_bytes[GAP_CAP]);
-    fprintf(f, "  transactions: %" PRIu64 "\n", t.w.transactions);
+    fprintf(f, "  transactions: %" PRIu64 ", bodies scanned %" PRIu64 " (%" PRIu64 " bytes), alerts %" PRIu64
+               " (%" PRIu64 " with auth unknown, %" PRIu64 " dropped)\n", t.w.transactions, t.w.bodies_scanned,
+            t.w.body_bytes_scanned, t.w.alerts, t.w.alerts_auth_unknown, t.w.alerts_dropped);
 }

@@ -15,8 +15,19 @@ struct capture_totals {
     uint64_t pcap_received, pcap_dropped, pcap_ifdropped;   /* live */
 };
 
+/* The headline figures (heartbeat, SIGUSR1). */
+struct stats_summary {
+    uint64_t packets, bytes, decode_errors, flows_active, flows_created, transactions, alerts;
+};
+void stats_summary(struct worker *const *w, unsigned n, struct stats_summary *out);
+
+struct sink_stats;
+/* Sink counters (Redis), printed after the sensor's own. NULL = no sink. */
+void stats_print_sink(FILE *f, const struct sink_stats *s);
+
 /* Sum of the counters of n workers, plus capture totals, as JSON object. */
-void stats_json(struct json *j, struct worker *const *w, unsigned n, const struct capture_totals *c);
+void stats_json(struct json *j, struct worker *const *w, unsigned n, const struct capture_totals *c,
+                const struct sink_stats *ss);
 /* Same, as aligned text lines. */
 void stats_print(FILE *f, struct worker *const *w, unsigned n, const struct capture_totals *c);
 

@@ -5,6 +5,7 @@
 #include "dissect.h"
 #include "ecs.h"
 #include "json.h"
+#include "ledger.h"
 #include "pipeline.h"
 #include "txlog.h"
 #include "txn.h"
@@ -376,9 +377,26 @@ static void txn_end(void *ctx, struct body_consumer *bc, const struct http_txn *
             struct alert_src a = { .sensor = pp->sensor_name, .event_id = id, .input = w->input,
                                    .flow = &d->f->v, .txn = t, .storage = sr, .pii = &pf, .verdict = &v,
                                    .client_geo = has_geo ? &gi : NULL };
+            json_reset(&w->json);
+            alert_json(&w->json, &a);
+            if (pp->redis) {
+                if (sink_alert(pp->redis, w->json.buf, w->json.len) < 0) w->st.alerts_dropped++;
+                char ip[64];
+                ecs_ip(d->f->v.ip_version, d->f->v.addr[c], ip, sizeof ip);
+                struct ledger_update lu = {
+                    .provider = sr->provider,
+                    .account = sr->account[0] ? sr->account : NULL,
+                    .container = sr->container[0] ? sr->container : NULL,
+                    .ts_us = (int64_t)t->ts_end.tv_sec * 1000000 + t->ts_end.tv_usec,
+                    .client_ip = ip,
+                    .bytes = t->resp_body_decoded,
+                    .responses = 1,
+                    .hashes = pf.hashes, .n_hashes = pf.n_hashes,
+                    .orgs = pf.orgs, .n_orgs = pf.n_orgs,
+                };
+                sink_ledger(pp->redis, &lu);
+            }
             if (pp->alerts) {
-                json_reset(&w->json);
-                alert_json(&w->json, &a);
                 json_newline(&w->json);
                 jsonl_write(pp->alerts, w->json.buf, w->json.len);
             }

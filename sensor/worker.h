@@ -32,6 +32,7 @@ struct worker_stats {
     uint64_t body_bytes_scanned;
     uint64_t alerts;
     uint64_t alerts_auth_unknown;  /* of which the request was not (fully) seen */
+    uint64_t alerts_dropped;       /* refused by the Redis sink (queue and spool full) */
 };
 
 typedef struct worker worker;
