@@ -1,0 +1,118 @@
+'use strict';
+// S3 scenarios against a real s3rver, path-style.
+//
+//   node s3.js setup PORT              create buckets + upload objects (SigV4), not captured
+//   node s3.js run PORT EXPECTED META  the captured requests; writes the expected list and
+//                                      META (JSON: presigned URL handed out, for the secrets check)
+//
+// s3rver enforces no ACLs (every object is readable anonymously), so the
+// refusals here are the ones it does give: a missing key (404 NoSuchKey) and
+// a missing bucket (404 NoSuchBucket). Requests run strictly one at a time.
+
+const {
+  S3Client, CreateBucketCommand, PutObjectCommand, GetObjectCommand,
+} = require('@aws-sdk/client-s3');
+const { getSignedUrl } = require('@aws-sdk/s3-request-presigner');
+const fs = require('fs');
+const { buildData } = require('./gen_data');
+const { curl, Expected, check } = require('./common');
+
+const [, , mode, portArg, expectedFile, metaFile] = process.argv;
+const PORT = Number(portArg);
+const BASE = `http://127.0.0.1:${PORT}`;
+const client = new S3Client({
+  endpoint: BASE,
+  region: 'us-east-1',
+  forcePathStyle: true,
+  credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+  maxAttempts: 1,
+});
+const data = buildData();
+const PUBLIC = ['customers.csv', 'customers.json', 'mail/0001.eml', 'readme.txt'];
+
+async function put(bucket, key, name) {
+  const f = data.files[name];
+  await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: f.body, ContentType: f.contentType }));
+}
+
+async function setup() {
+  await client.send(new CreateBucketCommand({ Bucket: 'public-exports' }));
+  await client.send(new CreateBucketCommand({ Bucket: 'private-data' }));
+  for (const name of PUBLIC) await put('public-exports', name, name);
+  await put('private-data', 'payroll.csv', 'payroll.csv');
+  console.log('s3: setup done');
+}
+
+function res(bucket, object) {
+  return { bucket, object: object === undefined ? null : object };
+}
+function errCode(body) {
+  return body.toString().match(/<Code>([^<]*)/)?.[1];
+}
+
+async function run() {
+  const exp = new Expected(PORT);
+  const P = 's3';
+
+  // 1. anonymous ListObjectsV2 of the bucket
+  let r = curl('GET', `${BASE}/public-exports?list-type=2`);
+  check(r.status === 200, `anonymous list answered ${r.status}`);
+  for (const name of PUBLIC) check(r.body.includes(`<Key>${name}</Key>`), `listing lacks ${name}`);
+  exp.add({ method: 'GET', path: '/public-exports', status: r.status, provider: P, resource: res('public-exports'),
+    pii: false, note: 'anonymous ListObjectsV2 (keys only)' });
+
+  // 2-5. anonymous reads of every object
+  for (const name of PUBLIC) {
+    r = curl('GET', `${BASE}/public-exports/${name}`);
+    check(r.status === 200, `anonymous GET public-exports/${name} answered ${r.status}`);
+    check(r.body.toString('utf8') === data.files[name].body, `public-exports/${name} body differs from upload`);
+    exp.add({ method: 'GET', path: `/public-exports/${name}`, status: r.status, provider: P,
+      resource: res('public-exports', name), pii: data.files[name].pii,
+      note: data.files[name].pii ? 'anonymous read of personal data: the leak' : 'anonymous read, no personal data' });
+  }
+
+  // 6. missing key
+  r = curl('GET', `${BASE}/public-exports/customers-2021.csv`);
+  check(r.status === 404, `GET of a missing key answered ${r.status}`);
+  exp.add({ method: 'GET', path: '/public-exports/customers-2021.csv', status: r.status, provider: P,
+    resource: res('public-exports', 'customers-2021.csv'), pii: false, note: `missing key (${errCode(r.body)})` });
+
+  // 7. missing bucket
+  r = curl('GET', `${BASE}/backup-exports/customers.csv`);
+  check(r.status === 404, `GET in a missing bucket answered ${r.status}`);
+  exp.add({ method: 'GET', path: '/backup-exports/customers.csv', status: r.status, provider: P,
+    resource: res('backup-exports', 'customers.csv'), pii: false, note: `missing bucket (${errCode(r.body)})` });
+
+  // 8. the owner's application: GetObject with a SigV4 Authorization header
+  const got = await client.send(new GetObjectCommand({ Bucket: 'public-exports', Key: 'customers.csv' }));
+  const text = await got.Body.transformToString();
+  check(text === data.files['customers.csv'].body, 'SDK GetObject body differs');
+  exp.add({ method: 'GET', path: '/public-exports/customers.csv', status: got.$metadata.httpStatusCode, provider: P,
+    resource: res('public-exports', 'customers.csv'), pii: true, credential_kind: 'sigv4',
+    note: 'SDK GetObject, AWS4-HMAC-SHA256 Authorization header' });
+
+  // 9. a presigned URL (X-Amz-Signature in the query) fetched with curl
+  const url = await getSignedUrl(client, new GetObjectCommand({ Bucket: 'private-data', Key: 'payroll.csv' }),
+    { expiresIn: 3600 });
+  r = curl('GET', url);
+  check(r.status === 200, `presigned GET answered ${r.status}`);
+  check(r.body.toString('utf8') === data.files['payroll.csv'].body, 'presigned body differs');
+  exp.add({ method: 'GET', path: '/private-data/payroll.csv', status: r.status, provider: P,
+    resource: res('private-data', 'payroll.csv'), pii: true, query_has_credential: true,
+    credential_kind: 'presigned_v4', note: 'presigned GetObject URL (X-Amz-Algorithm=AWS4-HMAC-SHA256)' });
+
+  // 10. anonymous HEAD: served, no body
+  r = curl('HEAD', `${BASE}/public-exports/customers.csv`);
+  check(r.status === 200, `anonymous HEAD answered ${r.status}`);
+  exp.add({ method: 'HEAD', path: '/public-exports/customers.csv', status: r.status, provider: P,
+    resource: res('public-exports', 'customers.csv'), pii: true, note: 'anonymous HEAD: metadata only, no body' });
+
+  exp.write(expectedFile);
+  const sig = new URL(url).searchParams.get('X-Amz-Signature');
+  fs.writeFileSync(metaFile, JSON.stringify({ presigned_sig: sig, presigned_url: url }) + '\n');
+}
+
+(mode === 'setup' ? setup() : run()).then(() => process.exit(0), (e) => {
+  console.error(e);
+  process.exit(1);
+});
