@@ -14,7 +14,7 @@ const {
 } = require('@azure/storage-blob');
 const fs = require('fs');
 const { buildData } = require('./gen_data');
-const { curl, Expected, check } = require('./common');
+const { curl, curlMulti, holdsPii, header, Expected, check } = require('./common');
 
 // Azurite's documented well-known development account.
 const ACCOUNT = 'devstoreaccount1';
@@ -71,6 +71,7 @@ async function run() {
     r = curl('GET', `${BASE}/exports/${name}`);
     check(r.status === 200, `anonymous GET exports/${name} answered ${r.status}`);
     check(r.body.toString('utf8') === data.files[name].body, `exports/${name} body differs from upload`);
+    check(holdsPii(r.body, data.piiValues) === data.files[name].pii, `${name}: pii label disagrees with the body`);
     exp.add({ method: 'GET', path: `/${ACCOUNT}/exports/${name}`, status: r.status, provider: P,
       resource: res('exports', name), pii: data.files[name].pii,
       note: data.files[name].pii ? 'anonymous read of personal data: the leak' : 'anonymous read, no personal data' });
@@ -95,7 +96,7 @@ async function run() {
   const text = await streamToString(dl.readableStreamBody);
   check(text === data.files['customers.csv'].body, 'SDK download body differs');
   exp.add({ method: 'GET', path: `/${ACCOUNT}/exports/customers.csv`, status: 200, provider: P,
-    resource: res('exports', 'customers.csv'), pii: true, credential_kind: 'sharedkey',
+    resource: res('exports', 'customers.csv'), pii: holdsPii(text, data.piiValues), credential_kind: 'sharedkey',
     note: 'SDK download with SharedKey Authorization header' });
 
   // 9. a SAS URL (credential in the query) for the private payroll
@@ -109,7 +110,7 @@ async function run() {
   check(r.status === 200, `SAS GET private/payroll.csv answered ${r.status}`);
   check(r.body.toString('utf8') === data.files['payroll.csv'].body, 'SAS download body differs');
   exp.add({ method: 'GET', path: `/${ACCOUNT}/private/payroll.csv`, status: r.status, provider: P,
-    resource: res('private', 'payroll.csv'), pii: true, query_has_credential: true, credential_kind: 'sas',
+    resource: res('private', 'payroll.csv'), pii: holdsPii(r.body, data.piiValues), query_has_credential: true, credential_kind: 'sas',
     note: 'service SAS (sr=b, sp=r) in the query string' });
 
   // 10. anonymous HEAD of a PII blob: served, but no body
@@ -117,6 +118,32 @@ async function run() {
   check(r.status === 200, `anonymous HEAD answered ${r.status}`);
   exp.add({ method: 'HEAD', path: `/${ACCOUNT}/exports/customers.csv`, status: r.status, provider: P,
     resource: res('exports', 'customers.csv'), pii: true, note: 'anonymous HEAD: metadata only, no body' });
+
+  const etag = header(r.headers, 'ETag');
+  check(etag, 'HEAD gave no ETag');
+
+  // 11. anonymous Range read: 206 with the first rows, still personal data
+  r = curl('GET', `${BASE}/exports/customers.csv`, ['Range: bytes=0-767']);
+  check(r.status === 206 && r.body.length === 768, `range GET answered ${r.status} with ${r.body.length} bytes`);
+  check(data.files['customers.csv'].body.startsWith(r.body.toString('utf8')), 'range body is not the head of the blob');
+  exp.add({ method: 'GET', path: `/${ACCOUNT}/exports/customers.csv`, status: r.status, provider: P,
+    resource: res('exports', 'customers.csv'), pii: holdsPii(r.body, data.piiValues),
+    note: 'anonymous Range: bytes=0-767 read (206 Partial Content)' });
+
+  // 12. anonymous conditional read that the client already has: 304, no body
+  r = curl('GET', `${BASE}/exports/customers.csv`, [`If-None-Match: ${etag}`]);
+  check(r.status === 304 && r.body.length === 0, `conditional GET answered ${r.status}`);
+  exp.add({ method: 'GET', path: `/${ACCOUNT}/exports/customers.csv`, status: r.status, provider: P,
+    resource: res('exports', 'customers.csv'), pii: false, note: 'anonymous If-None-Match read (304 Not Modified)' });
+
+  // 13-14. two anonymous reads on one keep-alive connection
+  const pair = curlMulti('GET', [`${BASE}/exports/readme.txt`, `${BASE}/exports/customers.json`]);
+  for (const [i, name] of [[0, 'readme.txt'], [1, 'customers.json']]) {
+    check(pair[i].status === 200 && pair[i].body.toString('utf8') === data.files[name].body, `keep-alive GET ${name} failed`);
+    exp.add({ method: 'GET', path: `/${ACCOUNT}/exports/${name}`, status: pair[i].status, provider: P,
+      resource: res('exports', name), pii: holdsPii(pair[i].body, data.piiValues),
+      note: `anonymous read ${i + 1} of 2 on one keep-alive connection` });
+  }
 
   exp.write(expectedFile);
   fs.writeFileSync(metaFile, JSON.stringify({ sas_sig: sas.signature, sas_query: sas.toString() }) + '\n');

@@ -11,17 +11,55 @@ const TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'realcap-curl-'));
 process.on('exit', () => fs.rmSync(TMP, { recursive: true, force: true }));
 
 // One anonymous (or query-signed) request with curl, in its own process and
-// TCP connection. Returns {status, body}. method is 'GET' or 'HEAD'.
-function curl(method, url) {
-  const out = path.join(TMP, 'body');
-  fs.rmSync(out, { force: true });
-  const args = ['-s', '--max-time', '20', '-o', out, '-w', '%{http_code}'];
-  if (method === 'HEAD') args.push('-I');
-  else if (method !== 'GET') args.push('-X', method);
-  args.push(url);
-  const code = execFileSync('curl', args, { encoding: 'utf8' }).trim();
-  const body = fs.existsSync(out) ? fs.readFileSync(out) : Buffer.alloc(0);
-  return { status: Number(code), body };
+// TCP connection. Returns {status, body, headers}. method is 'GET' or 'HEAD';
+// extra is a list of request header lines.
+function curl(method, url, extra = []) {
+  return curlMulti(method, [url], extra)[0];
+}
+
+// Several requests from one curl process, which sends them one after the
+// other on one keep-alive connection. Returns one {status, body, headers}
+// per URL, in order.
+function curlMulti(method, urls, extra = []) {
+  const args = [];
+  urls.forEach((u, i) => {
+    // --next gives each URL its own options; curl keeps the connection.
+    if (i > 0) args.push('--next');
+    args.push('-s', '--max-time', '20', '-w', '%{http_code}\\n');
+    if (method === 'HEAD') args.push('-I');
+    else if (method !== 'GET') args.push('-X', method);
+    for (const h of extra) args.push('-H', h);
+    args.push('-D', path.join(TMP, `h${i}`), '-o', path.join(TMP, `b${i}`), u);
+    fs.rmSync(path.join(TMP, `h${i}`), { force: true });
+    fs.rmSync(path.join(TMP, `b${i}`), { force: true });
+  });
+  const codes = execFileSync('curl', args, { encoding: 'utf8' }).trim().split('\n');
+  if (codes.length !== urls.length) throw new Error(`curl gave ${codes.length} results for ${urls.length} URLs`);
+  return urls.map((u, i) => {
+    const b = path.join(TMP, `b${i}`);
+    const h = path.join(TMP, `h${i}`);
+    return {
+      status: Number(codes[i]),
+      body: fs.existsSync(b) ? fs.readFileSync(b) : Buffer.alloc(0),
+      headers: fs.existsSync(h) ? fs.readFileSync(h, 'utf8') : '',
+    };
+  });
+}
+
+// Whether a served body holds any of the generated personal values.
+function holdsPii(body, piiValues) {
+  const s = Buffer.isBuffer(body) ? body.toString('utf8') : String(body);
+  return piiValues.some((v) => s.includes(v));
+}
+
+// A response header value from curl's -D dump (last occurrence).
+function header(dump, name) {
+  let v = null;
+  for (const line of dump.split(/\r?\n/)) {
+    const i = line.indexOf(':');
+    if (i > 0 && line.slice(0, i).trim().toLowerCase() === name.toLowerCase()) v = line.slice(i + 1).trim();
+  }
+  return v;
 }
 
 // The expected list. add() takes the facts known from the scenario and
@@ -70,4 +108,4 @@ function check(cond, msg) {
   }
 }
 
-module.exports = { curl, Expected, check };
+module.exports = { curl, curlMulti, holdsPii, header, Expected, check };

@@ -4,6 +4,7 @@
 #   Azurite 3.35 (blob) + @azure/storage-blob + curl
 #   s3rver 3.7 + @aws-sdk/client-s3 / s3-request-presigner + curl
 # Run by hand as root (tcpdump on lo):  pcaps/real/make_captures.sh [--no-install]
+# Re-check the committed files only (no servers, no root):  pcaps/real/make_captures.sh --check
 # Env: OUTDIR (default: pcaps/ of this checkout), KEEP_WORK=1 (keep the tmp dir), AZURITE_PORT (10000), S3RVER_PORT (4569);
 # a preferred port that is busy is replaced by a free one (the expected files carry it).
 set -euo pipefail
@@ -11,9 +12,33 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 OUTDIR=${OUTDIR:-$(cd "$HERE/.." && pwd)}
 INSTALL=1
-[ "${1:-}" = "--no-install" ] && INSTALL=0
+CHECK=0
+case "${1:-}" in
+    --no-install) INSTALL=0 ;;
+    --check) CHECK=1 ;;
+    "") ;;
+    *) echo "usage: $0 [--no-install | --check]" >&2; exit 2 ;;
+esac
 
 die() { echo "make_captures: $*" >&2; exit 1; }
+
+# --check: re-verify the committed captures against their expected and
+# secrets files (tshark + node only, no servers, no npm packages, no root).
+if [ "$CHECK" = 1 ]; then
+    for c in node tshark; do command -v "$c" >/dev/null || die "$c not found"; done
+    tmp=$(mktemp)
+    trap 'rm -f "$tmp"' EXIT
+    for name in azurite s3rver; do
+        port=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1]))[0].server_port)' \
+            "$OUTDIR/$name.expected.json")
+        node "$HERE/verify.js" "$OUTDIR/$name.pcap" "$port" "$OUTDIR/$name.expected.json" - "$tmp" \
+            || die "$name.pcap does not match $name.expected.json"
+        cmp -s "$tmp" "$OUTDIR/$name.secrets.txt" || die "$name.secrets.txt differs from what $name.pcap holds"
+    done
+    echo "== committed captures check out"
+    exit 0
+fi
+
 [ "$(id -u)" = 0 ] || die "must run as root (tcpdump on lo)"
 for c in node npm tcpdump tshark curl; do command -v "$c" >/dev/null || die "$c not found"; done
 node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' || die "Node.js >= 20 needed"

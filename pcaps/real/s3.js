@@ -15,7 +15,7 @@ const {
 const { getSignedUrl } = require('@aws-sdk/s3-request-presigner');
 const fs = require('fs');
 const { buildData } = require('./gen_data');
-const { curl, Expected, check } = require('./common');
+const { curl, curlMulti, holdsPii, header, Expected, check } = require('./common');
 
 const [, , mode, portArg, expectedFile, metaFile] = process.argv;
 const PORT = Number(portArg);
@@ -66,6 +66,7 @@ async function run() {
     r = curl('GET', `${BASE}/public-exports/${name}`);
     check(r.status === 200, `anonymous GET public-exports/${name} answered ${r.status}`);
     check(r.body.toString('utf8') === data.files[name].body, `public-exports/${name} body differs from upload`);
+    check(holdsPii(r.body, data.piiValues) === data.files[name].pii, `${name}: pii label disagrees with the body`);
     exp.add({ method: 'GET', path: `/public-exports/${name}`, status: r.status, provider: P,
       resource: res('public-exports', name), pii: data.files[name].pii,
       note: data.files[name].pii ? 'anonymous read of personal data: the leak' : 'anonymous read, no personal data' });
@@ -88,7 +89,7 @@ async function run() {
   const text = await got.Body.transformToString();
   check(text === data.files['customers.csv'].body, 'SDK GetObject body differs');
   exp.add({ method: 'GET', path: '/public-exports/customers.csv', status: got.$metadata.httpStatusCode, provider: P,
-    resource: res('public-exports', 'customers.csv'), pii: true, credential_kind: 'sigv4',
+    resource: res('public-exports', 'customers.csv'), pii: holdsPii(text, data.piiValues), credential_kind: 'sigv4',
     note: 'SDK GetObject, AWS4-HMAC-SHA256 Authorization header' });
 
   // 9. a presigned URL (X-Amz-Signature in the query) fetched with curl
@@ -98,7 +99,7 @@ async function run() {
   check(r.status === 200, `presigned GET answered ${r.status}`);
   check(r.body.toString('utf8') === data.files['payroll.csv'].body, 'presigned body differs');
   exp.add({ method: 'GET', path: '/private-data/payroll.csv', status: r.status, provider: P,
-    resource: res('private-data', 'payroll.csv'), pii: true, query_has_credential: true,
+    resource: res('private-data', 'payroll.csv'), pii: holdsPii(r.body, data.piiValues), query_has_credential: true,
     credential_kind: 'presigned_v4', note: 'presigned GetObject URL (X-Amz-Algorithm=AWS4-HMAC-SHA256)' });
 
   // 10. anonymous HEAD: served, no body
@@ -106,6 +107,32 @@ async function run() {
   check(r.status === 200, `anonymous HEAD answered ${r.status}`);
   exp.add({ method: 'HEAD', path: '/public-exports/customers.csv', status: r.status, provider: P,
     resource: res('public-exports', 'customers.csv'), pii: true, note: 'anonymous HEAD: metadata only, no body' });
+
+  const etag = header(r.headers, 'ETag');
+  check(etag, 'HEAD gave no ETag');
+
+  // 11. anonymous Range read: 206 with the first rows, still personal data
+  r = curl('GET', `${BASE}/public-exports/customers.csv`, ['Range: bytes=0-767']);
+  check(r.status === 206 && r.body.length === 768, `range GET answered ${r.status} with ${r.body.length} bytes`);
+  check(data.files['customers.csv'].body.startsWith(r.body.toString('utf8')), 'range body is not the head of the blob');
+  exp.add({ method: 'GET', path: `/public-exports/customers.csv`, status: r.status, provider: P,
+    resource: res('public-exports', 'customers.csv'), pii: holdsPii(r.body, data.piiValues),
+    note: 'anonymous Range: bytes=0-767 read (206 Partial Content)' });
+
+  // 12. anonymous conditional read that the client already has: 304, no body
+  r = curl('GET', `${BASE}/public-exports/customers.csv`, [`If-None-Match: ${etag}`]);
+  check(r.status === 304 && r.body.length === 0, `conditional GET answered ${r.status}`);
+  exp.add({ method: 'GET', path: `/public-exports/customers.csv`, status: r.status, provider: P,
+    resource: res('public-exports', 'customers.csv'), pii: false, note: 'anonymous If-None-Match read (304 Not Modified)' });
+
+  // 13-14. two anonymous reads on one keep-alive connection
+  const pair = curlMulti('GET', [`${BASE}/public-exports/readme.txt`, `${BASE}/public-exports/customers.json`]);
+  for (const [i, name] of [[0, 'readme.txt'], [1, 'customers.json']]) {
+    check(pair[i].status === 200 && pair[i].body.toString('utf8') === data.files[name].body, `keep-alive GET ${name} failed`);
+    exp.add({ method: 'GET', path: `/public-exports/${name}`, status: pair[i].status, provider: P,
+      resource: res('public-exports', name), pii: holdsPii(pair[i].body, data.piiValues),
+      note: `anonymous read ${i + 1} of 2 on one keep-alive connection` });
+  }
 
   exp.write(expectedFile);
   const sig = new URL(url).searchParams.get('X-Amz-Signature');

@@ -4,6 +4,10 @@
 //
 //   node verify.js PCAP PORT EXPECTED META SECRETS_OUT
 //
+// META is the scenario's JSON (signatures the clients generated) or '-' to
+// skip that cross-check (re-checking committed captures). Needs only tshark
+// and Node.js, no npm packages.
+//
 // Fails (exit 1, message on stderr) unless tshark sees exactly the expected
 // HTTP requests, in order, each with one response carrying the expected
 // status, and unless the credential each transaction carries (or not) is
@@ -19,7 +23,7 @@ const { buildData } = require('./gen_data');
 
 const [, , pcap, port, expectedFile, metaFile, secretsOut] = process.argv;
 const expected = JSON.parse(fs.readFileSync(expectedFile, 'utf8'));
-const meta = JSON.parse(fs.readFileSync(metaFile, 'utf8'));
+const meta = metaFile === '-' ? {} : JSON.parse(fs.readFileSync(metaFile, 'utf8'));
 const errors = [];
 const fail = (m) => errors.push(m);
 
@@ -67,6 +71,12 @@ for (let i = 0; i < Math.min(reqs.length, expected.length); i++) {
   const query = qpos < 0 ? '' : q.uri.slice(qpos + 1);
   if (q.method !== e.method) fail(`${where}: method on the wire is ${q.method}`);
   if (path !== e.path) fail(`${where}: path on the wire is ${path}`);
+  // path-style addressing: /account/container/object (Azure), /bucket/key (S3)
+  const segs = path.split('/').slice(1);
+  const want = e.provider === 'azure_blob'
+    ? { account: segs[0], container: segs[1] || null, object: segs.slice(2).join('/') || null }
+    : { bucket: segs[0], object: segs.slice(1).join('/') || null };
+  if (JSON.stringify(want) !== JSON.stringify(e.resource)) fail(`${where}: resource should be ${JSON.stringify(want)}`);
 
   const params = query.split('&').filter(Boolean).map((kv) => {
     const j = kv.indexOf('=');
