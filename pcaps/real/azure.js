@@ -145,6 +145,16 @@ async function run() {
       note: `anonymous read ${i + 1} of 2 on one keep-alive connection` });
   }
 
+  // 15. the owner's application uploads with SharedKey: personal data in the
+  // request body, none in the response (201, empty)
+  const up = data.files['customers.csv'];
+  const upRes = await service.getContainerClient('private').getBlockBlobClient('incoming/customers-2022.csv')
+    .upload(up.body, Buffer.byteLength(up.body), { blobHTTPHeaders: { blobContentType: up.contentType } });
+  check(upRes._response.status === 201, `SDK upload answered ${upRes._response.status}`);
+  exp.add({ method: 'PUT', path: `/${ACCOUNT}/private/incoming/customers-2022.csv`, status: upRes._response.status,
+    provider: P, resource: res('private', 'incoming/customers-2022.csv'), pii: false, credential_kind: 'sharedkey',
+    note: 'SDK upload (Put Blob) with SharedKey: personal data only in the request body' });
+
   exp.write(expectedFile);
   fs.writeFileSync(metaFile, JSON.stringify({ sas_sig: sas.signature, sas_query: sas.toString() }) + '\n');
 }

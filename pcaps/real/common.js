@@ -81,6 +81,7 @@ class Expected {
       path: t.path,
       query_has_credential: Boolean(t.query_has_credential),
       status: t.status,
+      interim_status: t.interim_status || [],
       provider: t.provider,
       resource: t.resource,
       auth,

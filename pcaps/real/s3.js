@@ -134,6 +134,17 @@ async function run() {
       note: `anonymous read ${i + 1} of 2 on one keep-alive connection` });
   }
 
+  // 15. the owner's application uploads with SigV4: personal data in the
+  // request body, none in the response (200, empty)
+  const up = data.files['customers.csv'];
+  const upRes = await client.send(new PutObjectCommand({ Bucket: 'private-data', Key: 'incoming/customers-2022.csv',
+    Body: up.body, ContentType: up.contentType }));
+  check(upRes.$metadata.httpStatusCode === 200, `SDK PutObject answered ${upRes.$metadata.httpStatusCode}`);
+  // The SDK sends Expect: 100-continue; Node's server answers 100 Continue first.
+  exp.add({ method: 'PUT', path: '/private-data/incoming/customers-2022.csv', status: upRes.$metadata.httpStatusCode,
+    interim_status: [100], provider: P, resource: res('private-data', 'incoming/customers-2022.csv'), pii: false, credential_kind: 'sigv4',
+    note: 'SDK PutObject with SigV4 and Expect: 100-continue: personal data only in the request body' });
+
   exp.write(expectedFile);
   const sig = new URL(url).searchParams.get('X-Amz-Signature');
   fs.writeFileSync(metaFile, JSON.stringify({ presigned_sig: sig, presigned_url: url }) + '\n');

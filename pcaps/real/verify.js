@@ -37,8 +37,19 @@ function tshark(filter, fields) {
 
 const reqs = tshark('http.request', ['frame.number', 'http.request.method', 'http.request.uri', 'http.authorization'])
   .map(([frame, method, uri, authz]) => ({ frame: Number(frame), method, uri, authz: authz || '' }));
-const resps = tshark('http.response', ['frame.number', 'http.response.code', 'http.request_in'])
-  .map(([frame, code, reqIn]) => ({ frame: Number(frame), code: Number(code), reqIn: Number(reqIn) }));
+const allResps = tshark('http.response', ['frame.number', 'http.response.code', 'http.request_in', 'tcp.stream'])
+  .map(([frame, code, reqIn, stream]) => ({ frame: Number(frame), code: Number(code), reqIn: Number(reqIn), stream }));
+const resps = allResps.filter((r) => r.code >= 200);
+// Interim (1xx) answers: each belongs to the request whose final answer is
+// the next one on the same connection.
+const interim = allResps.filter((r) => r.code < 200);
+for (const r of interim) {
+  const fin = resps.find((x) => x.stream === r.stream && x.frame > r.frame);
+  if (!fin) fail(`interim ${r.code} in frame ${r.frame} has no final response after it`);
+  else (fin.interim = fin.interim || []).push(r.code);
+}
+const nInterimExpected = expected.reduce((n, e) => n + e.interim_status.length, 0);
+if (interim.length !== nInterimExpected) fail(`tshark sees ${interim.length} interim (1xx) responses, expected ${nInterimExpected}`);
 
 // Every TCP connection must be whole: its handshake and its close are in the
 // capture (a sensor test should not have to guess about mid-stream pickup).
@@ -55,7 +66,7 @@ for (const [s, st] of streams) {
   if (!st.close) fail(`tcp stream ${s} has no FIN/RST in the capture`);
 }
 
-console.log(`  tshark: ${streams.size} connections, ${reqs.length} requests, ${resps.length} responses; expected ${expected.length}`);
+console.log(`  tshark: ${streams.size} connections, ${reqs.length} requests, ${resps.length} final + ${interim.length} interim responses; expected ${expected.length}`);
 if (reqs.length !== expected.length) fail(`tshark sees ${reqs.length} HTTP requests, expected ${expected.length}`);
 if (resps.length !== expected.length) fail(`tshark sees ${resps.length} HTTP responses, expected ${expected.length}`);
 
@@ -103,7 +114,11 @@ for (let i = 0; i < Math.min(reqs.length, expected.length); i++) {
 
   const r = resps.find((x) => x.reqIn === q.frame);
   if (!r) fail(`${where}: no response matched to request frame ${q.frame}`);
-  else if (r.code !== e.status) fail(`${where}: status on the wire ${r.code}, expected ${e.status}`);
+  else {
+    if (r.code !== e.status) fail(`${where}: status on the wire ${r.code}, expected ${e.status}`);
+    const got = JSON.stringify(r.interim || []);
+    if (got !== JSON.stringify(e.interim_status)) fail(`${where}: interim responses on the wire ${got}`);
+  }
   if (e.should_alert !== (e.auth === 'none' && e.status >= 200 && e.status < 300 && e.pii)) {
     fail(`${where}: should_alert inconsistent`);
   }
