@@ -7,8 +7,11 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 
-const TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'realcap-curl-'));
+// Under make_captures.sh's work dir when run from it (REALCAP_TMP), so its
+// trap removes it whatever happens.
+const TMP = fs.mkdtempSync(path.join(process.env.REALCAP_TMP || os.tmpdir(), 'realcap-curl-'));
 process.on('exit', () => fs.rmSync(TMP, { recursive: true, force: true }));
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(130));
 
 // One anonymous (or query-signed) request with curl, in its own process and
 // TCP connection. Returns {status, body, headers}. method is 'GET' or 'HEAD';

@@ -50,6 +50,7 @@ if [ "$INSTALL" = 1 ] || [ ! -d node_modules ]; then
 fi
 
 WORK=$(mktemp -d)
+export REALCAP_TMP=$WORK
 PIDS=()
 cleanup() {
     local p
