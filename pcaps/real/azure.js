@@ -64,7 +64,7 @@ async function run() {
   check(r.status === 200, `anonymous list of exports answered ${r.status}`);
   for (const name of EXPORTS) check(r.body.includes(`<Name>${name}</Name>`), `listing lacks ${name}`);
   exp.add({ method: 'GET', path: `/${ACCOUNT}/exports`, status: r.status, provider: P, resource: res('exports'),
-    pii: false, note: 'anonymous container listing (blob names only)' });
+    pii: holdsPii(r.body, data.piiValues), note: 'anonymous container listing (blob names only)' });
 
   // 2-5. anonymous reads of every blob in the public container
   for (const name of EXPORTS) {
@@ -81,14 +81,14 @@ async function run() {
   r = curl('GET', `${BASE}/private/payroll.csv`);
   check(r.status >= 400, `anonymous GET private/payroll.csv was served (${r.status})`);
   exp.add({ method: 'GET', path: `/${ACCOUNT}/private/payroll.csv`, status: r.status, provider: P,
-    resource: res('private', 'payroll.csv'), pii: false,
+    resource: res('private', 'payroll.csv'), pii: holdsPii(r.body, data.piiValues),
     note: `anonymous read of a private container refused by Azurite (${r.body.toString().match(/<Code>([^<]*)/)?.[1]})` });
 
   // 7. anonymous listing of the private container: refused
   r = curl('GET', `${BASE}/private?restype=container&comp=list`);
   check(r.status >= 400, `anonymous list of private was served (${r.status})`);
   exp.add({ method: 'GET', path: `/${ACCOUNT}/private`, status: r.status, provider: P,
-    resource: res('private'), pii: false,
+    resource: res('private'), pii: holdsPii(r.body, data.piiValues),
     note: `anonymous listing of a private container refused (${r.body.toString().match(/<Code>([^<]*)/)?.[1]})` });
 
   // 8. the owner's application reads customers.csv with SharedKey
@@ -134,7 +134,7 @@ async function run() {
   r = curl('GET', `${BASE}/exports/customers.csv`, [`If-None-Match: ${etag}`]);
   check(r.status === 304 && r.body.length === 0, `conditional GET answered ${r.status}`);
   exp.add({ method: 'GET', path: `/${ACCOUNT}/exports/customers.csv`, status: r.status, provider: P,
-    resource: res('exports', 'customers.csv'), pii: false, note: 'anonymous If-None-Match read (304 Not Modified)' });
+    resource: res('exports', 'customers.csv'), pii: holdsPii(r.body, data.piiValues), note: 'anonymous If-None-Match read (304 Not Modified)' });
 
   // 13-14. two anonymous reads on one keep-alive connection
   const pair = curlMulti('GET', [`${BASE}/exports/readme.txt`, `${BASE}/exports/customers.json`]);

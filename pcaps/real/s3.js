@@ -59,7 +59,7 @@ async function run() {
   check(r.status === 200, `anonymous list answered ${r.status}`);
   for (const name of PUBLIC) check(r.body.includes(`<Key>${name}</Key>`), `listing lacks ${name}`);
   exp.add({ method: 'GET', path: '/public-exports', status: r.status, provider: P, resource: res('public-exports'),
-    pii: false, note: 'anonymous ListObjectsV2 (keys only)' });
+    pii: holdsPii(r.body, data.piiValues), note: 'anonymous ListObjectsV2 (keys only)' });
 
   // 2-5. anonymous reads of every object
   for (const name of PUBLIC) {
@@ -76,13 +76,13 @@ async function run() {
   r = curl('GET', `${BASE}/public-exports/customers-2021.csv`);
   check(r.status === 404, `GET of a missing key answered ${r.status}`);
   exp.add({ method: 'GET', path: '/public-exports/customers-2021.csv', status: r.status, provider: P,
-    resource: res('public-exports', 'customers-2021.csv'), pii: false, note: `missing key (${errCode(r.body)})` });
+    resource: res('public-exports', 'customers-2021.csv'), pii: holdsPii(r.body, data.piiValues), note: `missing key (${errCode(r.body)})` });
 
   // 7. missing bucket
   r = curl('GET', `${BASE}/backup-exports/customers.csv`);
   check(r.status === 404, `GET in a missing bucket answered ${r.status}`);
   exp.add({ method: 'GET', path: '/backup-exports/customers.csv', status: r.status, provider: P,
-    resource: res('backup-exports', 'customers.csv'), pii: false, note: `missing bucket (${errCode(r.body)})` });
+    resource: res('backup-exports', 'customers.csv'), pii: holdsPii(r.body, data.piiValues), note: `missing bucket (${errCode(r.body)})` });
 
   // 8. the owner's application: GetObject with a SigV4 Authorization header
   const got = await client.send(new GetObjectCommand({ Bucket: 'public-exports', Key: 'customers.csv' }));
@@ -123,7 +123,7 @@ async function run() {
   r = curl('GET', `${BASE}/public-exports/customers.csv`, [`If-None-Match: ${etag}`]);
   check(r.status === 304 && r.body.length === 0, `conditional GET answered ${r.status}`);
   exp.add({ method: 'GET', path: `/public-exports/customers.csv`, status: r.status, provider: P,
-    resource: res('public-exports', 'customers.csv'), pii: false, note: 'anonymous If-None-Match read (304 Not Modified)' });
+    resource: res('public-exports', 'customers.csv'), pii: holdsPii(r.body, data.piiValues), note: 'anonymous If-None-Match read (304 Not Modified)' });
 
   // 13-14. two anonymous reads on one keep-alive connection
   const pair = curlMulti('GET', [`${BASE}/public-exports/readme.txt`, `${BASE}/public-exports/customers.json`]);
