@@ -4,6 +4,8 @@
  * value, unreadable input, bad filter). Each error is one line on stderr.
  */
 #include "capture.h"
+#include "daemon.h"
+#include "log.h"
 #include "config.h"
 #include "json.h"
 #include "options.h"
@@ -21,7 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static volatile sig_atomic_t g_stop, g_dump;
+static volatile sig_atomic_t g_stop, g_dump, g_hup;
 static capture *volatile g_live;
 
 static void on_stop(int sig)
@@ -35,6 +37,12 @@ static void on_usr1(int sig)
 {
     (void)sig;
     g_dump = 1;
+}
+
+static void on_hup(int sig)
+{
+    (void)sig;
+    g_hup = 1;
 }
 
 static void usage(FILE *f)
@@ -154,17 +162,46 @@ static uint64_t random_seed(void)
     return s;
 }
 
-static void write_stats_file(const char *path, worker *const *w, unsigned n, const struct capture_totals *ct,
-                             const struct sink_stats *ss)
+/* Everything a run holds, for the loop and the signal actions. */
+struct run {
+    struct config *cfg;
+    struct pipeline pipe;
+    engine *e;
+    struct capture_totals ct;
+    struct timespec last_beat;
+    /* pacing (--pace): wall time and packet time of the first packet */
+    bool paced;
+    struct timespec pace_wall0;
+    double pace_pkt0;
+};
+
+static void print_stats(struct run *r, const struct sink_stats *ss)
 {
-    FILE *f = fopen(path, "w");
+    unsigned n;
+    worker *const *ws = engine_workers(r->e, &n);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&text, &len);
+    if (!m) return;
+    stats_print(m, ws, n, &r->ct);
+    if (ss) stats_print_sink(m, ss);
+    fclose(m);
+    log_text(LOG_INFO, text);
+    free(text);
+}
+
+static void write_stats_file(struct run *r, const struct sink_stats *ss)
+{
+    FILE *f = fopen(r->cfg->stats_file, "w");
     if (!f) {
-        fprintf(stderr, "bleedwatch: cannot write stats to %s: %s\n", path, strerror(errno));
+        log_msg(LOG_ERR, "cannot write stats to %s: %s", r->cfg->stats_file, strerror(errno));
         return;
     }
+    unsigned n;
+    worker *const *ws = engine_workers(r->e, &n);
     struct json j;
     json_init(&j);
-    stats_json(&j, w, n, ct, ss);
+    stats_json(&j, ws, n, &r->ct, ss);
     json_newline(&j);
     fwrite(j.buf, 1, j.len, f);
     fclose(f);
@@ -172,26 +209,74 @@ static void write_stats_file(const char *path, worker *const *w, unsigned n, con
 }
 
 /* Every few seconds of wall time: the heartbeat hash in Redis. */
-static void heartbeat(struct pipeline *pp, engine *e, const struct capture_totals *ct, bool force)
+static void heartbeat(struct run *r, bool force)
 {
-    static struct timespec last;
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
-    if (!pp->redis || (!force && now.tv_sec - last.tv_sec < 5)) return;
-    last = now;
+    if (!r->pipe.redis || (!force && now.tv_sec - r->last_beat.tv_sec < 5)) return;
+    r->last_beat = now;
     unsigned n;
-    worker *const *ws = engine_workers(e, &n);
+    worker *const *ws = engine_workers(r->e, &n);
     struct stats_summary sm;
     stats_summary(ws, n, &sm);
     struct sink_heartbeat hb = { .packets = sm.packets, .bytes = sm.bytes,
-                                 .pcap_drops = ct->pcap_dropped + ct->pcap_ifdropped,
+                                 .pcap_drops = r->ct.pcap_dropped + r->ct.pcap_ifdropped,
                                  .decode_errors = sm.decode_errors, .flows = sm.flows_active,
                                  .transactions = sm.transactions, .alerts = sm.alerts };
-    sink_heartbeat(pp->redis, &hb);
+    sink_heartbeat(r->pipe.redis, &hb);
+}
+
+/* SIGHUP: reopen the output files (log rotation) and re-read the config
+ * file's reloadable keys. */
+static void reload(struct run *r)
+{
+    char err[512];
+    if (r->pipe.transactions && jsonl_reopen(r->pipe.transactions, err, sizeof err) < 0)
+        log_msg(LOG_ERR, "SIGHUP: %s", err);
+    if (r->pipe.alerts && jsonl_reopen(r->pipe.alerts, err, sizeof err) < 0) log_msg(LOG_ERR, "SIGHUP: %s", err);
+    if (!r->cfg->config_file) {
+        log_msg(LOG_INFO, "SIGHUP: outputs reopened");
+        return;
+    }
+    struct config fresh;
+    config_defaults(&fresh);
+    if (config_load_file(&fresh, r->cfg->config_file, err, sizeof err) < 0) {
+        log_msg(LOG_ERR, "SIGHUP: config not reloaded: %s", err);
+    } else if (pipeline_reload(&r->pipe, &fresh, err, sizeof err) < 0) {
+        log_msg(LOG_ERR, "SIGHUP: config not reloaded: %s", err);
+    } else {
+        log_msg(LOG_INFO, "SIGHUP: outputs reopened, %s reloaded (public-ok, home-net, alert thresholds; "
+                          "other keys need a restart)", r->cfg->config_file);
+    }
+    config_release(&fresh);
+}
+
+/* --pace: hold a packet back until its time, relative to the first one. */
+static void pace(struct run *r, struct timeval ts)
+{
+    double t = (double)ts.tv_sec + (double)ts.tv_usec / 1e6;
+    if (!r->paced) {
+        r->paced = true;
+        r->pace_pkt0 = t;
+        clock_gettime(CLOCK_MONOTONIC, &r->pace_wall0);
+        return;
+    }
+    double due = (t - r->pace_pkt0) / r->cfg->pace;
+    for (;;) {
+        struct timespec now;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        double el = (double)(now.tv_sec - r->pace_wall0.tv_sec) + (double)(now.tv_nsec - r->pace_wall0.tv_nsec) / 1e9;
+        if (el >= due || g_stop) return;
+        double wait = due - el;
+        if (wait > 0.1) wait = 0.1;   /* stay responsive to signals and timers */
+        struct timespec sl = { (time_t)wait, (long)((wait - (double)(time_t)wait) * 1e9) };
+        nanosleep(&sl, NULL);
+        heartbeat(r, false);
+    }
 }
 
 /* Run one capture through the engine until it ends (or a stop signal). */
-static int pump(capture *c, engine *e, struct pipeline *pp, struct capture_totals *ct)
+static int pump(struct run *r, capture *c)
 {
     unsigned tick = 0;
     struct cap_frame fr;
@@ -199,35 +284,38 @@ static int pump(capture *c, engine *e, struct pipeline *pp, struct capture_total
     while (!g_stop) {
         enum cap_status st = capture_next(c, &fr);
         if (st == CAP_PACKET) {
-            engine_packet(e, dlt, &fr);
+            if (r->cfg->pace) pace(r, fr.ts);
+            engine_packet(r->e, dlt, &fr);
         } else if (st == CAP_TIMEOUT) {
             /* live: nothing arrived; let time pass in the workers */
             struct timeval now;
             gettimeofday(&now, NULL);
-            engine_tick(e, now);
+            engine_tick(r->e, now);
         } else if (st == CAP_END) {
             return 0;
         } else {
-            fprintf(stderr, "bleedwatch: %s: read stopped early: %s\n", capture_name(c), capture_error(c));
-            ct->read_errors++;
+            log_msg(LOG_WARNING, "%s: read stopped early: %s", capture_name(c), capture_error(c));
+            r->ct.read_errors++;
             return -1;
         }
         if ((++tick & 4095) == 0 || st == CAP_TIMEOUT) {
-            if (st == CAP_TIMEOUT) capture_drops(c, &ct->pcap_received, &ct->pcap_dropped, &ct->pcap_ifdropped);
-            heartbeat(pp, e, ct, false);
+            capture_drops(c, &r->ct.pcap_received, &r->ct.pcap_dropped, &r->ct.pcap_ifdropped);
+            heartbeat(r, false);
         }
         if (g_dump) {
             g_dump = 0;
-            unsigned n;
-            worker *const *ws = engine_workers(e, &n);
-            capture_drops(c, &ct->pcap_received, &ct->pcap_dropped, &ct->pcap_ifdropped);
-            stats_print(stderr, ws, n, ct);
+            capture_drops(c, &r->ct.pcap_received, &r->ct.pcap_dropped, &r->ct.pcap_ifdropped);
+            print_stats(r, NULL);
+        }
+        if (g_hup) {
+            g_hup = 0;
+            reload(r);
         }
     }
     return 0;
 }
 
-static int run(struct config *cfgp);
+static int run(struct config *cfg);
 
 int main(int argc, char **argv)
 {
@@ -241,52 +329,63 @@ int main(int argc, char **argv)
     return rc;
 }
 
-static int run(struct config *cfgp)
+static int open_inputs(const struct config *cfg, capture **caps, unsigned *n_caps)
 {
-    struct config cfg = *cfgp;
-    int rc = 0;
+    char err[512];
+    *n_caps = 0;
+    if (cfg->iface) {
+        if (!(caps[0] = capture_open_live(cfg->iface, cfg, err, sizeof err))) {
+            log_msg(LOG_ERR, "%s", err);
+            return 2;
+        }
+        *n_caps = 1;
+        return 0;
+    }
+    unsigned stdin_uses = 0;
+    for (unsigned i = 0; i < cfg->n_inputs; i++) {
+        if (strcmp(cfg->inputs[i], "-") == 0 && ++stdin_uses > 1) {
+            log_msg(LOG_ERR, "'-r -' (stdin) can be given only once");
+            return 2;
+        }
+        if (!(caps[*n_caps] = capture_open_file(cfg->inputs[i], cfg->bpf, err, sizeof err))) {
+            log_msg(LOG_ERR, "%s", err);
+            return 2;
+        }
+        (*n_caps)++;
+    }
+    return 0;
+}
 
+static int run(struct config *cfg)
+{
+    log_init(cfg->use_syslog);
     /* Open every input first: a typo fails fast, before any output is written. */
     capture *caps[CFG_MAX_INPUTS] = { 0 };
     unsigned n_caps = 0;
-    char err[512];
-    if (cfg.iface) {
-        if (!(caps[0] = capture_open_live(cfg.iface, &cfg, err, sizeof err))) {
-            fprintf(stderr, "bleedwatch: %s\n", err);
-            return 2;
-        }
-        n_caps = 1;
-        g_live = caps[0];
-    } else {
-        unsigned stdin_uses = 0;
-        for (unsigned i = 0; i < cfg.n_inputs; i++) {
-            if (strcmp(cfg.inputs[i], "-") == 0 && ++stdin_uses > 1) {
-                fprintf(stderr, "bleedwatch: '-r -' (stdin) can be given only once\n");
-                rc = 2;
-                break;
-            }
-            if (!(caps[n_caps] = capture_open_file(cfg.inputs[i], cfg.bpf, err, sizeof err))) {
-                fprintf(stderr, "bleedwatch: %s\n", err);
-                rc = 2;
-                break;
-            }
-            n_caps++;
-        }
-        if (rc) {
-            for (unsigned i = 0; i < n_caps; i++) capture_close(caps[i]);
-            return rc;
-        }
+    struct run r;
+    memset(&r, 0, sizeof r);
+    r.cfg = cfg;
+    char err[512], note[1024];
+    int rc = open_inputs(cfg, caps, &n_caps);
+    if (!rc && pipeline_build(&r.pipe, cfg, err, sizeof err, note, sizeof note) < 0) {
+        log_msg(LOG_ERR, "%s", err);
+        rc = 2;
     }
-
-    struct pipeline pipe;
-    char note[512];
-    if (pipeline_build(&pipe, &cfg, err, sizeof err, note, sizeof note) < 0) {
-        fprintf(stderr, "bleedwatch: %s\n", err);
-        pipeline_free(&pipe);
+    if (!rc && note[0]) log_msg(LOG_INFO, "%s", note);
+    if (!rc && cfg->pidfile && daemon_pidfile_write(cfg->pidfile, err, sizeof err) < 0) {
+        log_msg(LOG_ERR, "%s", err);
+        rc = 2;
+    }
+    if (!rc && cfg->user && daemon_drop_privileges(cfg->user, err, sizeof err) < 0) {
+        log_msg(LOG_ERR, "%s", err);
+        rc = 2;
+    }
+    if (rc) {
+        pipeline_free(&r.pipe);
         for (unsigned i = 0; i < n_caps; i++) capture_close(caps[i]);
-        return 2;
+        return rc;
     }
-    if (note[0]) fprintf(stderr, "bleedwatch: %s\n", note);
+    if (cfg->iface) g_live = caps[0];
 
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
@@ -295,40 +394,40 @@ static int run(struct config *cfgp)
     sigaction(SIGTERM, &sa, NULL);
     sa.sa_handler = on_usr1;
     sigaction(SIGUSR1, &sa, NULL);
+    sa.sa_handler = on_hup;
+    sigaction(SIGHUP, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    unsigned nw = cfg.workers;
+    unsigned nw = cfg->workers;
     if (!nw) {
         long cores = sysconf(_SC_NPROCESSORS_ONLN);
         nw = cores > 1 ? (unsigned)cores - 1 : 1;
     }
-    engine *e = engine_new(&pipe, nw, cfg.ring_size, random_seed());
-    struct capture_totals ct = { .files = n_caps };
+    r.e = engine_new(&r.pipe, nw, cfg->ring_size, random_seed());
+    r.ct.files = n_caps;
+    if (cfg->iface) log_msg(LOG_INFO, "capturing on %s with %u worker%s", cfg->iface, nw, nw > 1 ? "s" : "");
     for (unsigned i = 0; i < n_caps && !g_stop; i++) {
         if (!decode_link_supported(capture_dlt(caps[i])))
-            fprintf(stderr, "bleedwatch: %s: link type %d is not decoded; its packets are counted only\n",
+            log_msg(LOG_WARNING, "%s: link type %d is not decoded; its packets are counted only",
                     capture_name(caps[i]), capture_dlt(caps[i]));
-        engine_begin_input(e, cfg.iface ? NULL : capture_name(caps[i]));
-        pump(caps[i], e, &pipe, &ct);
-        if (cfg.iface) capture_drops(caps[i], &ct.pcap_received, &ct.pcap_dropped, &ct.pcap_ifdropped);
+        engine_begin_input(r.e, cfg->iface ? NULL : capture_name(caps[i]));
+        r.paced = false;
+        pump(&r, caps[i]);
+        capture_drops(caps[i], &r.ct.pcap_received, &r.ct.pcap_dropped, &r.ct.pcap_ifdropped);
         /* inputs are separate captures: their flows end with them */
-        engine_end_input(e);
+        engine_end_input(r.e);
     }
     g_live = NULL;
-    engine_stop(e);
-    heartbeat(&pipe, e, &ct, true);
+    engine_stop(r.e);
+    heartbeat(&r, true);
     struct sink_stats ss;
-    bool have_sink = pipe.redis != NULL;
-    pipeline_close_sink(&pipe, &ss);   /* drains: every alert in Redis or the spool */
-    unsigned n_w;
-    worker *const *ws = engine_workers(e, &n_w);
-    if (!cfg.quiet) {
-        stats_print(stderr, ws, n_w, &ct);
-        if (have_sink) stats_print_sink(stderr, &ss);
-    }
-    if (cfg.stats_file) write_stats_file(cfg.stats_file, ws, n_w, &ct, have_sink ? &ss : NULL);
-    engine_free(e);
-    pipeline_free(&pipe);
+    bool have_sink = r.pipe.redis != NULL;
+    pipeline_close_sink(&r.pipe, &ss);   /* drains: every alert in Redis or the spool */
+    if (!cfg->quiet) print_stats(&r, have_sink ? &ss : NULL);
+    if (cfg->stats_file) write_stats_file(&r, have_sink ? &ss : NULL);
+    engine_free(r.e);
+    pipeline_free(&r.pipe);
     for (unsigned i = 0; i < n_caps; i++) capture_close(caps[i]);
+    daemon_pidfile_remove(cfg->pidfile);
     return 0;
 }

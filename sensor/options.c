@@ -30,6 +30,10 @@ const struct option_def option_table[] = {
     { "pii-disable", 0, OPT_STR, F(pii_disable), "KIND,...", "PII kinds not to look for (email, phone, payment_card, national_id, iban, person_name, date_of_birth, postal_address, email_message, credential)" },
     { "geoip", 0, OPT_LIST, F(geoip), "FILE", "MaxMind DB (GeoIP2/GeoLite2 or ip-location-db) for source geo/ASN; repeatable, first wins per field" },
     { "pii-scan-cap", 0, OPT_U64, F(pii_scan_cap), "BYTES", "scan at most BYTES of each body (default 0 = the whole body)" },
+    { "pace", 0, OPT_U32, F(pace), "N", "replay capture files at N times real time, by their timestamps (default 0: as fast as possible)" },
+    { "user", 'u', OPT_STR, F(user), "NAME", "drop privileges to NAME once the capture and outputs are open" },
+    { "pidfile", 0, OPT_STR, F(pidfile), "FILE", "write the process id to FILE (removed at exit)" },
+    { "syslog", 0, OPT_BOOL, F(use_syslog), NULL, "log to syslog (daemon facility) instead of stderr" },
     { "workers", 'w', OPT_U32, F(workers), "N", "worker threads (default: cores - 1, at least 1; 1 = inline in the capture thread)" },
     { "ring-size", 0, OPT_U32, F(ring_size), "BYTES", "packet ring per worker thread (default 32M)" },
     /* flows */

@@ -118,6 +118,35 @@ int pipeline_build(struct pipeline *pp, const struct config *cfg, char *err, siz
     return 0;
 }
 
+int pipeline_reload(struct pipeline *pp, const struct config *fresh, char *err, size_t errlen)
+{
+    if (pp->n_retired >= sizeof pp->retired_nets / sizeof pp->retired_nets[0]) {
+        snprintf(err, errlen, "too many reloads in one run; restart the sensor");
+        return -1;
+    }
+    netset *net = NULL;
+    if (fresh->home_net) {
+        net = netset_new();
+        char nerr[256];
+        if (netset_parse(net, fresh->home_net, nerr, sizeof nerr) < 0) {
+            snprintf(err, errlen, "home-net: %s", nerr);
+            netset_free(net);
+            return -1;
+        }
+    }
+    char **rules = fresh->public_ok ? split_list(fresh->public_ok) : NULL;
+    pp->retired_lists[pp->n_retired] = pp->public_ok;
+    pp->retired_nets[pp->n_retired] = pp->home_net;
+    pp->n_retired++;
+    pp->public_ok = rules;
+    pp->home_net = net;
+    __atomic_store_n(&pp->storage.public_ok, (const char *const *)rules, __ATOMIC_RELEASE);
+    __atomic_store_n(&pp->verdict.home_net, (const netset *)net, __ATOMIC_RELEASE);
+    __atomic_store_n(&pp->verdict.high_risk_min, fresh->alert_high_risk_min, __ATOMIC_RELAXED);
+    __atomic_store_n(&pp->verdict.low_risk_distinct_min, fresh->alert_distinct_min, __ATOMIC_RELAXED);
+    return 0;
+}
+
 void pipeline_close_sink(struct pipeline *pp, struct sink_stats *st)
 {
     if (!pp->redis) return;
@@ -135,6 +164,11 @@ void pipeline_free(struct pipeline *pp)
     geoip_close(pp->geo);
     pp->geo = NULL;
     free_list(pp->public_ok);
+    for (unsigned i = 0; i < pp->n_retired; i++) {
+        free_list(pp->retired_lists[i]);
+        netset_free(pp->retired_nets[i]);
+    }
+    pp->n_retired = 0;
     memset(pp->hash_key, 0, sizeof pp->hash_key);
     pp->transactions = pp->alerts = NULL;
     pp->pii_owned = NULL;

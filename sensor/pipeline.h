@@ -28,6 +28,10 @@ struct pipeline {
     pii_db *pii_owned;
     netset *home_net;
     char **public_ok;                    /* NULL-terminated */
+    /* replaced by reloads; freed at the end (workers may still read them) */
+    char **retired_lists[16];
+    netset *retired_nets[16];
+    unsigned n_retired;
     uint8_t hash_key[64];
     size_t hash_key_len;
     char name_buf[256];
@@ -38,6 +42,12 @@ struct pipeline {
  * note gets an informational line or stays empty (e.g. "created hash key"). */
 int pipeline_build(struct pipeline *pp, const struct config *cfg, char *err, size_t errlen,
                    char *note, size_t notelen);
+
+/* SIGHUP: apply the reloadable keys of fresh (public-ok, home-net, alert
+ * thresholds) to a running pipeline. Each is swapped in one pointer or word
+ * store that workers read per transaction; the replaced lists are kept until
+ * pipeline_free. Returns 0, or -1 + message (nothing changed). */
+int pipeline_reload(struct pipeline *pp, const struct config *fresh, char *err, size_t errlen);
 
 /* Drain and close the Redis sink (final counters into *st if given). */
 void pipeline_close_sink(struct pipeline *pp, struct sink_stats *st);

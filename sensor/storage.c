@@ -256,6 +256,12 @@ static bool public_rule(const char *rule, const struct http_txn *t, struct bytes
 int storage_classify(const struct http_txn *t, struct bytes body_prefix,
                      const struct storage_config *cfg, struct storage_result *out)
 {
+    return storage_classify_hint(t, body_prefix, cfg, NULL, out);
+}
+
+int storage_classify_hint(const struct http_txn *t, struct bytes body_prefix, const struct storage_config *cfg,
+                          const struct storage_profile *hint, struct storage_result *out)
+{
     struct storage_config defaults;
     if (!cfg) {
         storage_config_defaults(&defaults);
@@ -276,6 +282,12 @@ int storage_classify(const struct http_txn *t, struct bytes body_prefix,
             best = profiles[i];
             best_score = s;
         }
+    }
+    if (!best && hint && !hint->fallback) {
+        /* the server answered as this provider before: its plainer responses are its too */
+        best = hint;
+        best_score = STORAGE_MIN_SCORE;
+        out->by_hint = true;
     }
     if (!best) { best = fallback; best_score = fb_score; }
     if (!best) return -1;

@@ -86,6 +86,7 @@ struct storage_result {
     bool more_pages;
     bool public_ok;                /* allow-listed: Azure $web or a configured rule */
     int confidence;                /* 0-100 recognition score */
+    bool by_hint;                  /* provider known from the server's earlier responses */
     unsigned listing_mode;         /* profile-private: which counter listing_feed runs */
 };
 
@@ -125,6 +126,15 @@ void storage_config_defaults(struct storage_config *cfg);
 #define STORAGE_MIN_SCORE 30
 int storage_classify(const struct http_txn *t, struct bytes body_prefix,
                      const struct storage_config *cfg, struct storage_result *out);
+
+/* The same, with what is known of the server: hint is the provider profile
+ * this server was recognised as before (strongly, e.g. by a listing body or
+ * provider headers), or NULL. When no provider profile reaches the minimum
+ * score on its own, the hint's profile describes the response (confidence
+ * STORAGE_MIN_SCORE, by_hint set) instead of generic_http. Emulators such as
+ * s3rver answer object reads with no provider header at all. */
+int storage_classify_hint(const struct http_txn *t, struct bytes body_prefix, const struct storage_config *cfg,
+                          const struct storage_profile *hint, struct storage_result *out);
 
 /* Per-body listing state size for r (0 when r is no listing or its profile
  * counts nothing), and the feed that counts. See the flow at the top. */

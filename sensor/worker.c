@@ -33,7 +33,19 @@ struct body_consumer {
     const struct http_txn *t;        /* valid from begin to end (txn.h) */
 };
 
+/* What a server was recognised as: emulators and some gateways send provider
+ * headers only on some responses, so a server's strong recognition (a listing
+ * body, provider headers) carries over to its plainer responses. */
+#define HINTS 1024
+struct server_hint {
+    const struct storage_profile *profile;
+    uint8_t addr[16];
+    uint16_t port;
+    uint8_t ip_version;
+};
+
 struct worker {
+    struct server_hint hints[HINTS];
     const struct config *cfg;
     const struct pipeline *pipe;
     unsigned index;
@@ -270,10 +282,36 @@ static bool opaque_media(struct bytes ct)
     return false;
 }
 
-static void classify_body(struct body_consumer *bc, const struct http_txn *t, const struct pipeline *pp)
+static struct server_hint *hint_slot(worker *w, const struct flow *f, int server)
+{
+    uint32_t h = 2166136261u;
+    for (int i = 0; i < 16; i++) h = (h ^ f->v.addr[server][i]) * 16777619u;
+    h = (h ^ f->v.port[server]) * 16777619u;
+    return &w->hints[h % HINTS];
+}
+
+/* Classify with what is known of the server, and remember strong recognitions. */
+static int classify(worker *w, const struct flow *f, const struct http_txn *t, struct bytes prefix,
+                    struct storage_result *out)
+{
+    int server = t->client_dir ? 0 : 1;
+    struct server_hint *h = hint_slot(w, f, server);
+    bool known = h->profile && h->port == f->v.port[server] && h->ip_version == f->v.ip_version &&
+                 !memcmp(h->addr, f->v.addr[server], 16);
+    int rc = storage_classify_hint(t, prefix, &w->pipe->storage, known ? h->profile : NULL, out);
+    if (rc == 0 && !out->by_hint && out->profile && !out->profile->fallback && out->confidence >= 60) {
+        h->profile = out->profile;
+        h->port = f->v.port[server];
+        h->ip_version = f->v.ip_version;
+        memcpy(h->addr, f->v.addr[server], 16);
+    }
+    return rc;
+}
+
+static void classify_body(worker *w, const struct flow *f, struct body_consumer *bc, const struct http_txn *t)
 {
     bc->classified = true;
-    bc->matched = storage_classify(t, bytes_of(bc->prefix, bc->prefix_len), &pp->storage, &bc->sr) == 0;
+    bc->matched = classify(w, f, t, bytes_of(bc->prefix, bc->prefix_len), &bc->sr) == 0;
     size_t n = bc->matched ? storage_listing_state_size(&bc->sr) : 0;
     if (n && (bc->listing = calloc(1, n)))
         storage_listing_feed(&bc->sr, bc->listing, bc->prefix, bc->prefix_len);
@@ -290,7 +328,7 @@ static struct body_consumer *txn_begin(void *ctx, const struct http_txn *t)
      * not allow-listed, something the engine can read. */
     if (t->status >= 200 && t->status < 300 && w->pipe->pii && !opaque_media(t->content_type)) {
         struct storage_result pre;
-        storage_classify(t, bytes_of(NULL, 0), &w->pipe->storage, &pre);
+        classify(w, d->f, t, bytes_of(NULL, 0), &pre);
         if (pre.auth != AUTH_PRESENT && !pre.public_ok) {
             char mime[128];
             size_t n = t->content_type.len < sizeof mime - 1 ? t->content_type.len : sizeof mime - 1;
@@ -314,7 +352,7 @@ static void txn_body(void *ctx, struct body_consumer *bc, const uint8_t *p, size
         memcpy(bc->prefix + bc->prefix_len, p, take);
         bc->prefix_len += (uint32_t)take;
         if (bc->prefix_len == sizeof bc->prefix) {
-            classify_body(bc, bc->t, d->w->pipe);
+            classify_body(d->w, d->f, bc, bc->t);
             if (bc->listing && take < len) storage_listing_feed(&bc->sr, bc->listing, p + take, len - take);
         }
     } else if (bc->listing) {
@@ -349,10 +387,10 @@ static void txn_end(void *ctx, struct body_consumer *bc, const struct http_txn *
     struct storage_result none;
     const struct storage_result *sr = NULL;
     if (bc) {
-        if (!bc->classified) classify_body(bc, t, pp);
+        if (!bc->classified) classify_body(w, d->f, bc, t);
         if (bc->matched) sr = &bc->sr;
     } else {
-        if (storage_classify(t, bytes_of(NULL, 0), &pp->storage, &none) == 0) sr = &none;
+        if (classify(w, d->f, t, bytes_of(NULL, 0), &none) == 0) sr = &none;
     }
     if (pp->transactions) {
         json_reset(&w->json);
@@ -408,7 +446,7 @@ static void txn_end(void *ctx, struct body_consumer *bc, const struct http_txn *
 
 /* ---- classification ---- */
 
-static void classify(worker *w, struct flow *f, const struct pkt *p)
+static void ndpi_classify(worker *w, struct flow *f, const struct pkt *p)
 {
     if (f->ndpi_done || !p->l3_len) return;
     if (!f->ndpi) {
@@ -462,7 +500,7 @@ void worker_packet(worker *w, int dlt, struct timeval ts, const uint8_t *frame,
         f->packets[dir]++;
         f->bytes[dir] += wirelen;
         if (f->closed) goto expire;
-        classify(w, f, &p);
+        ndpi_classify(w, f, &p);
         if (!tcp) goto expire;
         if (p.tcp_flags & TCPF_SYN) f->v.handshake_seen = true;
         if (f->inspect_off) {

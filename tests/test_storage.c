@@ -478,6 +478,44 @@ static void s3_refusal(int status, const char *code)
     CHECK_STR(r.refusal, code);
 }
 
+/* A server known as S3 (an emulator such as s3rver sends no provider header on
+ * object reads): with the hint its plain responses are S3, without it they are
+ * generic at most; a hint never overrides a provider that recognises itself. */
+static void t_server_hint(void)
+{
+    struct tx x;
+    struct storage_result r;
+    tx_init(&x, "GET", "/public-exports/customers.csv", 200);
+    req_h(&x, "Host", "127.0.0.1:4569");
+    resp_h(&x, "Content-Type", "text/csv");
+    resp_h(&x, "ETag", "\"b736ef18c524fac201a6129f02929092\"");
+    body_set(&x, "id,name,email\n1,Jane Doe,jane@example.com\n");
+    x.t.resp_body_decoded = strlen(x.body);
+    CHECK_EQ(storage_classify(&x.t, bytes_str(x.body), NULL, &r), 0);
+    CHECK(prov(&r, "generic_http"));
+    CHECK(!r.by_hint);
+    const struct storage_profile *s3 = storage_profile_find("s3");
+    CHECK(s3 != NULL);
+    CHECK_EQ(storage_classify_hint(&x.t, bytes_str(x.body), NULL, s3, &r), 0);
+    CHECK(prov(&r, "s3"));
+    CHECK(r.by_hint);
+    CHECK_STR(r.container, "public-exports");
+    CHECK_STR(r.object, "customers.csv");
+    CHECK(r.auth == AUTH_NONE);
+    CHECK(r.served);
+    /* an Azure response stays Azure even with an S3 hint */
+    tx_init(&x, "GET", "/c/b.csv", 200);
+    req_h(&x, "Host", "acct.blob.core.windows.net");
+    resp_h(&x, "x-ms-request-id", "1");
+    resp_h(&x, "x-ms-version", "2021-08-06");
+    resp_h(&x, "Server", "Windows-Azure-Blob/1.0");
+    body_set(&x, "a,b\n");
+    x.t.resp_body_decoded = 4;
+    CHECK_EQ(storage_classify_hint(&x.t, bytes_str(x.body), NULL, s3, &r), 0);
+    CHECK(prov(&r, "azure_blob"));
+    CHECK(!r.by_hint);
+}
+
 static void t_s3_refusals(void)
 {
     s3_refusal(403, "AccessDenied");
@@ -1389,6 +1427,7 @@ int main(void)
     RUN(t_s3_names);
     RUN(t_s3_credentials);
     RUN(t_s3_refusals);
+    RUN(t_server_hint);
     RUN(t_s3_listing);
     RUN(t_s3_lookalikes);
     RUN(t_gcs_names);
