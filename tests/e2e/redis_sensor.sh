@@ -50,17 +50,20 @@ note_rc() {  # rc, what: a crash or sanitizer report (98/99/124/134...) is remem
     case "$1" in 0|2) ;; *) BW_BAD=$((BW_BAD + 1)); echo "bleedwatch exited $1: $2" >&2 ;; esac
 }
 # bw NAME ARGS...: foreground run (bounded), outputs in $TMP/NAME.{alerts,stats,out,err}; sets RC.
+# A leading "-c FILE" stays first on the command line.
 bw() {
-    local name=$1; shift
-    timeout -k 2 40 "$BW_BIN" -q --hash-key-file "$TMP/hash.key" --sensor-name "$name" \
+    local name=$1 pre=(); shift
+    if [ "$1" = -c ]; then pre=(-c "$2"); shift 2; fi
+    timeout -k 2 40 "$BW_BIN" "${pre[@]}" -q --hash-key-file "$TMP/hash.key" --sensor-name "$name" \
         --spool-dir "$TMP/spool-$name" --alerts "$TMP/$name.alerts" --stats "$TMP/$name.stats" "$@" \
         >"$TMP/$name.out" 2>"$TMP/$name.err"
     RC=$?; note_rc "$RC" "$name"
 }
 # bw_bg NAME ARGS...: the same in the background; BG is its pid (bleedwatch itself).
 bw_bg() {
-    local name=$1; shift
-    "$BW_BIN" -q --hash-key-file "$TMP/hash.key" --sensor-name "$name" \
+    local name=$1 pre=(); shift
+    if [ "$1" = -c ]; then pre=(-c "$2"); shift 2; fi
+    "$BW_BIN" "${pre[@]}" -q --hash-key-file "$TMP/hash.key" --sensor-name "$name" \
         --spool-dir "$TMP/spool-$name" --alerts "$TMP/$name.alerts" --stats "$TMP/$name.stats" "$@" \
         >"$TMP/$name.out" 2>"$TMP/$name.err" &
     BG=$!; PIDS+=("$BG")
@@ -178,52 +181,65 @@ check ledger_responses [ "$($R HGET "$EP" responses)" -eq "$(jq .alerts <<<"$U")
 check ledger_endpoint_listed [ "$($R SISMEMBER bleedwatch:endpoints "$(truth led1 .endpoint)")" -eq 1 ]
 check ledger_two_heartbeats [ "$($R --raw KEYS 'bleedwatch:sensor:led*' | wc -l)" -eq 2 ]
 
-# ---- (3) outages during a paced replay ----
-# The server keeps what it acknowledged (AOF, fsync always), so the counts
-# check the sensor, not Redis's own persistence. With --redis-batch 8 the
-# documented duplicates (the batch in flight at the break) are at most 8.
+# ---- (3) outages and (4) a stalled Redis, during paced replays ----
+# Three paced replays at once on one timeline (t = seconds from their start):
+#   outage: its own Redis, killed (-9) at t=2, restarted on the same port at t=5;
+#   late:   its own Redis, absent until t=3;
+#   slow:   the main Redis, SIGSTOPped from t=1 to t=4.
+# The outage server keeps what it acknowledged (AOF, fsync always), so the
+# counts check the sensor, not Redis's own persistence. With --redis-batch 8
+# the documented duplicates (the batch in flight at the break) are at most 8.
 if has_opt pace; then
-    PO=$(free_port)
+    PO=$(free_port); PL=$(free_port)
+    RPID=$(cat "$TMP/main/redis.pid")
     start_redis out "$PO" --appendonly yes --appendfsync always || fail outage_start "redis on $PO"
-    bw_bg outage -r "$TMP/paced/alerts.pcap" --pace 1 --redis "redis://127.0.0.1:$PO" --redis-batch 8
-    sleep 2; stop_redis out 9
-    sleep 3; start_redis out "$PO" --appendonly yes --appendfsync always || fail outage_restart "redis on $PO"
-    bw_wait "$BG" 30 outage
-    check outage_exit_0 [ "$RC" -eq 0 ]
+    t0=$(now_ms)
+    bw_bg outage -r "$TMP/paced/alerts.pcap" --pace 1 --redis "redis://127.0.0.1:$PO" --redis-batch 8; BO=$BG
+    bw_bg late -r "$TMP/paced/alerts.pcap" --pace 1 --redis "redis://127.0.0.1:$PL"; BL=$BG
+    bw_bg slow -r "$TMP/slow/alerts.pcap" --pace 1 --redis "$URL/5"; BS=$BG
+    at() { local w=$(( $1 - ($(now_ms) - t0) )); [ "$w" -gt 0 ] && sleep "$(printf '%d.%03d' $((w / 1000)) $((w % 1000)))"; }
+    at 1000; kill -STOP "$RPID"
+    at 1300; kill -USR1 "$BS"
+    at 2000; stop_redis out 9
+    at 3000; start_redis late "$PL" || fail late_start "redis on $PL"
+    at 3800; kill -USR1 "$BS"
+    at 4000; kill -CONT "$RPID"
+    at 5000; start_redis out "$PO" --appendonly yes --appendfsync always || fail outage_restart "redis on $PO"
+    bw_wait "$BS" 30 slow; stalled=$(( $(now_ms) - t0 ))
+    bw_wait "$BO" 30 outage; RO=$RC
+    bw_wait "$BL" 30 late; RL=$RC
+
+    check outage_exit_0 [ "$RO" -eq 0 ]
     list_dump "$PO" >"$TMP/outage.dump"
     check_alerts outage "$TMP/outage.dump" "$N_PACED" 8 "$TMP/outage.alerts"
     check outage_spooled [ "$(stat_of outage .redis.spooled)" -gt 0 ]
     check outage_replayed [ "$(stat_of outage .redis.replayed)" -gt 0 ]
+    check outage_reconnected [ "$(stat_of outage .redis.connects)" -ge 2 ]
     stop_redis out
 
-    PL=$(free_port)
-    bw_bg late -r "$TMP/paced/alerts.pcap" --pace 1 --redis "redis://127.0.0.1:$PL"
-    sleep 3; start_redis late "$PL" || fail late_start "redis on $PL"
-    bw_wait "$BG" 30 late
-    check late_exit_0 [ "$RC" -eq 0 ]
+    check late_exit_0 [ "$RL" -eq 0 ]
     list_dump "$PL" >"$TMP/late.dump"
     check_alerts late "$TMP/late.dump" "$N_PACED" 0 "$TMP/late.alerts"
     check late_connect_failures_counted [ "$(stat_of late .redis.connect_failures)" -gt 0 ]
     check late_spooled_first [ "$(stat_of late .redis.spooled)" -gt 0 ]
     stop_redis late
-else
-    skip outage "--pace: feature not on main yet"
-    skip late_redis "--pace: feature not on main yet"
-fi
 
-# ---- (4) slow Redis: SIGSTOP for 3 s; the replay is not slowed by it ----
-if has_opt pace; then
-    RPID=$(cat "$TMP/main/redis.pid")
+    # the same slow capture, unstalled (alone: the other two are done)
     t=$(now_ms); bw slow0 -r "$TMP/slow/alerts.pcap" --pace 1 --redis "$URL/4"; base=$(( $(now_ms) - t ))
-    bw_bg slow -r "$TMP/slow/alerts.pcap" --pace 1 --redis "$URL/5"
-    t=$(now_ms)
-    sleep 1; kill -STOP "$RPID"; sleep 3; kill -CONT "$RPID"
-    bw_wait "$BG" 30 slow; stalled=$(( $(now_ms) - t ))
     echo "slow redis: paced replay took $base ms unstalled, $stalled ms with Redis stopped for 3 s"
+    check slow_redis_exit_0 [ "$RC" -eq 0 ]
     check slow_redis_not_stretched [ "$stalled" -le $((base + 1000)) ]
+    # the pipeline kept going while Redis was stopped: alerts made between
+    # two SIGUSR1 statistics dumps taken 2.5 s apart inside the stall
+    grep -o 'alerts [0-9]*' "$TMP/slow.err" | awk '{print $2}' >"$TMP/slow.usr1"
+    a1=$(sed -n 1p "$TMP/slow.usr1"); a2=$(sed -n 2p "$TMP/slow.usr1")
+    echo "slow redis: ${a1:-?} alerts at t=1.3 s, ${a2:-?} at t=3.8 s (Redis stopped from 1 s to 4 s)"
+    check slow_redis_pipeline_ran_during_stall [ "${a2:-0}" -gt "${a1:-0}" ]
     redis-cli -p "$P" -n 5 --raw LRANGE bleedwatch:alerts 0 -1 >"$TMP/slow.dump"
     check_alerts slow "$TMP/slow.dump" "$N_SLOW" 0 "$TMP/slow.alerts"
 else
+    skip outage "--pace: feature not on main yet"
+    skip late_redis "--pace: feature not on main yet"
     skip slow_redis "--pace: feature not on main yet"
 fi
 
@@ -291,13 +307,12 @@ check bad_url_one_line [ "$(wc -l <"$TMP/badurl.err")" -eq 1 ]
 # an unknown key on line 3 (a typo of "redis"): exit 2 naming file and line,
 # whether -c comes first or after other options with values
 printf '# a comment\nredis-mode = list\nredis-url = redis://127.0.0.1:%s\n' "$P" >"$TMP/bad.conf"
-timeout 20 "$BW_BIN" -c "$TMP/bad.conf" -q -r "$TMP/fast/alerts.pcap" --hash-key-file "$TMP/hash.key" \
-    --spool-dir "$TMP/spool-badconf" >"$TMP/badconf.out" 2>"$TMP/badconf.err"
-RC=$?; note_rc "$RC" badconf
+bw badconf -c "$TMP/bad.conf" -r "$TMP/fast/alerts.pcap"
 check bad_config_exit_2 [ "$RC" -eq 2 ]
 check bad_config_names_file_line grep -q "$TMP/bad.conf:3: unknown key 'redis-url'" "$TMP/badconf.err"
 bw badconf2 -r "$TMP/fast/alerts.pcap" -c "$TMP/bad.conf"
 check bad_config_after_other_options_exit_2 [ "$RC" -eq 2 ]
+check bad_config_after_other_options_names_file_line grep -q "$TMP/bad.conf:3: unknown key 'redis-url'" "$TMP/badconf2.err"
 
 bw geo -r "$TMP/fast/alerts.pcap" --redis "$URL/7" --geoip "$TMP/no-such.mmdb"
 check geoip_missing_exit_0 [ "$RC" -eq 0 ]
@@ -343,27 +358,58 @@ else
     skip full_spool "cannot mount a 16k tmpfs (needs root): $(head -1 "$TMP/mount.err" 2>/dev/null)"
 fi
 
-# ---- (7) daemon behaviour ----
+# ---- (7) daemon behaviour: four paced replays at once, on the main Redis ----
+#   pid:    --pidfile; SIGUSR1 at t=1; SIGTERM at t=2.5 -> exit 0, pidfile gone,
+#           what it processed so far is in Redis;
+#   hup:    the alerts file moved away at t=3, then SIGHUP: it is reopened;
+#   reload: -c FILE; at t=3 the file gains a public-ok rule for the endpoint
+#           (reloadable) and a redis-batch (not: needs a restart), then SIGHUP;
+#   user:   --user nobody (root only): uid/gid from /proc while it runs.
 if has_opt pidfile && has_opt pace; then
-    bw_bg pid -r "$TMP/paced/alerts.pcap" --pace 1 --redis "$URL/8" --pidfile "$TMP/bw.pid"
-    sleep 1
-    check pidfile_holds_pid [ "$(cat "$TMP/bw.pid" 2>/dev/null)" = "$BG" ]
-    kill -USR1 "$BG"; sleep 0.3
-    check sigusr1_stats_logged grep -q 'packets' "$TMP/pid.err"
-    sleep 1.5; kill -TERM "$BG"
-    bw_wait "$BG" 15 pid
+    USER_OK=
+    if [ "$(id -u)" -eq 0 ] && has_opt user && id nobody >/dev/null 2>&1; then
+        USER_OK=1
+        # $TMP is reachable (not listable) by nobody; the spool and the stats
+        # file (written at exit) are nobody's
+        chmod 711 "$TMP"; mkdir -p "$TMP/spool-user"; : >"$TMP/user.stats"
+        chown nobody "$TMP/spool-user" "$TMP/user.stats"
+    fi
+    printf 'alert-distinct-min = 3\n' >"$TMP/reload.conf"
+    t0=$(now_ms)
+    bw_bg pid -r "$TMP/paced/alerts.pcap" --pace 1 --redis "$URL/8" --pidfile "$TMP/bw.pid"; BP=$BG
+    bw_bg hup -r "$TMP/paced/alerts.pcap" --pace 1 --redis "$URL/9"; BH=$BG
+    bw_bg reload -c "$TMP/reload.conf" -r "$TMP/paced/alerts.pcap" --pace 1 --redis "$URL/11"; BR=$BG
+    BU=
+    if [ -n "$USER_OK" ]; then bw_bg user -r "$TMP/paced/alerts.pcap" --pace 1 --redis "$URL/10" --user nobody; BU=$BG; fi
+    at() { local w=$(( $1 - ($(now_ms) - t0) )); [ "$w" -gt 0 ] && sleep "$(printf '%d.%03d' $((w / 1000)) $((w % 1000)))"; }
+    at 1000
+    check pidfile_holds_pid [ "$(cat "$TMP/bw.pid" 2>/dev/null)" = "$BP" ]
+    kill -USR1 "$BP"
+    if [ -n "$BU" ]; then
+        uid=$(awk '/^Uid:/ {print $2 "," $3 "," $4 "," $5}' "/proc/$BU/status" 2>/dev/null)
+        gid=$(awk '/^Gid:/ {print $2 "," $3 "," $4 "," $5}' "/proc/$BU/status" 2>/dev/null)
+        nu=$(id -u nobody); ng=$(id -g nobody)
+        check user_uid_is_nobody [ "$uid" = "$nu,$nu,$nu,$nu" ]
+        check user_gid_is_nobody [ "$gid" = "$ng,$ng,$ng,$ng" ]
+    fi
+    at 2500; kill -TERM "$BP"
+    at 3000
+    mv "$TMP/hup.alerts" "$TMP/hup.alerts.old"; kill -HUP "$BH"
+    printf 'alert-distinct-min = 3\npublic-ok = azure_blob:%s\nredis-batch = 8\n' \
+        "$(truth paced .endpoint | cut -d/ -f2-)" >"$TMP/reload.conf"
+    kill -HUP "$BR"; hup_ms=$(( $(now_ms) - t0 ))
+
+    bw_wait "$BP" 15 pid
     check sigterm_exit_0 [ "$RC" -eq 0 ]
+    check sigusr1_stats_logged grep -q 'transactions' "$TMP/pid.err"
     check pidfile_removed [ ! -e "$TMP/bw.pid" ]
     got=$(grep -c '^{' "$TMP/pid.alerts")
-    echo "sigterm: $got of $N_PACED alerts processed before SIGTERM at ~2.5 s"
+    echo "sigterm: $got of $N_PACED alerts processed before SIGTERM at 2.5 s"
     check sigterm_stopped_early [ "$got" -lt "$N_PACED" ]
     redis-cli -p "$P" -n 8 --raw LRANGE bleedwatch:alerts 0 -1 >"$TMP/pid.dump"
     check_alerts sigterm "$TMP/pid.dump" "$got" 0 "$TMP/pid.alerts"
 
-    # SIGHUP reopens the alerts file: move it away, HUP, new alerts at the old path
-    bw_bg hup -r "$TMP/paced/alerts.pcap" --pace 1 --redis "$URL/9"
-    sleep 3; mv "$TMP/hup.alerts" "$TMP/hup.alerts.old"; kill -HUP "$BG"
-    bw_wait "$BG" 30 hup
+    bw_wait "$BH" 30 hup
     check sighup_exit_0 [ "$RC" -eq 0 ]
     old=$(grep -c '^{' "$TMP/hup.alerts.old" 2>/dev/null); new=$(grep -c '^{' "$TMP/hup.alerts" 2>/dev/null)
     echo "sighup: ${old:-0} alerts before the HUP (moved file), ${new:-0} after (reopened file)"
@@ -372,16 +418,21 @@ if has_opt pidfile && has_opt pace; then
     redis-cli -p "$P" -n 9 --raw LRANGE bleedwatch:alerts 0 -1 >"$TMP/hup.dump"
     check_alerts sighup "$TMP/hup.dump" "$N_PACED" 0 "$TMP/hup.alerts.old" "$TMP/hup.alerts"
 
-    if [ "$(id -u)" -eq 0 ] && has_opt user && id nobody >/dev/null 2>&1; then
-        chmod 711 "$TMP"; mkdir -p "$TMP/spool-user"; chown nobody "$TMP/spool-user"
-        bw_bg user -r "$TMP/paced/alerts.pcap" --pace 1 --redis "$URL/10" --user nobody
-        sleep 1.5
-        uid=$(awk '/^Uid:/ {print $2 "," $3 "," $4 "," $5}' "/proc/$BG/status" 2>/dev/null)
-        gid=$(awk '/^Gid:/ {print $2 "," $3 "," $4 "," $5}' "/proc/$BG/status" 2>/dev/null)
-        nu=$(id -u nobody); ng=$(id -g nobody)
-        check user_uid_is_nobody [ "$uid" = "$nu,$nu,$nu,$nu" ]
-        check user_gid_is_nobody [ "$gid" = "$ng,$ng,$ng,$ng" ]
-        bw_wait "$BG" 30 user
+    bw_wait "$BR" 30 reload
+    check reload_exit_0 [ "$RC" -eq 0 ]
+    # alerts whose packet time is past the HUP (+0.5 s of slack) must be none
+    first=$(truth paced .first_ts)
+    late_alerts=$(jq -r --argjson cut "$(awk -v f="$first" -v h="$hup_ms" 'BEGIN {printf "%.3f", f + h / 1000 + 0.5}')" \
+        '.["@timestamp"] | sub("\\.[0-9]+Z$"; "Z") | fromdate | select(. > $cut)' "$TMP/reload.alerts" | wc -l)
+    rl=$(grep -c '^{' "$TMP/reload.alerts")
+    echo "reload: $rl of $N_PACED alerts, $late_alerts after the HUP made the endpoint public-ok"
+    check reload_public_ok_applied [ "$late_alerts" -eq 0 ]
+    check reload_alerted_before [ "$rl" -gt 0 ]
+    check reload_logged grep -q 'SIGHUP.*reloaded' "$TMP/reload.err"
+    check reload_restart_keys_said grep -q 'restart' "$TMP/reload.err"
+
+    if [ -n "$BU" ]; then
+        bw_wait "$BU" 30 user
         check user_exit_0 [ "$RC" -eq 0 ]
         redis-cli -p "$P" -n 10 --raw LRANGE bleedwatch:alerts 0 -1 >"$TMP/user.dump"
         check_alerts user "$TMP/user.dump" "$N_PACED" 0 "$TMP/user.alerts"
