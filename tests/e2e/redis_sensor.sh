@@ -77,16 +77,42 @@ bw_wait() {
     note_rc "$RC" "$3"
 }
 stat_of() { jq -r "$2" "$TMP/$1.stats" 2>/dev/null; }
+# wait_ready PID...: until each has its SIGHUP, SIGUSR1 and SIGTERM handlers
+# (SigCgt in /proc; they are installed once inputs, outputs, pidfile and
+# --user are done, right before the first packet), at most 30 s. READY[pid]
+# is when it was first seen ready (ms); returns 1 if one never was.
+declare -A READY
+wait_ready() {
+    local deadline=$(( $(now_ms) + 30000 )) left=$# p m
+    for p in "$@"; do unset "READY[$p]"; done
+    while [ "$left" -gt 0 ] && [ "$(now_ms)" -lt "$deadline" ]; do
+        for p in "$@"; do
+            [ -n "${READY[$p]:-}" ] && continue
+            m=$(awk '/^SigCgt:/ {print $2}' "/proc/$p/status" 2>/dev/null)
+            if [ -n "$m" ] && [ $(( 16#$m & 0x4201 )) -eq $(( 0x4201 )) ]; then READY[$p]=$(now_ms); left=$((left - 1)); fi
+        done
+        sleep 0.02
+    done
+    [ "$left" -eq 0 ]
+}
+# at MS: sleep until MS after $t0.
+at() { local w=$(( $1 - ($(now_ms) - t0) )); [ "$w" -gt 0 ] && sleep "$(printf '%d.%03d' $((w / 1000)) $((w % 1000)))"; }
 
 # The checker: Redis's copy of the alerts (one JSON object per line among
 # other lines) against the sensor's --alerts file(s) and the expected count.
 cat >"$TMP/check.py" <<'EOF'
 import json, re, sys
-name, got_file, want_n, max_dup = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+name, got_file = sys.argv[1], sys.argv[2]
+want_n, max_dup = int(sys.argv[3] or -1), int(sys.argv[4])
 files = sys.argv[5:]
 def objs(path):
     out = []
-    for line in open(path, errors="replace"):
+    try:
+        f = open(path, errors="replace")
+    except OSError as e:
+        print("%s: %s" % (name, e), file=sys.stderr)
+        return out
+    for line in f:
         line = line.strip()
         if line.startswith("{"):
             out.append(line)
@@ -102,6 +128,9 @@ for line in got:
         ev, pii = a["event"], a["bleedwatch"]["pii"]
         assert isinstance(a, dict) and ev["kind"] == "alert" and ev["id"]
         assert a["source"]["ip"] and a["bleedwatch"]["storage"]["provider"] == "azure_blob"
+        assert a["bleedwatch"]["auth"]["state"] == "none", "auth state " + a["bleedwatch"]["auth"]["state"]
+        # make_alerts.py's decoys: the owner's SharedKey reads, the PII-free stock lists
+        assert a["source"]["ip"] != "10.20.0.5" and "/stock-" not in a["url"]["path"], "a decoy alerted"
         assert pii["kinds"]["email"]["count"] >= 1 and pii["kinds"]["phone"]["distinct"] >= 1
         for k in pii["kinds"].values():
             for s in k.get("samples", []):
@@ -110,11 +139,14 @@ for line in got:
         ids.append(ev["id"])
     except Exception as e:  # noqa: BLE001
         bad.append("%s: %s" % (type(e).__name__, e))
-res(not bad, "alerts_well_formed", "%d of %d bad, first: %s" % (len(bad), len(got), bad[:1]))
 want = set()
 for f in files:
     for line in objs(f):
-        want.add(json.loads(line)["event"]["id"])
+        try:
+            want.add(json.loads(line)["event"]["id"])
+        except (ValueError, KeyError, TypeError):
+            bad.append("bad line in " + f)
+res(not bad, "alerts_well_formed", "%d of %d bad, first: %s" % (len(bad), len(got), bad[:1]))
 have = set(ids)
 dups = len(ids) - len(have)
 res(len(want) == want_n, "sensor_alerted_all", "the sensor's own alert files hold %d ids, truth says %d" % (len(want), want_n))
@@ -193,11 +225,11 @@ if has_opt pace; then
     PO=$(free_port); PL=$(free_port)
     RPID=$(cat "$TMP/main/redis.pid")
     start_redis out "$PO" --appendonly yes --appendfsync always || fail outage_start "redis on $PO"
-    t0=$(now_ms)
+    bw_bg slow -r "$TMP/slow/alerts.pcap" --pace 1 --redis "$URL/5"; BS=$BG
     bw_bg outage -r "$TMP/paced/alerts.pcap" --pace 1 --redis "redis://127.0.0.1:$PO" --redis-batch 8; BO=$BG
     bw_bg late -r "$TMP/paced/alerts.pcap" --pace 1 --redis "redis://127.0.0.1:$PL"; BL=$BG
-    bw_bg slow -r "$TMP/slow/alerts.pcap" --pace 1 --redis "$URL/5"; BS=$BG
-    at() { local w=$(( $1 - ($(now_ms) - t0) )); [ "$w" -gt 0 ] && sleep "$(printf '%d.%03d' $((w / 1000)) $((w % 1000)))"; }
+    wait_ready "$BS" "$BO" "$BL" || fail paced_ready "a sensor did not start within 30 s"
+    t0=$(now_ms)
     at 1000; kill -STOP "$RPID"
     at 1300; kill -USR1 "$BS"
     at 2000; stop_redis out 9
@@ -205,7 +237,7 @@ if has_opt pace; then
     at 3800; kill -USR1 "$BS"
     at 4000; kill -CONT "$RPID"
     at 5000; start_redis out "$PO" --appendonly yes --appendfsync always || fail outage_restart "redis on $PO"
-    bw_wait "$BS" 30 slow; stalled=$(( $(now_ms) - t0 ))
+    bw_wait "$BS" 30 slow; stalled=$(( $(now_ms) - ${READY[$BS]:-t0} ))
     bw_wait "$BO" 30 outage; RO=$RC
     bw_wait "$BL" 30 late; RL=$RC
 
@@ -225,8 +257,9 @@ if has_opt pace; then
     stop_redis late
 
     # the same slow capture, unstalled (alone: the other two are done)
-    t=$(now_ms); bw slow0 -r "$TMP/slow/alerts.pcap" --pace 1 --redis "$URL/4"; base=$(( $(now_ms) - t ))
-    echo "slow redis: paced replay took $base ms unstalled, $stalled ms with Redis stopped for 3 s"
+    bw_bg slow0 -r "$TMP/slow/alerts.pcap" --pace 1 --redis "$URL/4"
+    wait_ready "$BG"; bw_wait "$BG" 30 slow0; base=$(( $(now_ms) - ${READY[$BG]:-0} ))
+    echo "slow redis: paced replay (from signal handlers to exit) took $base ms unstalled, $stalled ms with Redis stopped for 3 s"
     check slow_redis_exit_0 [ "$RC" -eq 0 ]
     check slow_redis_not_stretched [ "$stalled" -le $((base + 1000)) ]
     # the pipeline kept going while Redis was stopped: alerts made between
@@ -375,13 +408,13 @@ if has_opt pidfile && has_opt pace; then
         chown nobody "$TMP/spool-user" "$TMP/user.stats"
     fi
     printf 'alert-distinct-min = 3\n' >"$TMP/reload.conf"
-    t0=$(now_ms)
     bw_bg pid -r "$TMP/paced/alerts.pcap" --pace 1 --redis "$URL/8" --pidfile "$TMP/bw.pid"; BP=$BG
     bw_bg hup -r "$TMP/paced/alerts.pcap" --pace 1 --redis "$URL/9"; BH=$BG
     bw_bg reload -c "$TMP/reload.conf" -r "$TMP/paced/alerts.pcap" --pace 1 --redis "$URL/11"; BR=$BG
     BU=
     if [ -n "$USER_OK" ]; then bw_bg user -r "$TMP/paced/alerts.pcap" --pace 1 --redis "$URL/10" --user nobody; BU=$BG; fi
-    at() { local w=$(( $1 - ($(now_ms) - t0) )); [ "$w" -gt 0 ] && sleep "$(printf '%d.%03d' $((w / 1000)) $((w % 1000)))"; }
+    wait_ready "$BP" "$BH" "$BR" $BU || fail daemon_ready "a sensor did not start within 30 s"
+    t0=$(now_ms)
     at 1000
     check pidfile_holds_pid [ "$(cat "$TMP/bw.pid" 2>/dev/null)" = "$BP" ]
     kill -USR1 "$BP"
@@ -397,7 +430,7 @@ if has_opt pidfile && has_opt pace; then
     mv "$TMP/hup.alerts" "$TMP/hup.alerts.old"; kill -HUP "$BH"
     printf 'alert-distinct-min = 3\npublic-ok = azure_blob:%s\nredis-batch = 8\n' \
         "$(truth paced .endpoint | cut -d/ -f2-)" >"$TMP/reload.conf"
-    kill -HUP "$BR"; hup_ms=$(( $(now_ms) - t0 ))
+    kill -HUP "$BR"; hup_ms=$(( $(now_ms) - ${READY[$BR]:-t0} ))
 
     bw_wait "$BP" 15 pid
     check sigterm_exit_0 [ "$RC" -eq 0 ]
