@@ -32,10 +32,9 @@ now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 gen() { "$PY" pcaps/make_alerts.py "$TMP/$1" "${@:2}" >/dev/null 2>"$TMP/$1.gen.err" || echo "$1" >>"$TMP/gen.failed"; }
 gen fast 40 2 &                                            # modes, bad inputs
 gen led1 30 2 --people 0:600 &                             # ledger, sensor 1
-wait
 gen led2 30 2 --people 400:1000 --offset 100 &             # ledger, sensor 2 (overlap 400..599)
-gen paced 40 8 --offset 200 &                              # outage, late Redis, signals
 wait
+gen paced 40 8 --offset 200 &                              # outage, late Redis, signals
 gen slow 25 5 --offset 300 &                               # stalled Redis
 wait
 if [ -s "$TMP/gen.failed" ]; then
@@ -94,6 +93,19 @@ wait_ready() {
         sleep 0.02
     done
     [ "$left" -eq 0 ]
+}
+# wait_exit PID...: until each has exited (at most 30 s); END[pid] = when (ms).
+declare -A END
+wait_exit() {
+    local deadline=$(( $(now_ms) + 30000 )) left=$# p
+    for p in "$@"; do unset "END[$p]"; done
+    while [ "$left" -gt 0 ] && [ "$(now_ms)" -lt "$deadline" ]; do
+        for p in "$@"; do
+            [ -n "${END[$p]:-}" ] && continue
+            kill -0 "$p" 2>/dev/null || { END[$p]=$(now_ms); left=$((left - 1)); }
+        done
+        sleep 0.02
+    done
 }
 # at MS: sleep until MS after $t0.
 at() { local w=$(( $1 - ($(now_ms) - t0) )); [ "$w" -gt 0 ] && sleep "$(printf '%d.%03d' $((w / 1000)) $((w % 1000)))"; }
@@ -214,21 +226,25 @@ check ledger_endpoint_listed [ "$($R SISMEMBER bleedwatch:endpoints "$(truth led
 check ledger_two_heartbeats [ "$($R --raw KEYS 'bleedwatch:sensor:led*' | wc -l)" -eq 2 ]
 
 # ---- (3) outages and (4) a stalled Redis, during paced replays ----
-# Three paced replays at once on one timeline (t = seconds from their start):
+# Four paced replays at once on one timeline (t = seconds from their start):
 #   outage: its own Redis, killed (-9) at t=2, restarted on the same port at t=5;
 #   late:   its own Redis, absent until t=3;
-#   slow:   the main Redis, SIGSTOPped from t=1 to t=4.
+#   slow:   the main Redis, SIGSTOPped from t=1 to t=4;
+#   slow0:  the same capture to a Redis of its own that is never stopped (the
+#           baseline wall time, under the same load).
 # The outage server keeps what it acknowledged (AOF, fsync always), so the
 # counts check the sensor, not Redis's own persistence. With --redis-batch 8
 # the documented duplicates (the batch in flight at the break) are at most 8.
 if has_opt pace; then
-    PO=$(free_port); PL=$(free_port)
+    PO=$(free_port); PL=$(free_port); PB=$(free_port)
     RPID=$(cat "$TMP/main/redis.pid")
     start_redis out "$PO" --appendonly yes --appendfsync always || fail outage_start "redis on $PO"
+    start_redis base "$PB" || fail base_start "redis on $PB"
     bw_bg slow -r "$TMP/slow/alerts.pcap" --pace 1 --redis "$URL/5"; BS=$BG
+    bw_bg slow0 -r "$TMP/slow/alerts.pcap" --pace 1 --redis "redis://127.0.0.1:$PB"; BS0=$BG
     bw_bg outage -r "$TMP/paced/alerts.pcap" --pace 1 --redis "redis://127.0.0.1:$PO" --redis-batch 8; BO=$BG
     bw_bg late -r "$TMP/paced/alerts.pcap" --pace 1 --redis "redis://127.0.0.1:$PL"; BL=$BG
-    wait_ready "$BS" "$BO" "$BL" || fail paced_ready "a sensor did not start within 30 s"
+    wait_ready "$BS" "$BS0" "$BO" "$BL" || fail paced_ready "a sensor did not start within 30 s"
     t0=$(now_ms)
     at 1000; kill -STOP "$RPID"
     at 1300; kill -USR1 "$BS"
@@ -237,7 +253,9 @@ if has_opt pace; then
     at 3800; kill -USR1 "$BS"
     at 4000; kill -CONT "$RPID"
     at 5000; start_redis out "$PO" --appendonly yes --appendfsync always || fail outage_restart "redis on $PO"
-    bw_wait "$BS" 30 slow; stalled=$(( $(now_ms) - ${READY[$BS]:-t0} ))
+    wait_exit "$BS" "$BS0"
+    bw_wait "$BS" 1 slow; RS=$RC; stalled=$(( ${END[$BS]:-0} - ${READY[$BS]:-0} ))
+    bw_wait "$BS0" 1 slow0; RS0=$RC; base=$(( ${END[$BS0]:-0} - ${READY[$BS0]:-0} ))
     bw_wait "$BO" 30 outage; RO=$RC
     bw_wait "$BL" 30 late; RL=$RC
 
@@ -256,11 +274,8 @@ if has_opt pace; then
     check late_spooled_first [ "$(stat_of late .redis.spooled)" -gt 0 ]
     stop_redis late
 
-    # the same slow capture, unstalled (alone: the other two are done)
-    bw_bg slow0 -r "$TMP/slow/alerts.pcap" --pace 1 --redis "$URL/4"
-    wait_ready "$BG"; bw_wait "$BG" 30 slow0; base=$(( $(now_ms) - ${READY[$BG]:-0} ))
     echo "slow redis: paced replay (from signal handlers to exit) took $base ms unstalled, $stalled ms with Redis stopped for 3 s"
-    check slow_redis_exit_0 [ "$RC" -eq 0 ]
+    check slow_redis_exit_0 [ "$RS$RS0" = 00 ]
     check slow_redis_not_stretched [ "$stalled" -le $((base + 1000)) ]
     # the pipeline kept going while Redis was stopped: alerts made between
     # two SIGUSR1 statistics dumps taken 2.5 s apart inside the stall
@@ -270,6 +285,8 @@ if has_opt pace; then
     check slow_redis_pipeline_ran_during_stall [ "${a2:-0}" -gt "${a1:-0}" ]
     redis-cli -p "$P" -n 5 --raw LRANGE bleedwatch:alerts 0 -1 >"$TMP/slow.dump"
     check_alerts slow "$TMP/slow.dump" "$N_SLOW" 0 "$TMP/slow.alerts"
+    check_alerts slow_baseline <(list_dump "$PB") "$N_SLOW" 0 "$TMP/slow0.alerts"
+    stop_redis base
 else
     skip outage "--pace: feature not on main yet"
     skip late_redis "--pace: feature not on main yet"
