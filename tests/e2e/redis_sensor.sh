@@ -27,8 +27,11 @@ trap cleanup_all EXIT
 HELP=$("$BW_BIN" --help 2>&1)
 has_opt() { grep -q -- "--$1 " <<<"$HELP"; }
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+T_START=$(now_ms)
+section() { echo "[$(( $(now_ms) - T_START )) ms] $1" >&2; }
 
 # ---- captures (made in parallel; each a few seconds of scapy) ----
+section "captures (made in parallel; each a few seconds of scapy)"
 gen() { "$PY" pcaps/make_alerts.py "$TMP/$1" "${@:2}" >/dev/null 2>"$TMP/$1.gen.err" || echo "$1" >>"$TMP/gen.failed"; }
 gen fast 40 2 &                                            # modes, bad inputs
 gen led1 30 2 --people 0:600 &                             # ledger, sensor 1
@@ -44,6 +47,7 @@ truth() { jq -r "$2" "$TMP/$1/alerts.truth.json"; }
 N_FAST=$(truth fast .alerts); N_PACED=$(truth paced .alerts); N_SLOW=$(truth slow .alerts)
 
 # ---- running the sensor ----
+section "running the sensor"
 BW_BAD=0
 note_rc() {  # rc, what: a crash or sanitizer report (98/99/124/134...) is remembered
     case "$1" in 0|2) ;; *) BW_BAD=$((BW_BAD + 1)); echo "bleedwatch exited $1: $2" >&2 ;; esac
@@ -178,28 +182,48 @@ start_redis main "$P" || { fail redis_start "cannot start redis-server on $P"; e
 URL=redis://127.0.0.1:$P
 
 # ---- (1) list, stream and channel modes ----
-bw list -r "$TMP/fast/alerts.pcap" --redis "$URL/1"
+section "(1) list, stream and channel modes"
+# Three sensors at once (one per mode), and a fourth in list mode given two
+# GeoIP databases it cannot use (absent; not a MaxMind DB): one log line,
+# alerts still out.
+redis-cli -p "$P" --raw SUBSCRIBE bleedwatch:alerts >"$TMP/chan.dump" 2>/dev/null &
+SUB=$!; PIDS+=("$SUB")
+for _ in $(seq 50); do
+    [ "$(redis-cli -p "$P" --raw PUBSUB NUMSUB bleedwatch:alerts | tail -1)" = 1 ] && break; sleep 0.1
+done
+head -c 4096 /dev/urandom >"$TMP/junk.mmdb"
+bw_bg list -r "$TMP/fast/alerts.pcap" --redis "$URL/1"; BLI=$BG
+bw_bg stream -r "$TMP/fast/alerts.pcap" --redis "$URL/2" --redis-mode stream; BST=$BG
+bw_bg chan -r "$TMP/fast/alerts.pcap" --redis "$URL" --redis-mode channel; BCH=$BG
+bw_bg geo -r "$TMP/fast/alerts.pcap" --redis "$URL/7" --geoip "$TMP/no-such.mmdb" --geoip "$TMP/junk.mmdb"; BGE=$BG
+
+bw_wait "$BLI" 40 list
 check list_exit_0 [ "$RC" -eq 0 ]
 redis-cli -p "$P" -n 1 --raw LRANGE bleedwatch:alerts 0 -1 >"$TMP/list.dump"
 check_alerts list "$TMP/list.dump" "$N_FAST" 0 "$TMP/list.alerts"
 check list_stats_sent [ "$(stat_of list .redis.sent)" -eq "$N_FAST" ]
 check list_heartbeat [ "$(redis-cli -p "$P" -n 1 HGET bleedwatch:sensor:list packets)" = "$(stat_of list .packets)" ]
 
-bw stream -r "$TMP/fast/alerts.pcap" --redis "$URL/2" --redis-mode stream
+bw_wait "$BST" 40 stream
+check stream_exit_0 [ "$RC" -eq 0 ]
 redis-cli -p "$P" -n 2 --raw XRANGE bleedwatch:alerts - + >"$TMP/stream.dump"
 check_alerts stream "$TMP/stream.dump" "$N_FAST" 0 "$TMP/stream.alerts"
 check stream_field_alert [ "$(grep -c '^alert$' "$TMP/stream.dump")" -eq "$N_FAST" ]
 
-redis-cli -p "$P" --raw SUBSCRIBE bleedwatch:alerts >"$TMP/chan.dump" 2>/dev/null &
-SUB=$!; PIDS+=("$SUB")
-for _ in $(seq 50); do
-    [ "$(redis-cli -p "$P" --raw PUBSUB NUMSUB bleedwatch:alerts | tail -1)" = 1 ] && break; sleep 0.1
-done
-bw chan -r "$TMP/fast/alerts.pcap" --redis "$URL" --redis-mode channel
+bw_wait "$BCH" 40 chan
+check channel_exit_0 [ "$RC" -eq 0 ]
 sleep 0.3; kill "$SUB" 2>/dev/null; wait "$SUB" 2>/dev/null
 check_alerts channel "$TMP/chan.dump" "$N_FAST" 0 "$TMP/chan.alerts"
 
+bw_wait "$BGE" 40 geo
+check geoip_unusable_exit_0 [ "$RC" -eq 0 ]
+check geoip_unusable_one_line [ "$(grep -ci 'geoip' "$TMP/geo.err")" -eq 1 ]
+check geoip_unusable_names_both bash -c "grep -i geoip '$TMP/geo.err' | grep 'no-such.mmdb' | grep -q 'junk.mmdb'"
+redis-cli -p "$P" -n 7 --raw LRANGE bleedwatch:alerts 0 -1 >"$TMP/geo.dump"
+check_alerts geoip_unusable "$TMP/geo.dump" "$N_FAST" 0 "$TMP/geo.alerts"
+
 # ---- (2) the ledger from two sensors, overlapping people ----
+section "(2) the ledger from two sensors, overlapping people"
 bw_bg led1 -r "$TMP/led1/alerts.pcap" --redis "$URL/3"; B1=$BG
 bw_bg led2 -r "$TMP/led2/alerts.pcap" --redis "$URL/3"; B2=$BG
 bw_wait "$B1" 30 led1; R1=$RC; bw_wait "$B2" 30 led2
@@ -229,6 +253,7 @@ check ledger_endpoint_listed [ "$($R SISMEMBER bleedwatch:endpoints "$(truth led
 check ledger_two_heartbeats [ "$($R --raw KEYS 'bleedwatch:sensor:led*' | wc -l)" -eq 2 ]
 
 # ---- (3) outages and (4) a stalled Redis, during paced replays ----
+section "(3) outages and (4) a stalled Redis, during paced replays"
 # Four paced replays at once on one timeline (t = seconds from their start):
 #   outage: its own Redis, killed (-9) at t=2, restarted on the same port at t=5;
 #   late:   its own Redis, absent until t=3;
@@ -300,6 +325,7 @@ else
 fi
 
 # ---- (5) live capture on lo: curl against a fake Azure Blob server ----
+section "(5) live capture on lo: curl against a fake Azure Blob server"
 LP=$(free_port)
 cat >"$TMP/blob.py" <<'EOF'
 import http.server, sys
@@ -367,35 +393,43 @@ fi
 kill "$BLOB" 2>/dev/null; wait "$BLOB" 2>/dev/null
 
 # ---- (6) bad inputs ----
-bw badurl -r "$TMP/fast/alerts.pcap" --redis 'nonsense://x'
-check bad_url_exit_2 [ "$RC" -eq 2 ]
-check bad_url_one_line [ "$(wc -l <"$TMP/badurl.err")" -eq 1 ]
-
-# an unknown key on line 3 (a typo of "redis"): exit 2 naming file and line,
-# whether -c comes first or after other options with values
+section "(6) bad inputs"
+# All at once: a bad URL, an unknown config key (with -c first, and after
+# other options), a wrong password (its replay follows), and a full spool disk.
 printf '# a comment\nredis-mode = list\nredis-url = redis://127.0.0.1:%s\n' "$P" >"$TMP/bad.conf"
-bw badconf -c "$TMP/bad.conf" -r "$TMP/fast/alerts.pcap"
-check bad_config_exit_2 [ "$RC" -eq 2 ]
-check bad_config_names_file_line grep -q "$TMP/bad.conf:3: unknown key 'redis-url'" "$TMP/badconf.err"
-bw badconf2 -r "$TMP/fast/alerts.pcap" -c "$TMP/bad.conf"
-check bad_config_after_other_options_exit_2 [ "$RC" -eq 2 ]
-check bad_config_after_other_options_names_file_line grep -q "$TMP/bad.conf:3: unknown key 'redis-url'" "$TMP/badconf2.err"
-
-bw geo -r "$TMP/fast/alerts.pcap" --redis "$URL/7" --geoip "$TMP/no-such.mmdb"
-check geoip_missing_exit_0 [ "$RC" -eq 0 ]
-check geoip_missing_one_line [ "$(grep -c 'no-such.mmdb' "$TMP/geo.err")" -eq 1 ]
-redis-cli -p "$P" -n 7 --raw LRANGE bleedwatch:alerts 0 -1 >"$TMP/geo.dump"
-check_alerts geoip_missing "$TMP/geo.dump" "$N_FAST" 0 "$TMP/geo.alerts"
-
-# wrong password: spooled; a second run with the right one (an empty capture) replays
 PP=$(free_port)
 RCLI_AUTH=(--no-auth-warning -a 'right-Pass-42')
 start_redis pw "$PP" --requirepass 'right-Pass-42' || fail pw_start "redis on $PP"
 RCLI_AUTH=()
-bw pw1 -r "$TMP/fast/alerts.pcap" --redis "redis://:wrong-Pass-13@127.0.0.1:$PP" --redis-drain-timeout 1 \
-    --spool-dir "$TMP/spool-pw"
+bw_bg badurl -r "$TMP/fast/alerts.pcap" --redis 'nonsense://x'; BBU=$BG
+bw_bg badconf -c "$TMP/bad.conf" -r "$TMP/fast/alerts.pcap"; BBC=$BG
+bw_bg badconf2 -r "$TMP/fast/alerts.pcap" -c "$TMP/bad.conf"; BBC2=$BG
+bw_bg pw1 -r "$TMP/fast/alerts.pcap" --redis "redis://:wrong-Pass-13@127.0.0.1:$PP" --redis-drain-timeout 1 \
+    --spool-dir "$TMP/spool-pw"; BPW=$BG
+BFU=
+if [ "$(id -u)" -eq 0 ] && mkdir -p "$TMP/full" && mount -t tmpfs -o size=16k tmpfs "$TMP/full" 2>"$TMP/mount.err"; then
+    MNT=$TMP/full
+    bw_bg full -r "$TMP/fast/alerts.pcap" --redis "redis://127.0.0.1:$(free_port)" --redis-drain-timeout 1 \
+        --spool-dir "$TMP/full/spool"; BFU=$BG
+fi
+
+bw_wait "$BBU" 40 badurl
+check bad_url_exit_2 [ "$RC" -eq 2 ]
+check bad_url_one_line [ "$(wc -l <"$TMP/badurl.err")" -eq 1 ]
+
+# an unknown key on line 3 (a typo of "redis"): exit 2 naming file and line
+bw_wait "$BBC" 40 badconf
+check bad_config_exit_2 [ "$RC" -eq 2 ]
+check bad_config_names_file_line grep -q "$TMP/bad.conf:3: unknown key 'redis-url'" "$TMP/badconf.err"
+bw_wait "$BBC2" 40 badconf2
+check bad_config_after_other_options_exit_2 [ "$RC" -eq 2 ]
+check bad_config_after_other_options_names_file_line grep -q "$TMP/bad.conf:3: unknown key 'redis-url'" "$TMP/badconf2.err"
+
+# wrong password: spooled; a second run with the right one (an empty capture) replays
+bw_wait "$BPW" 40 pw1
 check wrongpass_exit_0 [ "$RC" -eq 0 ]
 check wrongpass_message grep -q 'authentication failed' "$TMP/pw1.err"
+check wrongpass_masked_url grep -q 'redis://:\*\*\*@127.0.0.1' "$TMP/pw1.err"
 check wrongpass_never_echoed bash -c "! grep -q 'wrong-Pass-13' '$TMP/pw1.err' '$TMP/pw1.stats'"
 check wrongpass_nothing_sent [ "$(stat_of pw1 .redis.sent)" -eq 0 ]
 check wrongpass_spooled [ "$(stat_of pw1 .redis.spooled)" -ge "$N_FAST" ]
@@ -410,10 +444,8 @@ check_alerts wrongpass_replayed "$TMP/pw.dump" "$N_FAST" 0 "$TMP/pw1.alerts"
 stop_redis pw
 
 # the spool's disk is full (16 KiB tmpfs) and Redis is away: drops counted and said
-if [ "$(id -u)" -eq 0 ] && mkdir -p "$TMP/full" && mount -t tmpfs -o size=16k tmpfs "$TMP/full" 2>"$TMP/mount.err"; then
-    MNT=$TMP/full
-    bw full -r "$TMP/fast/alerts.pcap" --redis "redis://127.0.0.1:$(free_port)" --redis-drain-timeout 1 \
-        --spool-dir "$TMP/full/spool"
+if [ -n "$BFU" ]; then
+    bw_wait "$BFU" 40 full
     dr=$(stat_of full .redis.dropped); ldr=$(stat_of full .redis.ledger_dropped)
     echo "full spool: $(stat_of full .redis.spooled) spooled, $dr alerts and $ldr ledger commands dropped"
     check full_spool_exit_0 [ "$RC" -eq 0 ]
@@ -426,6 +458,7 @@ else
 fi
 
 # ---- (7) daemon behaviour: four paced replays at once, on the main Redis ----
+section "(7) daemon behaviour: four paced replays at once, on the main Redis"
 #   pid:    --pidfile; SIGUSR1 at t=1; SIGTERM at t=2.5 -> exit 0, pidfile gone,
 #           what it processed so far is in Redis;
 #   hup:    the alerts file moved away at t=3, then SIGHUP: it is reopened;
@@ -510,4 +543,5 @@ else
     skip daemon "--pidfile/--pace: feature not on main yet"
 fi
 
+section "done"
 check sensor_exits_clean [ "$BW_BAD" -eq 0 ]
