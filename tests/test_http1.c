@@ -276,7 +276,11 @@ static void t_probe(void)
         { "HTTP/1.1 200 OK\r\n", PROBE_YES },
         { "HTTP/1.0 404", PROBE_YES },
         { "HTTP/1.", PROBE_MAYBE },
-        { "HTTP/2.0 200", PROBE_NO },
+        { "HTTP/2.0 200", PROBE_YES },     /* lenient: evasion sends it, clients take it */
+        { "HTTP/1.1  200 ok", PROBE_YES },
+        { "HTTP/ 200", PROBE_NO },
+        { "HTTP/1.1200 OK", PROBE_NO },
+        { "HTTP/1.1 2000", PROBE_NO },
         { "HTTP/1.1 2x0", PROBE_NO },
         { "GET / SIP/2.0\r\n", PROBE_NO },
         { "\x16\x03\x01\x02\x00", PROBE_NO },
