@@ -108,7 +108,7 @@ static void display_name(struct pii_scan *sc, const struct pii_win *w, size_t lt
 static void judge_email(struct pii_scan *sc, const struct pii_item *it)
 {
     struct pii_win w;
-    pii_window(sc, sub0(it->end, PII_BACK), it->end + PII_FWD, it->end, &w);
+    pii_window(sc, sub0(it->end, 200), it->end + PII_FWD, it->end, &w);
     if (w.e < 2) return;
     size_t at = w.e - 2;
     if (w.b[at] != '@') return;
@@ -251,7 +251,7 @@ static bool nat_by_context(struct pii_scan *sc, uint8_t cls, const struct numtok
 static void judge_num(struct pii_scan *sc, const struct pii_item *it)
 {
     struct pii_win w;
-    pii_window(sc, sub0(it->end, PII_BACK), it->end + PII_FWD, it->end, &w);
+    pii_window(sc, sub0(it->end, 64), it->end + 64, it->end, &w);
     if (w.e == 0 || !is_digit(w.b[w.e - 1])) return;
     /* Back to the first of the seven digits the anchor ends with. */
     size_t s = w.e, digits = 0;
@@ -432,32 +432,16 @@ static void judge_letter_id(struct pii_scan *sc, const struct pii_item *it)
     struct pii_win w;
     pii_window(sc, sub0(it->end, 64), it->end + 64, it->end, &w);
     uint8_t v[24];
-    size_t s, e = w.e, n;
-    const char *tag;
+    size_t s, e = w.e, n = 0;
+    const char *tag = "";
     bool ok = false;
-    switch (it->pat) {
-    case PAT_NINO:
+    if (it->pat == PAT_NINO) {              /* spaced: AB 12 34 56 C */
         s = back_alnum(&w, 9, false);
         if (s == SIZE_MAX) return;
         n = compact(w.b + s, e - s, v, sizeof v);
         ok = pii_nino_ok(v, n);
         tag = "nino:";
-        break;
-    case PAT_CF:
-        if (w.e < 16) return;
-        s = w.e - 16;
-        n = compact(w.b + s, 16, v, sizeof v);
-        ok = n == 16 && pii_cf_ok(v, n);
-        tag = "cf:";
-        break;
-    case PAT_NIE:
-        s = back_alnum(&w, 9, true);
-        if (s == SIZE_MAX) return;
-        n = compact(w.b + s, e - s, v, sizeof v);
-        ok = pii_nie_ok(v, n);
-        tag = "nie:";
-        break;
-    default: /* PAT_NIR2A: 7 significant characters so far, 8 digits to come */
+    } else if (it->pat == PAT_NIR2A) {      /* 7 significant characters so far, 8 digits to come */
         s = back_alnum(&w, 7, false);
         if (s == SIZE_MAX) return;
         while (e < w.n && (is_digit(w.b[e]) || w.b[e] == ' ') && compact(w.b + s, e + 1 - s, v, sizeof v) <= 15) {
@@ -467,7 +451,22 @@ static void judge_letter_id(struct pii_scan *sc, const struct pii_item *it)
         n = compact(w.b + s, e - s, v, sizeof v);
         ok = n == 15 && pii_nir_ok(v, n);
         tag = "nir:";
-        break;
+    } else {                                /* PAT_LD: capitals, then this digit */
+        if (e < 2) return;
+        size_t l = e - 1;
+        if (w.b[l - 1] == '-') l--;
+        s = l;
+        while (s > 0 && is_upper(w.b[s - 1])) s--;
+        size_t letters = l - s, want = letters == 1 ? 9 : letters == 2 ? 9 : 16;
+        e = s;
+        while (e < w.n && n < want && (is_alnum(w.b[e]) || (letters == 1 && w.b[e] == '-'))) {
+            if (w.b[e] != '-') v[n++] = w.b[e];
+            e++;
+        }
+        if (n != want) return;
+        if (letters == 1) { ok = pii_nie_ok(v, n); tag = "nie:"; }
+        else if (letters == 2) { ok = pii_nino_ok(v, n); tag = "nino:"; }
+        else { ok = pii_cf_ok(v, n); tag = "cf:"; }
     }
     if (!ok || !bounded(&w, s, e) || w.base + s < sc->span_end) return;
     mark_span(sc, w.base + e);
@@ -787,23 +786,9 @@ void pii_judge(struct pii_scan *sc, const struct pii_item *it)
     case PAT_EMAIL: judge_email(sc, it); break;
     case PAT_NUM: judge_num(sc, it); break;
     case PAT_IBAN: judge_iban(sc, it); break;
-    case PAT_NINO: case PAT_CF: case PAT_NIE: case PAT_NIR2A: judge_letter_id(sc, it); break;
+    case PAT_NINO: case PAT_LD: case PAT_NIR2A: judge_letter_id(sc, it); break;
     case PAT_HDR_FROM: case PAT_HDR_TO: case PAT_HDR_SUBJECT: case PAT_HDR_DATE:
     case PAT_HDR_MSGID: judge_header(sc, it); break;
     default: judge_credential(sc, it); break;
     }
-}
-
-void pii_keyline(struct pii_scan *sc, uint64_t end)
-{
-    if (sc->tok.type != PII_DOC_TEXT && sc->tok.type != PII_DOC_EML) return;
-    struct pii_win w;
-    pii_window(sc, end > 64 ? end - 64 : 0, end, end, &w);
-    if (w.n == 0) return;
-    size_t e = w.n - 1, s = e;              /* b[e] is ':' or '=' */
-    while (s > 0 && w.b[s - 1] != '\n') s--;
-    if (s == 0 && !w.at_start && w.base != 0) return;
-    while (s < e && (w.b[s] == ' ' || w.b[s] == '\t' || w.b[s] == '-' || w.b[s] == '"' || w.b[s] == '\'')) s++;
-    uint8_t cls = pii_key_class(&sc->db->km, w.b + s, e - s);
-    if (cls != PII_CLS_NONE) pii_tok_set_linekey(&sc->tok, cls, end);
 }
