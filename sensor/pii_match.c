@@ -711,6 +711,16 @@ static size_t fold(const uint8_t *p, size_t n, uint8_t *out)
 static void person_name(struct pii_scan *sc, const uint8_t *p, size_t n, unsigned min_tokens,
                         uint64_t rec)
 {
+    /* "Doe, Jane": one comma between two words reads as a space. */
+    uint8_t alt[128];
+    const uint8_t *comma = n < sizeof alt ? memchr(p, ',', n) : NULL;
+    if (comma && comma + 1 < p + n && comma[1] == ' ' && !memchr(comma + 1, ',', (size_t)(p + n - comma - 1))) {
+        size_t a = (size_t)(comma - p);
+        memcpy(alt, p, a);
+        memcpy(alt + a, comma + 1, n - a - 1);
+        p = alt;
+        n--;
+    }
     if (!pii_name_ok(p, n, min_tokens)) return;
     uint8_t norm[128];
     size_t nn = fold(p, n, norm);
