@@ -617,6 +617,25 @@ static void text_feed(struct pii_tok *t, const uint8_t *p, size_t n)
 {
     size_t i = 0;
     while (i < n) {
+        if (t->u.t.in_head && !t->lost && t->key_len == 0 && n - i >= PII_HEAD) {
+            /* Fast path: the whole head is in this chunk, nothing to keep. */
+            const uint8_t *h = p + i, *q;
+            size_t lim = PII_HEAD;
+            if ((q = memchr(h, '\n', lim)) != NULL) lim = (size_t)(q - h);
+            if ((q = memchr(h, ':', lim)) != NULL) lim = (size_t)(q - h);
+            if ((q = memchr(h, '=', lim)) != NULL) lim = (size_t)(q - h);
+            t->u.t.in_head = false;
+            i += lim;
+            if (lim == PII_HEAD || h[lim] == '\n') continue;
+            uint8_t cls = line_key(t, h, lim);
+            i++;
+            if (cls != PII_CLS_NONE) {
+                t->u.t.line_cls = cls;
+                t->cls = cls;
+                t->vstart = t->pos + i;
+            }
+            continue;
+        }
         if (t->u.t.in_head && !t->lost) {
             size_t lim = PII_HEAD - t->key_len;
             if (lim > n - i) lim = n - i;

@@ -5,13 +5,13 @@
  * How a value is found (the design, in one place):
  *
  *  1. Hyperscan, in STREAMING mode, runs cheap literal-led anchor patterns
- *     over every byte exactly once: "@" plus a domain character, IBAN
- *     country code + check digits, literal credential prefixes, RFC 5322
- *     header names. Each match reports only its END offset (no
+ *     over every byte exactly once: "@" plus a domain character, literal
+ *     credential prefixes, RFC 5322 header names, spaced UK NINOs. Each match reports only its END offset (no
  *     start-of-match tracking: SOM in streaming mode costs stream state and
  *     speed, and every anchor here can find its own start by walking back a
  *     few bytes). Digit-led anchors (a boundary plus seven digits with
- *     separators, capitals followed by digits) are class-led and slow in
+ *     separators, capitals followed by digits: IBAN, NINO, NIE, codice
+ *     fiscale) are class-led and slow in
  *     Hyperscan whatever the input, so pii_numscan.c finds them with a SWAR
  *     skip loop over the same bytes, reporting end offsets the same way;
  *     both candidate streams are merged in end-offset order. "key:" line
@@ -51,7 +51,6 @@
 enum pii_pat {
     PAT_EMAIL = 0,
     PAT_NUM,
-    PAT_IBAN,
     PAT_NINO,
     PAT_NIR2A,
     PAT_AWS,

@@ -405,25 +405,24 @@ static size_t compact(const uint8_t *p, size_t n, uint8_t *out, size_t cap)
     return o;
 }
 
-static void judge_iban(struct pii_scan *sc, const struct pii_item *it)
+/* An IBAN starting at w->b[s] (two capitals, two check digits, then the
+ * BBAN, compact or in groups of four). */
+static void judge_iban_at(struct pii_scan *sc, const struct pii_win *w, size_t s, uint64_t rec)
 {
-    struct pii_win w;
-    pii_window(sc, sub0(it->end, 64), it->end + 64, it->end, &w);
-    size_t s = back_alnum(&w, 12, false);
-    if (s == SIZE_MAX || (s > 0 && is_alnum(w.b[s - 1])) || w.base + s < sc->span_end) return;
-    unsigned L = pii_iban_length(w.b + s);
+    if ((s > 0 && is_alnum(w->b[s - 1])) || w->base + s < sc->span_end) return;
+    unsigned L = pii_iban_length(w->b + s);
     if (L == 0) return;
     uint8_t v[34];
     size_t n = 0, t = s;
-    while (t < w.n && n < L) {
-        if (is_digit(w.b[t]) || is_upper(w.b[t])) { v[n++] = w.b[t++]; continue; }
-        if (w.b[t] == ' ' && t + 1 < w.n && is_alnum(w.b[t + 1]) && n % 4 == 0) { t++; continue; }
+    while (t < w->n && n < L) {
+        if (is_digit(w->b[t]) || is_upper(w->b[t])) { v[n++] = w->b[t++]; continue; }
+        if (w->b[t] == ' ' && t + 1 < w->n && is_alnum(w->b[t + 1]) && n % 4 == 0) { t++; continue; }
         break;
     }
-    if (n != L || (t < w.n && is_alnum(w.b[t]))) return;
+    if (n != L || (t < w->n && is_alnum(w->b[t]))) return;
     if (!pii_iban_ok(v, n)) return;
-    mark_span(sc, w.base + t);
-    char *slot = found(sc, PII_IBAN, v, n, it->rec);
+    mark_span(sc, w->base + t);
+    char *slot = found(sc, PII_IBAN, v, n, rec);
     if (slot) pii_mask_iban(v, n, slot);
 }
 
@@ -458,6 +457,10 @@ static void judge_letter_id(struct pii_scan *sc, const struct pii_item *it)
         s = l;
         while (s > 0 && is_upper(w.b[s - 1])) s--;
         size_t letters = l - s, want = letters == 1 ? 9 : letters == 2 ? 9 : 16;
+        if (letters == 2 && pii_iban_length(w.b + s)) {
+            judge_iban_at(sc, &w, s, it->rec);
+            if (sc->span_end > w.base + s) return;      /* it was an IBAN */
+        }
         e = s;
         while (e < w.n && n < want && (is_alnum(w.b[e]) || (letters == 1 && w.b[e] == '-'))) {
             if (w.b[e] != '-') v[n++] = w.b[e];
@@ -795,7 +798,6 @@ void pii_judge(struct pii_scan *sc, const struct pii_item *it)
     case PAT_FIELD: judge_field(sc, it); break;
     case PAT_EMAIL: judge_email(sc, it); break;
     case PAT_NUM: judge_num(sc, it); break;
-    case PAT_IBAN: judge_iban(sc, it); break;
     case PAT_NINO: case PAT_LD: case PAT_NIR2A: judge_letter_id(sc, it); break;
     case PAT_HDR_FROM: case PAT_HDR_TO: case PAT_HDR_SUBJECT: case PAT_HDR_DATE:
     case PAT_HDR_MSGID: judge_header(sc, it); break;

@@ -14,11 +14,20 @@
  *              '_', '.', '+', '-', '/'; "+", "+ " and "(" may lead); reported
  *              at its 7th digit.
  *   PAT_LD     the first digit after a boundary-led run of 1 (X/Y/Z, also
- *              with a '-'), 2 or 6 capital letters: NIE, NINO, codice fiscale.
- *   PAT_NIR2A  "A" or "B" right after the 6th digit "2" of a run: a Corsican
- *              French NIR (department 2A/2B).
+ *              with a '-'), 2 or 6 capital letters: NIE, IBAN and NINO,
+ *              codice fiscale.
+ *   PAT_NIR2A  "A" or "B" right after the 6th digit "2" of a boundary-led
+ *              run: a Corsican French NIR (department 2A/2B).
+ *
+ * A run that starts after no boundary (inside a word, a hex string) can
+ * report nothing: it is dropped at once and its digits are skipped like any
+ * other byte, which is what keeps hex- and id-heavy text cheap.
  */
 #include <string.h>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "pii_int.h"
 
@@ -47,7 +56,8 @@ static inline bool boundary(uint8_t c)
     return !alnum(c) && c != '_' && c != '.' && c != '+' && c != '-' && c != '/';
 }
 
-static void run_start(struct pii_numscan *st, const uint8_t *p, size_t i, uint32_t *out, size_t *no)
+/* Returns false when the run can report nothing. */
+static bool run_start(struct pii_numscan *st, const uint8_t *p, size_t i, uint32_t *out, size_t *no)
 {
     size_t k = 1;
     uint8_t c = back(st, p, i, k);
@@ -66,15 +76,29 @@ static void run_start(struct pii_numscan *st, const uint8_t *p, size_t i, uint32
         uint8_t p2 = back(st, p, i, 2);
         if (p2 >= 'X' && p2 <= 'Z' && !alnum(back(st, p, i, 3))) out[(*no)++] = (uint32_t)(i + 1) << 8 | PAT_LD;
     }
+    return st->lead_ok;
 }
 
 size_t pii_numscan(struct pii_numscan *st, const uint8_t *p, size_t n, uint32_t *out)
 {
     size_t no = 0, i = 0;
     while (i < n) {
+#if defined(__SSE2__)
+        if (!st->run && i + 16 <= n) {
+            /* Outside a run only a digit matters: jump to the next one. */
+            __m128i v = _mm_sub_epi8(_mm_loadu_si128((const __m128i *)(p + i)), _mm_set1_epi8('0'));
+            __m128i d = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(9)), v);
+            unsigned m = (unsigned)_mm_movemask_epi8(d);
+            if (m == 0) {
+                i += 16;
+                continue;
+            }
+            i += (size_t)__builtin_ctz(m);
+        } else
+#endif
         if (!st->run && i + 8 <= n) {
-            /* Outside a run only a digit matters: jump to the next one. The
-             * lowest flagged byte of the has-less-than test is exact. */
+            /* The same eight bytes at a time (SWAR). The lowest flagged byte
+             * of the has-less-than test is exact. */
             uint64_t w;
             memcpy(&w, p + i, 8);
             uint64_t y = w ^ 0x3030303030303030ull;
@@ -91,7 +115,11 @@ size_t pii_numscan(struct pii_numscan *st, const uint8_t *p, size_t n, uint32_t 
                 st->cnt = st->cnt < 255 ? (uint8_t)(st->cnt + 1) : 255;
                 st->sep = 0;
             } else {
-                run_start(st, p, i, out, &no);
+                if (!run_start(st, p, i, out, &no)) {
+                    /* Its other digits could not start a run either. */
+                    do i++; while (i < n && dig(p[i]));
+                    continue;
+                }
                 st->run = true;
                 st->cnt = 1;
                 st->sep = 0;
