@@ -282,8 +282,11 @@ static void json_feed(struct pii_tok *t, const uint8_t *p, size_t n)
         switch (t->state) {
         case JS_STR:
             if (!t->u.j.str_is_key) {
-                /* Fast path through value text. */
-                while (i < n && p[i] != '"' && p[i] != '\\') i++;
+                /* Fast path through value text: to the next quote or backslash. */
+                const uint8_t *q = memchr(p + i, '"', n - i);
+                size_t stop = q ? (size_t)(q - p) : n;
+                const uint8_t *bs = memchr(p + i, '\\', stop - i);
+                i = bs ? (size_t)(bs - p) : stop;
                 if (i == n) continue;
                 c = p[i];
                 at = t->pos + i;
@@ -309,14 +312,12 @@ static void json_feed(struct pii_tok *t, const uint8_t *p, size_t n)
             i++;
             break;
         case JS_SCALAR:
-            if (c == ',' || c == '}' || c == ']' || is_ws(c)) {
-                emit_value(t, t->cls, t->vstart, at);
-                t->cls = PII_CLS_NONE;
-                t->state = JS_TOK;
-                continue;                 /* structural byte handled below */
-            }
-            i++;
-            break;
+            while (i < n && p[i] != ',' && p[i] != '}' && p[i] != ']' && !is_ws(p[i])) i++;
+            if (i == n) continue;
+            emit_value(t, t->cls, t->vstart, t->pos + i);
+            t->cls = PII_CLS_NONE;
+            t->state = JS_TOK;
+            continue;                     /* the terminator is handled as a token */
         default:
             i++;
             if (t->lost) {
