@@ -134,6 +134,18 @@ static void judge_email(struct pii_scan *sc, const struct pii_item *it)
     }
     if (!pii_email_local_ok(w.b + ls, at - ls) || !pii_email_domain_ok(w.b + at + 1, de - at - 1))
         return;
+    /* <id@host> in Message-ID, References, In-Reply-To names a message. */
+    if (ls > 0 && w.b[ls - 1] == '<') {
+        static const char *const hdr[] = {"message-id:", "references:", "in-reply-to:", "content-id:", NULL};
+        size_t k = ls - 1;
+        while (k > 0 && w.b[k - 1] == ' ') k--;
+        for (size_t h = 0; hdr[h]; h++) {
+            size_t l = strlen(hdr[h]), j = 0;
+            if (k < l) continue;
+            while (j < l && lc(w.b[k - l + j]) == (uint8_t)hdr[h][j]) j++;
+            if (j == l) { mark_span(sc, w.base + de); return; }
+        }
+    }
     uint8_t norm[320];
     size_t n = de - ls;
     for (size_t i = 0; i < n; i++) norm[i] = lc(w.b[ls + i]);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "pii.h"
+#include "pii_validate.h"
 #include "test.h"
 
 static pii_db *db;
@@ -111,6 +112,13 @@ static const char text_body[] =
     "DefaultEndpointsProtocol=https;AccountName=x;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;\n"
     "gh token ghp_16C7e42F292c6912E7710c838347Ae178B4a and NIE X1234567L, DNI 48239571T\n";
 
+static const char ids_body[] =
+    "iban NL91ABNA0417164300, nino AB123456C and JG 10 37 29 A, cf RSSMRA85T10A562S,\n"
+    "nie Y1234567X, ssn 536-22-1234, cpf 529.982.247-25, nir 2 84 05 2A 451 089 xx\n"
+    "slack xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx\n"
+    "config:\n  db_password: \"pa55word!\"\n  api_secret = xyz123abc\n"
+    "Address: 221B Baker Street, London\nFN:Sherlock Holmes\n";
+
 static void t_text(void)
 {
     struct pii_findings f;
@@ -193,7 +201,7 @@ static void t_eml(void)
     struct pii_findings f;
     scan(PII_DOC_AUTO, eml_body, &f);
     CHECK_EQ(f.kind[PII_EMAIL_MESSAGE].count, 1);
-    CHECK_EQ(f.kind[PII_EMAIL].count, 3);            /* from, to, message-id host part counts too */
+    CHECK_EQ(f.kind[PII_EMAIL].count, 2);            /* from, to; not the Message-ID */
     CHECK_EQ(f.kind[PII_PERSON_NAME].count, 2);      /* "Jane Doe", Bob Stone */
     CHECK_EQ(f.kind[PII_PHONE].count, 1);
     CHECK_EQ(f.records, 1);
@@ -204,6 +212,56 @@ static void t_eml(void)
     scan(PII_DOC_JSON, js, &f);
     CHECK_EQ(f.kind[PII_EMAIL_MESSAGE].count, 1);
     CHECK_EQ(f.kind[PII_EMAIL].count, 2);
+    pii_findings_free(&f);
+}
+
+/* Identifiers and credentials made valid here, in text, then corrupted. */
+static void t_ids_and_credentials(void)
+{
+    char iban[40], tmp[40], uid[16] = "234567890120", body[2048];
+    snprintf(tmp, sizeof tmp, "%s%s00", "ABNA0417164300", "NL");
+    int r = pii_mod97((const uint8_t *)tmp, strlen(tmp));
+    snprintf(iban, sizeof iban, "NL%c%cABNA0417164300", '0' + (98 - r) / 10, '0' + (98 - r) % 10);
+    for (char c = '0'; c <= '9'; c++) {
+        uid[11] = c;
+        if (pii_verhoeff_ok((const uint8_t *)uid, 12)) break;
+    }
+    static const char L[] = "TRWAGMYFPDXBNJZSQVHLCKE";
+    snprintf(body, sizeof body,
+             "iban %s, nino AB123456C and JG 10 37 29 A, cf RSSMRA85T10A562S,\n"
+             "nie Y1234567%c, aadhaar %.4s %.4s %.4s, cpf 529.982.247-25\n"
+             "slack xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx\n"
+             "github_pat_11ABCDEFG0123456789abc_abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJ\n"
+             "config:\n  db_password: \"pa55word!\"\n  api_secret = xyz123abc\n"
+             "Address: 221B Baker Street, London\nFN:Sherlock Holmes\n",
+             iban, L[(10000000u + 1234567u) % 23], uid, uid + 4, uid + 8);
+    struct pii_findings f;
+    scan(PII_DOC_TEXT, body, &f);
+    CHECK_EQ(f.kind[PII_IBAN].count, 1);
+    CHECK_EQ(f.kind[PII_NATIONAL_ID].count, 6);      /* 2 NINO, CF, NIE, Aadhaar, CPF */
+    CHECK_EQ(f.kind[PII_CREDENTIAL].count, 4);       /* slack, github_pat, 2 secrets */
+    CHECK_EQ(f.kind[PII_POSTAL_ADDRESS].count, 1);
+    CHECK_EQ(f.kind[PII_PERSON_NAME].count, 1);
+    CHECK_EQ(f.total, 13);
+    pii_findings_free(&f);
+
+    /* One character off in each: nothing. */
+    char *bad = body;
+    char *p = strstr(bad, iban);
+    if (p) p[6] = p[6] == '9' ? '8' : (char)(p[6] + 1);
+    p = strstr(bad, "RSSMRA85T10A562S");
+    if (p) p[15] = 'T';
+    p = strstr(bad, "AB123456C");
+    if (p) p[8] = 'E';
+    p = strstr(bad, "529.982.247-25");
+    if (p) p[13] = '6';
+    p = strstr(bad, "nie Y");
+    if (p) p[4] = 'X';
+    p = strstr(bad, uid + 8);
+    if (p) p[3] = p[3] == '9' ? '0' : (char)(p[3] + 1);
+    scan(PII_DOC_TEXT, bad, &f);
+    CHECK_EQ(f.kind[PII_IBAN].count, 0);
+    CHECK_EQ(f.kind[PII_NATIONAL_ID].count, 1);      /* the spaced NINO is left */
     pii_findings_free(&f);
 }
 
@@ -238,9 +296,10 @@ static void t_lookalikes(void)
  * and one byte at a time. */
 static void t_streaming_equivalence(void)
 {
-    static const char *const bodies[] = {csv_body, json_body, ndjson_body, xml_body, eml_body, text_body};
+    static const char *const bodies[] = {csv_body, json_body, ndjson_body, xml_body, eml_body, text_body,
+                                         ids_body};
     static const enum pii_doc_type types[] = {PII_DOC_CSV, PII_DOC_JSON, PII_DOC_AUTO, PII_DOC_XML,
-                                              PII_DOC_EML, PII_DOC_TEXT};
+                                              PII_DOC_EML, PII_DOC_TEXT, PII_DOC_AUTO};
     uint64_t seed = 12345;
     for (size_t b = 0; b < sizeof bodies / sizeof bodies[0]; b++) {
         size_t len = strlen(bodies[b]);
@@ -453,6 +512,7 @@ int main(void)
     RUN(t_json);
     RUN(t_xml);
     RUN(t_eml);
+    RUN(t_ids_and_credentials);
     RUN(t_lookalikes);
     RUN(t_streaming_equivalence);
     RUN(t_distinct);
