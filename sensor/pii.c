@@ -395,6 +395,7 @@ void pii_scan_gap(pii_scan *sc, uint64_t len)
     /* What waits for bytes beyond the gap is judged on what is there. */
     pii_tok_gap(&sc->tok, 0);
     drain(sc, 0, true);
+    pii_msg_flush(sc);
     if (sc->hs) hs_reset_stream(sc->hs, 0, NULL, NULL, NULL);
     sc->total += len;
     sc->tok.pos = sc->total;
@@ -424,6 +425,7 @@ void pii_scan_close(pii_scan *sc, struct pii_findings *out)
     pii_tok_close(&sc->tok);
     sc->closing = true;
     drain(sc, 0, true);
+    pii_msg_flush(sc);
     pii_counter_finish(&sc->cnt, &sc->f);
     *out = sc->f;
     sc->f.hashes = NULL;

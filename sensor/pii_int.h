@@ -117,7 +117,7 @@ struct pii_win {
 
 struct pii_msg {                  /* RFC 5322 message detection */
     uint8_t mask;
-    bool counted;
+    bool counted, flushed;
     uint64_t first;
     uint64_t fp;                  /* FNV of the header lines seen */
 };
@@ -158,6 +158,8 @@ struct pii_scan {
 
 /* pii_match.c: judge one candidate (an anchor or a field value). */
 void pii_judge(struct pii_scan *sc, const struct pii_item *it);
+/* pii_match.c: the open RFC 5322 message group ends (gap, end of body). */
+void pii_msg_flush(struct pii_scan *sc);
 
 /* pii.c: copy [from, to) clipped to what is available into w; e is set
  * from `mark`. */

@@ -597,34 +597,64 @@ static void judge_credential(struct pii_scan *sc, const struct pii_item *it)
     }
 }
 
-/* ---- RFC 5322 messages ---- */
+/* ---- RFC 5322 messages ----
+ *
+ * A message is a group of header lines (From plus at least two of To,
+ * Subject, Date, Message-ID) within 8 KB, a header name seen twice starting
+ * the next group. It is counted (and its record) when the group qualifies;
+ * its distinct value, a fingerprint of every header value in the group, is
+ * added when the group ends (next group, gap or end of body). */
+
+void pii_msg_flush(struct pii_scan *sc)
+{
+    struct pii_msg *m = &sc->msg;
+    if (m->counted && !m->flushed) {
+        uint8_t v[8];
+        for (int i = 0; i < 8; i++) v[i] = (uint8_t)(m->fp >> (8 * i));
+        uint8_t h[PII_HASH_LEN];
+        pii_keyed_hash(sc->db->keyed, sc->s->work, v, 8, h);
+        pii_counter_add(&sc->cnt, &sc->f, PII_EMAIL_MESSAGE, h);
+        struct pii_kind_result *r = &sc->f.kind[PII_EMAIL_MESSAGE];
+        r->count--;                       /* the occurrence was counted when the group qualified */
+        sc->f.total--;
+        if (r->n_samples == 0) snprintf(r->samples[r->n_samples++], PII_SAMPLE_LEN, "rfc5322 message");
+    }
+    m->flushed = true;
+}
 
 static void judge_header(struct pii_scan *sc, const struct pii_item *it)
 {
     struct pii_msg *m = &sc->msg;
     uint8_t bit = (uint8_t)(1u << (it->pat - PAT_HDR_FROM));
     if (m->mask && (it->end - m->first > 8192 || (m->mask & bit))) {
+        pii_msg_flush(sc);
         m->mask = 0;
         m->counted = false;
     }
     if (!m->mask) {
         m->first = it->end;
         m->fp = 1469598103934665603ull;
+        m->flushed = false;
     }
     m->mask |= bit;
-    /* Fingerprint the header values (to the end of line) for distinct counting. */
+    /* Fingerprint the header value, to the end of its line (a JSON string
+     * holds the line ends as \r\n escapes). */
     struct pii_win w;
-    pii_window(sc, it->end, it->end + 128, it->end, &w);
+    pii_window(sc, it->end, it->end + 200, it->end, &w);
     m->fp = (m->fp ^ bit) * 1099511628211ull;
-    for (size_t i = 0; i < w.n && w.b[i] != '\n' && w.b[i] != '\r' && w.b[i] != '\\'; i++)
+    for (size_t i = 0; i < w.n && w.b[i] != '\n' && w.b[i] != '\r'; i++) {
+        if (w.b[i] == '\\' && i + 1 < w.n && (w.b[i + 1] == 'r' || w.b[i + 1] == 'n')) break;
         m->fp = (m->fp ^ w.b[i]) * 1099511628211ull;
+    }
     unsigned others = __builtin_popcount(m->mask & ~1u);
-    if (!m->counted && (m->mask & 1u) && others >= 2) {
+    if (!m->counted && (m->mask & 1u) && others >= 2 && sc->db->cfg.enabled[PII_EMAIL_MESSAGE]) {
         m->counted = true;
-        uint8_t v[8];
-        for (int i = 0; i < 8; i++) v[i] = (uint8_t)(m->fp >> (8 * i));
-        char *slot = found(sc, PII_EMAIL_MESSAGE, v, 8, it->rec);
-        if (slot) snprintf(slot, PII_SAMPLE_LEN, "rfc5322 message");
+        sc->f.kind[PII_EMAIL_MESSAGE].count++;
+        sc->f.total++;
+        if (it->rec != sc->last_rec) {
+            sc->f.records++;
+            sc->last_rec = it->rec;
+        }
     }
 }
 
