@@ -174,11 +174,21 @@ uint8_t pii_key_class(const struct pii_keymap *m, const uint8_t *key, size_t len
         if (strstr(k, contains_words[i].w)) return contains_words[i].cls;
     /* db_password, client_secret, user_pass: the secret word ends the key
      * (password_hint, secret_func, passwd_file are not secrets). */
-    static const char *const secret_end[] = {"password", "passwd", "secret", "passphrase", "pwd",
-                                             "pass", "secretkey", "accesskey", "apikey", NULL};
+    static const char *const secret_end[] = {"password", "passwd", "secret", "passphrase",
+                                             "secretkey", "accesskey", "apikey", "pass", "pwd", NULL};
     for (size_t i = 0; secret_end[i]; i++) {
         size_t l = strlen(secret_end[i]);
         if (n > l && strcmp(k + n - l, secret_end[i]) == 0) {
+            /* "pass"/"pwd" only as a word of their own: db_pass, userPwd,
+             * not minipass, bypass, compass. */
+            if (l <= 4) {
+                size_t j = len;
+                while (j > 0 && !is_alnum(key[j - 1])) j--;
+                if (j < l) return PII_CLS_NONE;
+                size_t st = j - l;
+                bool word = st == 0 || !is_alnum(key[st - 1]) || (key[st] >= 'A' && key[st] <= 'Z');
+                if (!word) return PII_CLS_NONE;
+            }
             /* Identifiers of five words and more are API names
              * (gnutls_session_get_master_secret), not settings. */
             unsigned parts = 1;
