@@ -54,7 +54,7 @@ static const struct { const char *w; uint8_t cls; } exact_words[] = {
     {"zip", PII_CLS_ZIP}, {"plz", PII_CLS_ZIP}, {"cap", PII_CLS_ZIP}, {"postcode", PII_CLS_ZIP},
     {"codepostal", PII_CLS_ZIP}, {"postleitzahl", PII_CLS_ZIP}, {"postal", PII_CLS_ZIP},
     {"password", PII_CLS_PASSWORD}, {"passwd", PII_CLS_PASSWORD}, {"pwd", PII_CLS_PASSWORD},
-    {"pass", PII_CLS_PASSWORD}, {"secret", PII_CLS_PASSWORD}, {"passphrase", PII_CLS_PASSWORD},
+    {"secret", PII_CLS_PASSWORD}, {"passphrase", PII_CLS_PASSWORD},
     {"apikey", PII_CLS_PASSWORD}, {"accesskey", PII_CLS_PASSWORD},
     {"wachtwoord", PII_CLS_PASSWORD}, {"passwort", PII_CLS_PASSWORD},
     {"email", PII_CLS_EMAIL}, {"mail", PII_CLS_EMAIL},
