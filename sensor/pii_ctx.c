@@ -216,14 +216,14 @@ uint8_t pii_key_class(const struct pii_keymap *m, const uint8_t *key, size_t len
 static uint8_t tok_key_class(struct pii_tok *t, const uint8_t *key, size_t len)
 {
     if (len < sizeof t->cache[0].w) {
-        for (int i = 0; i < 4; i++)
+        for (int i = 0; i < PII_KEYCACHE; i++)
             if (t->cache[i].w[len] == 0 && memcmp(t->cache[i].w, key, len) == 0 &&
                 (len > 0 || t->cache[i].w[0] == 0) && t->cache[i].cls != 0xff)
                 return t->cache[i].cls;
     }
     uint8_t cls = pii_key_class(t->km, key, len);
     if (len < sizeof t->cache[0].w && len > 0) {
-        int slot = t->cache_next++ & 3;
+        int slot = t->cache_next++ % PII_KEYCACHE;
         memcpy(t->cache[slot].w, key, len);
         t->cache[slot].w[len] = 0;
         t->cache[slot].cls = cls;
@@ -703,7 +703,7 @@ void pii_tok_init(struct pii_tok *t, enum pii_doc_type type, const struct pii_ke
                   pii_field_fn emit, void *ctx)
 {
     memset(t, 0, sizeof *t);
-    for (int i = 0; i < 4; i++) t->cache[i].cls = 0xff;
+    for (int i = 0; i < PII_KEYCACHE; i++) t->cache[i].cls = 0xff;
     t->type = type == PII_DOC_AUTO ? PII_DOC_TEXT : type;
     t->km = km;
     t->emit = emit;

@@ -62,6 +62,8 @@ enum pii_cls {
 #define PII_CSV_COLS 256
 #define PII_CSV_HDR 1024
 #define PII_EXTRA_WORDS 64
+#define PII_KEYCACHE 16           /* field names remembered per tokenizer */
+#define PII_KEYCACHE_LEN 24
 
 /* Field-name classifier: the built-in lists plus the configuration's extra
  * context words, normalised (lower case, letters and digits only). */
@@ -92,7 +94,7 @@ struct pii_tok {
     uint64_t vstart;        /* start of the current value */
     uint8_t key_len;
     char key[PII_KEY_MAX];
-    struct { char w[24]; uint8_t cls; } cache[4];   /* recent field names, raw */
+    struct { char w[PII_KEYCACHE_LEN]; uint8_t cls; } cache[PII_KEYCACHE];   /* recent names */
     uint8_t cache_next;
     union {
         struct {
