@@ -160,6 +160,19 @@ struct pii_scan {
 void pii_judge(struct pii_scan *sc, const struct pii_item *it);
 /* pii_match.c: the open RFC 5322 message group ends (gap, end of body). */
 void pii_msg_flush(struct pii_scan *sc);
+/* pii_match.c: count one occurrence of a normalised value of kind k in
+ * record rec (keyed hash, distinct set, records); returns the sample slot
+ * to fill when the value is new and a slot is free, else NULL. Nothing is
+ * counted for a disabled kind. */
+char *pii_found(struct pii_scan *sc, enum pii_kind k, const uint8_t *norm, size_t n, uint64_t rec);
+/* pii_match.c: a finding ends at `end`: later candidates starting before
+ * it are part of it. */
+void pii_mark_span(struct pii_scan *sc, uint64_t end);
+/* pii_match_id.c: the judges of PAT_NUM, PAT_LD/NINO/NIR2A and credential
+ * anchors. */
+void pii_judge_num(struct pii_scan *sc, const struct pii_item *it);
+void pii_judge_letter_id(struct pii_scan *sc, const struct pii_item *it);
+void pii_judge_credential(struct pii_scan *sc, const struct pii_item *it);
 
 /* pii.c: copy [from, to) clipped to what is available into w; e is set
  * from `mark`. */
