@@ -1,6 +1,7 @@
 /* test_pii.c -- the PII engine through pii.h only: kinds found in each
  * document type, look-alikes not found, the same findings whatever the feed
  * split, exact distinct counts on generated bodies, caps and gaps. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -530,6 +531,51 @@ static void t_cap_gap_config(void)
     pii_findings_free(NULL);
 }
 
+/* One database, one scratch per thread, scans running at the same time:
+ * each gets the findings a lone scan gets. */
+struct worker {
+    const char *body;
+    size_t len;
+    struct pii_findings f[8];
+};
+
+static void *work(void *arg)
+{
+    struct worker *w = arg;
+    pii_scratch *s = pii_scratch_new(db);
+    for (int i = 0; i < 8; i++) {
+        pii_scan *sc = pii_scan_open(db, s, PII_DOC_CSV);
+        for (size_t o = 0; o < w->len; o += 700)
+            pii_scan_feed(sc, (const uint8_t *)w->body + o, w->len - o < 700 ? w->len - o : 700);
+        pii_scan_close(sc, &w->f[i]);
+    }
+    pii_scratch_free(s);
+    return NULL;
+}
+
+static void t_threads(void)
+{
+    size_t len;
+    char *b = gen_people(400, 2, &len);
+    struct pii_findings ref;
+    scan_split(db, PII_DOC_CSV, b, len, NULL, 0, &ref);
+    static struct worker w[2];
+    for (int i = 0; i < 2; i++) { w[i].body = b; w[i].len = len; }
+    pthread_t th[2];
+    for (int i = 0; i < 2; i++) pthread_create(&th[i], NULL, work, &w[i]);
+    for (int i = 0; i < 2; i++) pthread_join(th[i], NULL);
+    int bad = 0;
+    for (int i = 0; i < 2; i++)
+        for (int k = 0; k < 8; k++) {
+            if (!same(&ref, &w[i].f[k])) bad++;
+            pii_findings_free(&w[i].f[k]);
+        }
+    CHECK_EQ(bad, 0);
+    CHECK_EQ(ref.kind[PII_EMAIL].distinct, 400);
+    pii_findings_free(&ref);
+    free(b);
+}
+
 static void t_names_and_types(void)
 {
     for (int k = 0; k < PII__COUNT; k++) CHECK_EQ(pii_kind_from_name(pii_kind_name(k)), k);
@@ -569,6 +615,7 @@ int main(void)
     RUN(t_distinct);
     RUN(t_hash_key);
     RUN(t_cap_gap_config);
+    RUN(t_threads);
     RUN(t_names_and_types);
     pii_scratch_free(scr);
     pii_db_free(db);
