@@ -29,6 +29,30 @@
  *     still waiting for its forward bytes); accepted findings mark their
  *     span, and a later candidate starting inside it is dropped, so one
  *     value counts once even when several anchors hit it.
+ *
+ * Memory per open scan: about 12 KB fixed (struct pii_scan: the 2 KB
+ * window, the 6 KB candidate queue, the tokenizer with its 1 KB CSV header
+ * and 16-name cache, the findings with their samples) plus ~100 bytes of
+ * Hyperscan stream state, whatever the body size. The only growth is the
+ * distinct-value set (17 bytes per distinct value at a load factor <= 1/2,
+ * up to max_distinct values; past it a 4 KB HyperLogLog per kind) and the
+ * organisation table (up to PII_ORG_MAX domains). Per worker: the scratch,
+ * ~32 KB of digit candidates plus Hyperscan's scratch (~5 KB).
+ *
+ * Bounds that can bite: a queue holding PII_QCAP candidates drops new ones
+ * (counted in q_dropped; only a body packed with candidates in a 256-byte
+ * stretch gets there, and then the figures may depend on the split); a
+ * field value longer than PII_VALMAX is judged on its last bytes (names and
+ * dates then fail; addresses and secrets need a whole value too).
+ *
+ * Normalised values (what is hashed and counted as distinct): e-mail lower
+ * case; phone "+<cc><national>" when the country is known (E.164, or a
+ * national format that names one country), else the digits; card digits;
+ * IBAN compact upper case; national ids "<scheme>:<compact>" (ssn:, bsn:,
+ * cpf:, uid:, sin:, nir:, nino:, nie:, dni:, cf:); names and addresses
+ * ASCII-case-folded with spaces collapsed; dates of birth their digits;
+ * credentials the token (PEM: header + first key bytes); e-mail messages a
+ * fingerprint of their header values.
  */
 #ifndef BW_PII_INT_H
 #define BW_PII_INT_H
