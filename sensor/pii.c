@@ -204,16 +204,26 @@ static void tok_advance(struct pii_scan *sc, uint64_t upto)
 
 static void q_push(struct pii_scan *sc, const struct pii_item *it)
 {
-    if (sc->qn == PII_QCAP) { sc->q_dropped++; return; }
+    if (sc->qn == sc->qcap) {
+        /* Grow the ring, unrolled from its head. */
+        unsigned ncap = sc->qcap * 2;
+        struct pii_item *nq = ncap <= PII_QCAP ? malloc(ncap * sizeof *nq) : NULL;
+        if (!nq) { sc->q_dropped++; return; }
+        for (unsigned k = 0; k < sc->qn; k++) nq[k] = sc->q[(sc->qh + k) % sc->qcap];
+        free(sc->q);
+        sc->q = nq;
+        sc->qcap = ncap;
+        sc->qh = 0;
+    }
     /* Insert in (end, pat) order; almost always at the tail. */
     unsigned i = sc->qn++;
     while (i > 0) {
-        const struct pii_item *prev = &sc->q[(sc->qh + i - 1) % PII_QCAP];
+        const struct pii_item *prev = &sc->q[(sc->qh + i - 1) % sc->qcap];
         if (prev->end < it->end || (prev->end == it->end && prev->pat <= it->pat)) break;
-        sc->q[(sc->qh + i) % PII_QCAP] = *prev;
+        sc->q[(sc->qh + i) % sc->qcap] = *prev;
         i--;
     }
-    sc->q[(sc->qh + i) % PII_QCAP] = *it;
+    sc->q[(sc->qh + i) % sc->qcap] = *it;
 }
 
 /* Judge queued candidates in order while the head is ready: its end before
@@ -229,7 +239,7 @@ static void drain(struct pii_scan *sc, uint64_t limit, bool final)
             if (it->pat != PAT_FIELD && it->end + PII_FWD > avail) break;
         }
         struct pii_item cp = *it;
-        sc->qh = (sc->qh + 1) % PII_QCAP;
+        sc->qh = (sc->qh + 1) % sc->qcap;
         sc->qn--;
         pii_judge(sc, &cp);
     }
@@ -294,7 +304,13 @@ pii_scan *pii_scan_open(const pii_db *db, pii_scratch *s, enum pii_doc_type type
     if (!sc) return NULL;
     sc->db = db;
     sc->s = s;
-    if (hs_open_stream(db->hs, 0, &sc->hs) != HS_SUCCESS) { free(sc); return NULL; }
+    sc->qcap = PII_QCAP0;
+    sc->q = malloc(sc->qcap * sizeof *sc->q);
+    if (!sc->q || hs_open_stream(db->hs, 0, &sc->hs) != HS_SUCCESS) {
+        free(sc->q);
+        free(sc);
+        return NULL;
+    }
     sc->type = type;
     pii_numscan_reset(&sc->ns);
     if (type != PII_DOC_AUTO) pii_tok_init(&sc->tok, type, &db->km, on_field, sc);
@@ -410,6 +426,7 @@ static void scan_free(pii_scan *sc)
 {
     if (sc->hs) hs_close_stream(sc->hs, NULL, NULL, NULL);
     pii_counter_free(&sc->cnt);
+    free(sc->q);
     free(sc);
 }
 

@@ -30,18 +30,20 @@
  *     span, and a later candidate starting inside it is dropped, so one
  *     value counts once even when several anchors hit it.
  *
- * Memory per open scan: about 12 KB fixed (struct pii_scan: the 2 KB
- * window, the 6 KB candidate queue, the tokenizer with its 1 KB CSV header
- * and 16-name cache, the findings with their samples) plus ~100 bytes of
- * Hyperscan stream state, whatever the body size. The only growth is the
+ * Memory per open scan: about 7 KB fixed (struct pii_scan: the 2 KB
+ * window, the tokenizer with its 1 KB CSV header and 16-name cache, the
+ * findings with their samples), a 1.5 KB candidate queue and ~100 bytes of
+ * Hyperscan stream state, whatever the body size. The queue holds the
+ * candidates of the last PII_FWD bytes or so; it doubles (up to PII_QCAP
+ * entries, 96 KB) only for bodies packed with candidates. Other growth: the
  * distinct-value set (17 bytes per distinct value at a load factor <= 1/2,
  * up to max_distinct values; past it a 4 KB HyperLogLog per kind) and the
  * organisation table (up to PII_ORG_MAX domains). Per worker: the scratch,
  * ~32 KB of digit candidates plus Hyperscan's scratch (~5 KB).
  *
  * Bounds that can bite: a queue holding PII_QCAP candidates drops new ones
- * (counted in q_dropped; only a body packed with candidates in a 256-byte
- * stretch gets there, and then the figures may depend on the split); a
+ * (counted in q_dropped; that takes 16 candidates a byte over PII_FWD
+ * bytes, and then the figures may depend on the split); a
  * field value longer than PII_VALMAX is judged on its last bytes (names and
  * dates then fail; addresses and secrets need a whole value too).
  *
@@ -67,7 +69,8 @@
 #define PII_BACK 256u             /* bytes a judge may look back from a match end */
 #define PII_FWD 256u              /* bytes a judge may look forward */
 #define PII_VALMAX 512u           /* bytes of a field value judged (its last ones) */
-#define PII_QCAP 256u             /* queued candidates per scan */
+#define PII_QCAP0 64u             /* queued candidates per scan at first */
+#define PII_QCAP 4096u            /* ... and at most (the queue doubles on demand) */
 #define PII_SNIFF 1024u           /* bytes held back to sniff PII_DOC_AUTO */
 #define PII_CHUNK 8192u           /* bytes scanned per Hyperscan call / digit-scan pass */
 
@@ -167,8 +170,8 @@ struct pii_scan {
     const uint8_t *fp;            /* current feed: bytes [fstart, fend) */
     uint64_t fstart, fend;
 
-    struct pii_item q[PII_QCAP];
-    unsigned qh, qn;
+    struct pii_item *q;           /* ring of qcap entries */
+    unsigned qh, qn, qcap;
     uint64_t q_dropped;
 
     uint64_t span_end;            /* end of the last accepted finding */

@@ -386,6 +386,28 @@ static void t_random_bodies(void)
     CHECK(found_total > 60);
 }
 
+/* A body packed with candidates (an "@a" every two bytes) grows the queue
+ * past its first size when fed byte by byte; findings stay the same. */
+static void t_dense_candidates(void)
+{
+    size_t len = 0;
+    char *b = malloc(9000);
+    for (int i = 0; i < 4000; i++) { b[len++] = '@'; b[len++] = 'a'; }
+    len += (size_t)sprintf(b + len, " jane@acme-corp.com 4111 1111 1111 1111\n");
+    size_t *all = malloc(len * sizeof *all);
+    for (size_t i = 0; i + 1 < len; i++) all[i] = i + 1;
+    struct pii_findings whole, f;
+    scan_split(db, PII_DOC_TEXT, b, len, NULL, 0, &whole);
+    scan_split(db, PII_DOC_TEXT, b, len, all, len - 1, &f);
+    CHECK(same(&whole, &f));
+    CHECK_EQ(whole.kind[PII_EMAIL].count, 1);
+    CHECK_EQ(whole.kind[PII_PAYMENT_CARD].count, 1);
+    pii_findings_free(&whole);
+    pii_findings_free(&f);
+    free(all);
+    free(b);
+}
+
 /* A generated CSV with a known number of distinct people, each repeated. */
 static char *gen_people(unsigned people, unsigned repeat, size_t *len)
 {
@@ -612,6 +634,7 @@ int main(void)
     RUN(t_lookalikes);
     RUN(t_streaming_equivalence);
     RUN(t_random_bodies);
+    RUN(t_dense_candidates);
     RUN(t_distinct);
     RUN(t_hash_key);
     RUN(t_cap_gap_config);
