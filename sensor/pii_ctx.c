@@ -4,6 +4,10 @@
 
 #include <string.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 static inline bool is_alnum(uint8_t c)
 {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
@@ -425,6 +429,26 @@ static uint8_t line_key(struct pii_tok *t, const uint8_t *h, size_t n)
     return tok_key_class(t, h + s, e - s);
 }
 
+/* Index of the first ':', '=' or newline in h[0..PII_HEAD), PII_HEAD if none. */
+static size_t head_stop(const uint8_t *h)
+{
+#if defined(__SSE2__)
+    uint64_t m = 0;
+    for (int k = 0; k < PII_HEAD / 16; k++) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(h + 16 * k));
+        __m128i e = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(':')),
+                                              _mm_cmpeq_epi8(v, _mm_set1_epi8('='))),
+                                 _mm_cmpeq_epi8(v, _mm_set1_epi8('\n')));
+        m |= (uint64_t)(unsigned)_mm_movemask_epi8(e) << (16 * k);
+    }
+    return m ? (size_t)__builtin_ctzll(m) : PII_HEAD;
+#else
+    for (size_t i = 0; i < PII_HEAD; i++)
+        if (h[i] == ':' || h[i] == '=' || h[i] == '\n') return i;
+    return PII_HEAD;
+#endif
+}
+
 static void text_line_end(struct pii_tok *t, const uint8_t *p, size_t k)
 {
     uint64_t at = t->pos + k;
@@ -447,11 +471,8 @@ static void text_feed(struct pii_tok *t, const uint8_t *p, size_t n)
     while (i < n) {
         if (t->u.t.in_head && !t->lost && t->key_len == 0 && n - i >= PII_HEAD) {
             /* Fast path: the whole head is in this chunk, nothing to keep. */
-            const uint8_t *h = p + i, *q;
-            size_t lim = PII_HEAD;
-            if ((q = memchr(h, '\n', lim)) != NULL) lim = (size_t)(q - h);
-            if ((q = memchr(h, ':', lim)) != NULL) lim = (size_t)(q - h);
-            if ((q = memchr(h, '=', lim)) != NULL) lim = (size_t)(q - h);
+            const uint8_t *h = p + i;
+            size_t lim = head_stop(h);
             t->u.t.in_head = false;
             i += lim;
             if (lim == PII_HEAD || h[lim] == '\n') continue;

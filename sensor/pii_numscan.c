@@ -79,14 +79,47 @@ static bool run_start(struct pii_numscan *st, const uint8_t *p, size_t i, uint32
     return st->lead_ok;
 }
 
+#if defined(__SSE2__)
+/* Bit j set when byte j of v is in [lo, lo + cnt). */
+static inline unsigned in_range(__m128i v, char lo, char cnt)
+{
+    __m128i t = _mm_sub_epi8(v, _mm_set1_epi8(lo));
+    return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8((char)(cnt - 1))), t));
+}
+
+static inline unsigned is_byte(__m128i v, char c)
+{
+    return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(c)));
+}
+#endif
+
 size_t pii_numscan(struct pii_numscan *st, const uint8_t *p, size_t n, uint32_t *out)
 {
     size_t no = 0, i = 0;
     while (i < n) {
 #if defined(__SSE2__)
+        if (!st->run && i >= 1 && i + 16 <= n) {
+            /* Outside a run only a digit that may start a live run matters:
+             * one after a digit, a lower-case letter, '_', '.' or '/' cannot
+             * (run_start would drop it), so sixteen bytes are judged at once
+             * from the bytes and the bytes before them. */
+            const __m128i v = _mm_loadu_si128((const __m128i *)(p + i));
+            unsigned m = in_range(v, '0', 10);
+            if (m) {
+                const __m128i pv = _mm_loadu_si128((const __m128i *)(p + i - 1));
+                unsigned dead = in_range(pv, '0', 10) | in_range(pv, 'a', 26) | is_byte(pv, '_') |
+                                is_byte(pv, '.') | is_byte(pv, '/');
+                m &= ~dead;
+                if (m == 0) {
+                    i += 16;
+                    continue;
+                }
+                i += (size_t)__builtin_ctz(m);
+                goto scalar;
+            }
+        }
         if (!st->run && i + 16 <= n) {
-            /* Outside a run only a digit matters: jump to the next one,
-             * 64 bytes a step while none is in sight. */
+            /* No digit in sight: 64 bytes a step. */
             const __m128i zero = _mm_set1_epi8('0'), nine = _mm_set1_epi8(9);
             while (i + 64 <= n) {
                 __m128i a = _mm_sub_epi8(_mm_loadu_si128((const __m128i *)(p + i)), zero);
@@ -121,6 +154,9 @@ size_t pii_numscan(struct pii_numscan *st, const uint8_t *p, size_t n, uint32_t 
             }
             i += (size_t)__builtin_ctzll(m) >> 3;
         }
+#if defined(__SSE2__)
+scalar:;
+#endif
         uint8_t c = p[i];
         if (dig(c)) {
             if (st->run) {
