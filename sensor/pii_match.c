@@ -81,7 +81,6 @@ static void display_name(struct pii_scan *sc, const struct pii_win *w, size_t lt
         s = e;
         while (s > 0 && w->b[s - 1] != '"' && e - s < 100) s--;
         if (s == 0 || w->b[s - 1] != '"') return;
-        if (e > s && w->b[e - 1] == '\\') e--;   /* never: kept for symmetry */
     } else {
         /* Take trailing words that start with a capital (or a non-ASCII
          * letter), with name particles between them. */

@@ -416,8 +416,6 @@ void pii_judge_credential(struct pii_scan *sc, const struct pii_item *it)
         if (memcmp(w.b + s, "-----BEGIN", 10) != 0) return;
         t = e;
         while (t < w.n && (is_sp(w.b[t]) || (w.b[t] == '\\' && t + 1 < w.n && w.b[t + 1] == 'n'))) t += w.b[t] == '\\' ? 2 : 1;
-        while (t < w.n && is_alnum(w.b[t]) && false) t++;
-        /* Optional "Proc-Type:" style headers of encrypted PEM are skipped. */
         size_t kb = t, nb = 0;
         while (t < w.n && nb < 64 && (pii_is_b64(w.b[t]) || is_sp(w.b[t]) || w.b[t] == '\\')) {
             if (pii_is_b64(w.b[t])) nb++;
