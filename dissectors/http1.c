@@ -438,7 +438,7 @@ static size_t feed_head(struct http1_state *st, int dir, const uint8_t *p, size_
     }
     if (nl) {
         size_t ll = d->blen - 1 - d->line_start;
-        if (ll == 0 || (ll == 1 && d->buf[d->line_start] == '\r')) {
+        if (http1_blank_line(d->buf + d->line_start, ll)) {
             head_done(st, dir, env);
             return n;
         }

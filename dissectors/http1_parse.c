@@ -44,8 +44,8 @@ static bool is_target_char(uint8_t c) { return c > ' ' && c != 0x7f; }
 /* A status line as clients accept it, not only as RFC 9112 writes it: evasion
  * sends "HTTP/2.0 200", "HTTP/0.9 200", "HTTP/1..1 200" or "HTTP/1.1  200" to
  * servers' clients that take them, so a sensor must too:
- *   "HTTP/" VERSION{1,8} (SP|HTAB)+ DIGIT DIGIT DIGIT (SP|HTAB|CR|LF|end)
- * with VERSION any bytes but whitespace and controls. */
+ *   "HTTP/" VERSION{1,8} (SP|HTAB)+ DIGIT DIGIT DIGIT ...
+ * with VERSION any bytes but SP, HTAB, CR and LF (a NUL included). */
 static size_t resp_version_len(const uint8_t *p, size_t len, bool *short_input)
 {
     static const char pre[] = "HTTP/";
@@ -55,7 +55,7 @@ static size_t resp_version_len(const uint8_t *p, size_t len, bool *short_input)
         if (p[i] != (uint8_t)pre[i]) return 0;
     }
     size_t v = 5;
-    while (v < len && v - 5 < VERSION_MAX && p[v] > ' ' && p[v] != 0x7f) v++;
+    while (v < len && v - 5 < VERSION_MAX && p[v] != ' ' && p[v] != '\t' && p[v] != '\r' && p[v] != '\n') v++;
     if (v == len) { *short_input = v - 5 < VERSION_MAX; return 0; }
     return v > 5 ? v : 0;
 }
@@ -72,8 +72,7 @@ static enum http1_start classify_resp(const uint8_t *p, size_t len)
         if (i >= len) return HTTP1_START_MAYBE;
         if (!is_digit(p[i])) return HTTP1_START_NO;
     }
-    if (i < len && p[i] != ' ' && p[i] != '\t' && p[i] != '\r' && p[i] != '\n') return HTTP1_START_NO;
-    return HTTP1_START_RESP;
+    return HTTP1_START_RESP;   /* whatever follows the code: "200\0 ok", "2040" (as 204) */
 }
 
 static enum http1_start classify_req(const uint8_t *p, size_t len, bool strict)
@@ -126,6 +125,7 @@ int http1_parse_start_line(const uint8_t *p, size_t len, struct http1_head *h)
         if (!d) return -1;
         h->status = (d[0] - '0') * 100 + (d[1] - '0') * 10 + (d[2] - '0');
         if (h->status < 100) return -1;
+        while (cur_has(&c, 1) && cur_peek_u8(&c, 0) >= '0' && cur_peek_u8(&c, 0) <= '9') cur_skip(&c, 1);
         if (cur_left(&c)) cur_skip(&c, 1);
         h->reason = bytes_of(cur_ptr(&c), cur_left(&c));
         return 0;
@@ -228,6 +228,7 @@ struct parse_result http1_parse_head(const uint8_t *p, size_t len, struct http1_
         struct bytes line = bytes_of(p + off, end - off);
         if (line.len && line.p[line.len - 1] == '\r') line.len--;
         off = end + 1;
+        if (!first && http1_blank_line(line.p, line.len)) line.len = 0;
         if (first) {
             if (http1_parse_start_line(line.p, line.len, h) < 0) {
                 r.status = PARSE_ERROR;
@@ -243,6 +244,13 @@ struct parse_result http1_parse_head(const uint8_t *p, size_t len, struct http1_
         }
     }
     return r;
+}
+
+bool http1_blank_line(const uint8_t *p, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (p[i] != '\r') return false;
+    return true;
 }
 
 void http1_unfold(uint8_t *p, size_t len)
