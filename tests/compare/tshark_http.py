@@ -131,9 +131,15 @@ def file_stats(binary, path, workdir):
         return {}
 
 
-def explain(path, ts, bw, recs, stats, ts_ports, linktype, unreadable):
+TUNNEL_TAGS = {"ip-in-ip", "gre", "vxlan", "geneve", "erspan", "pppoe", "mpls", "gtp", "teredo", "nsh"}
+
+
+def explain(path, ts, bw, recs, stats, ts_ports, linktype, unreadable, tags=()):
     """Reasons for a difference, from evidence only."""
     why = []
+    tun = sorted(TUNNEL_TAGS.intersection(tags))
+    if tun and bw < ts:
+        why.append("HTTP inside a tunnel the manifest names (" + ",".join(tun) + ")")
     if path in unreadable:
         why.append("capture file unreadable: " + unreadable[path].split(": ", 1)[-1][:80])
     if stats:
@@ -213,9 +219,9 @@ def main():
                 continue
             why = []
             if bw != ts:
-                linktype = next((r["linktype"] for r in rows if r["file"] == f), "?")
-                why = explain(path, ts, bw, recs, file_stats(a.bin, path, wd), cache[f]["ports"], linktype,
-                              unreadable)
+                row = next((r for r in rows if r["file"] == f), {})
+                why = explain(path, ts, bw, recs, file_stats(a.bin, path, wd), cache[f]["ports"],
+                              row.get("linktype", "?"), unreadable, row.get("tags", "").split(","))
                 if not why:
                     why = ["UNEXPLAINED"]
                     unexplained += 1
