@@ -1,0 +1,445 @@
+/* pii_count.c -- keyed hashes, distinct sets, organisations, masking. */
+#include "pii_count.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+/* ---- keyed hash: HMAC-SHA256 with the pads absorbed once ----
+ *
+ * HMAC(K, m) = H((K ^ opad) || H((K ^ ipad) || m)). The two digest states
+ * after absorbing the padded key are kept in the database; each value costs a
+ * state copy and two short digests instead of a key schedule. */
+
+struct pii_keyed {
+    EVP_MD_CTX *inner, *outer;
+};
+
+struct pii_keyed *pii_keyed_new(const uint8_t *key, size_t len)
+{
+    uint8_t k[64] = {0}, pad[64];
+    unsigned kl = 0;
+    struct pii_keyed *h = calloc(1, sizeof *h);
+    if (!h) return NULL;
+    h->inner = EVP_MD_CTX_new();
+    h->outer = EVP_MD_CTX_new();
+    if (!h->inner || !h->outer) goto fail;
+    if (len > 64) {
+        if (!EVP_Digest(key, len, k, &kl, EVP_sha256(), NULL)) goto fail;
+    } else if (len) {
+        memcpy(k, key, len);
+    }
+    for (int i = 0; i < 64; i++) pad[i] = k[i] ^ 0x36;
+    if (!EVP_DigestInit_ex(h->inner, EVP_sha256(), NULL) || !EVP_DigestUpdate(h->inner, pad, 64))
+        goto fail;
+    for (int i = 0; i < 64; i++) pad[i] = k[i] ^ 0x5c;
+    if (!EVP_DigestInit_ex(h->outer, EVP_sha256(), NULL) || !EVP_DigestUpdate(h->outer, pad, 64))
+        goto fail;
+    return h;
+fail:
+    pii_keyed_free(h);
+    return NULL;
+}
+
+void pii_keyed_free(struct pii_keyed *h)
+{
+    if (!h) return;
+    EVP_MD_CTX_free(h->inner);
+    EVP_MD_CTX_free(h->outer);
+    free(h);
+}
+
+void *pii_keyed_work_new(void) { return EVP_MD_CTX_new(); }
+void pii_keyed_work_free(void *w) { EVP_MD_CTX_free(w); }
+
+void pii_keyed_hash(const struct pii_keyed *h, void *work, const uint8_t *p, size_t n,
+                    uint8_t out[PII_HASH_LEN])
+{
+    EVP_MD_CTX *w = work;
+    uint8_t ih[32], oh[32];
+    unsigned l = 0;
+    memset(out, 0, PII_HASH_LEN);
+    if (!EVP_MD_CTX_copy_ex(w, h->inner) || !EVP_DigestUpdate(w, p, n) ||
+        !EVP_DigestFinal_ex(w, ih, &l))
+        return;
+    if (!EVP_MD_CTX_copy_ex(w, h->outer) || !EVP_DigestUpdate(w, ih, 32) ||
+        !EVP_DigestFinal_ex(w, oh, &l))
+        return;
+    memcpy(out, oh, PII_HASH_LEN);
+}
+
+/* ---- HyperLogLog over keyed hashes (already uniform: no re-hashing) ---- */
+
+struct pii_hll {
+    uint8_t reg[1u << PII_HLL_P];
+};
+
+static void hll_add(struct pii_hll *h, const uint8_t v[PII_HASH_LEN])
+{
+    uint64_t x = 0;
+    for (int i = 0; i < 8; i++) x = x << 8 | v[i];
+    unsigned idx = (unsigned)(x >> (64 - PII_HLL_P));
+    uint64_t rest = x << PII_HLL_P | 1;   /* sentinel bit bounds the rank */
+    uint8_t rank = (uint8_t)(__builtin_clzll(rest) + 1);
+    if (rank > h->reg[idx]) h->reg[idx] = rank;
+}
+
+static uint64_t hll_estimate(const struct pii_hll *h)
+{
+    const unsigned m = 1u << PII_HLL_P;
+    double sum = 0;
+    unsigned zeros = 0;
+    for (unsigned i = 0; i < m; i++) {
+        sum += ldexp(1.0, -h->reg[i]);
+        if (h->reg[i] == 0) zeros++;
+    }
+    double alpha = 0.7213 / (1 + 1.079 / m);
+    double e = alpha * m * m / sum;
+    if (e <= 2.5 * m && zeros) e = m * log((double)m / zeros);   /* small-range correction */
+    return (uint64_t)(e + 0.5);
+}
+
+/* ---- distinct set ---- */
+
+void pii_counter_init(struct pii_counter *c, uint32_t max_distinct)
+{
+    memset(c, 0, sizeof *c);
+    c->max_distinct = max_distinct ? max_distinct : 1;
+}
+
+void pii_counter_free(struct pii_counter *c)
+{
+    free(c->set);
+    free(c->orgs);
+    for (int i = 0; i <= PII__COUNT; i++) free(c->hll[i]);
+    memset(c, 0, sizeof *c);
+}
+
+static uint32_t slot_of(const uint8_t h[PII_HASH_LEN], uint8_t kind, uint32_t cap)
+{
+    uint32_t x = (uint32_t)h[0] | (uint32_t)h[1] << 8 | (uint32_t)h[2] << 16 | (uint32_t)h[3] << 24;
+    return (x ^ kind * 0x9e3779b1u) & (cap - 1);
+}
+
+/* Find the slot of (kind, h), or the empty slot where it would go. */
+static struct pii_hash *set_find(struct pii_hash *set, uint32_t cap, uint8_t kind,
+                                 const uint8_t h[PII_HASH_LEN])
+{
+    for (uint32_t i = slot_of(h, kind, cap);; i = (i + 1) & (cap - 1)) {
+        struct pii_hash *e = &set[i];
+        if (e->kind == 0xff || (e->kind == kind && memcmp(e->h, h, PII_HASH_LEN) == 0)) return e;
+    }
+}
+
+static bool set_grow(struct pii_counter *c)
+{
+    uint32_t ncap = c->set_cap ? c->set_cap * 2 : 64;
+    struct pii_hash *n = malloc((size_t)ncap * sizeof *n);
+    if (!n) return false;
+    memset(n, 0xff, (size_t)ncap * sizeof *n);
+    for (uint32_t i = 0; i < c->set_cap; i++) {
+        if (c->set[i].kind == 0xff) continue;
+        *set_find(n, ncap, c->set[i].kind, c->set[i].h) = c->set[i];
+    }
+    free(c->set);
+    c->set = n;
+    c->set_cap = ncap;
+    return true;
+}
+
+static bool hll_put(struct pii_counter *c, int slot, const uint8_t h[PII_HASH_LEN])
+{
+    if (!c->hll[slot]) {
+        c->hll[slot] = calloc(1, sizeof *c->hll[slot]);
+        if (!c->hll[slot]) { c->oom++; return false; }
+    }
+    c->estimated = true;
+    hll_add(c->hll[slot], h);
+    return true;
+}
+
+bool pii_counter_add(struct pii_counter *c, struct pii_findings *f, enum pii_kind k,
+                     const uint8_t h[PII_HASH_LEN])
+{
+    f->kind[k].count++;
+    f->total++;
+    if (c->set_cap) {
+        struct pii_hash *e = set_find(c->set, c->set_cap, (uint8_t)k, h);
+        if (e->kind != 0xff) return false;
+    }
+    if (c->set_n < c->max_distinct) {
+        /* Keep the load factor at or under one half. */
+        if ((c->set_n + 1) * 2 > c->set_cap && !set_grow(c)) {
+            c->oom++;
+            hll_put(c, k, h);
+            return false;
+        }
+        struct pii_hash *e = set_find(c->set, c->set_cap, (uint8_t)k, h);
+        e->kind = (uint8_t)k;
+        memcpy(e->h, h, PII_HASH_LEN);
+        c->set_n++;
+        c->exact[k]++;
+        return true;
+    }
+    /* Past the exact cap: estimate. Whether this value is new cannot be told
+     * cheaply, so no sample is taken from it. */
+    hll_put(c, k, h);
+    return false;
+}
+
+/* ---- organisations ---- */
+
+static const char *const freemail_exact[] = {
+    "gmail.com", "googlemail.com", "msn.com", "aol.com", "icloud.com", "me.com", "mac.com",
+    "proton.me", "protonmail.com", "protonmail.ch", "pm.me", "web.de", "mail.ru", "qq.com",
+    "163.com", "126.com", "yeah.net", "zoho.com", "fastmail.com", "fastmail.fm", "tutanota.com",
+    "tuta.io", "orange.fr", "free.fr", "laposte.net", "libero.it", "wanadoo.fr", "sfr.fr",
+    "t-online.de", "freenet.de", "virgilio.it", "alice.it", "tiscali.it", "seznam.cz", "wp.pl",
+    "o2.pl", "interia.pl", "onet.pl", "rambler.ru", "bk.ru", "list.ru", "inbox.ru", "naver.com",
+    "daum.net", "hanmail.net", "sina.com", "sohu.com", "rediffmail.com", "comcast.net",
+    "verizon.net", "att.net", "sbcglobal.net", "bellsouth.net", "cox.net", "charter.net",
+    "earthlink.net", "btinternet.com", "sky.com", "virginmedia.com", "ntlworld.com",
+    "talktalk.net", "bigpond.com", "optusnet.com.au", "shaw.ca", "rogers.com", "sympatico.ca",
+    "uol.com.br", "bol.com.br", "terra.com.br", "ziggo.nl", "kpnmail.nl", "hetnet.nl",
+    "planet.nl", "home.nl", "xs4all.nl", "telenet.be", "skynet.be", "bluewin.ch", "hushmail.com",
+    "mail.com", "email.com", "usa.com", "inbox.com", "lycos.com", "ya.ru", "mailbox.org",
+    "posteo.de", "gmx.com", "gmx.net", "gmx.de", NULL };
+
+/* Providers present under many TLDs: yahoo.*, hotmail.*, outlook.*, live.*,
+ * gmx.*, yandex.*: matched on the registrable domain's first label. */
+static const char *const freemail_family[] = {
+    "yahoo", "ymail", "rocketmail", "hotmail", "outlook", "live", "gmx", "yandex", "windowslive",
+    NULL };
+
+bool pii_freemail(const char *domain)
+{
+    for (size_t i = 0; freemail_exact[i]; i++)
+        if (strcmp(domain, freemail_exact[i]) == 0) return true;
+    const char *dot = strchr(domain, '.');
+    size_t l = dot ? (size_t)(dot - domain) : strlen(domain);
+    for (size_t i = 0; freemail_family[i]; i++)
+        if (strlen(freemail_family[i]) == l && memcmp(domain, freemail_family[i], l) == 0)
+            return true;
+    return false;
+}
+
+/* Second-level labels under which country TLDs register names
+ * (example.co.uk, example.com.au, example.ac.jp). */
+static bool is_sld(const uint8_t *p, size_t n)
+{
+    static const char *const s[] = {"co", "com", "org", "net", "ac", "gov", "edu", "ne", "or",
+                                    "gob", "nic", "mil", "ltd", "plc", "gv", "go", NULL};
+    for (size_t i = 0; s[i]; i++)
+        if (strlen(s[i]) == n && memcmp(p, s[i], n) == 0) return true;
+    return false;
+}
+
+size_t pii_org_domain(const uint8_t *d, size_t len, char *out, size_t outlen)
+{
+    /* Find the last two or three labels. */
+    size_t dots[3] = {0}, nd = 0;
+    for (size_t i = len; i-- > 0;) {
+        if (d[i] != '.') continue;
+        dots[nd++] = i;
+        if (nd == 3) break;
+    }
+    size_t start = 0;
+    if (nd >= 2) {
+        size_t tld_len = len - dots[0] - 1;
+        size_t sld_off = dots[1] + 1, sld_len = dots[0] - dots[1] - 1;
+        bool three = tld_len == 2 && is_sld(d + sld_off, sld_len);
+        start = three ? (nd == 3 ? dots[2] + 1 : 0) : dots[1] + 1;
+    }
+    size_t n = len - start;
+    if (n + 1 > outlen) return 0;
+    memcpy(out, d + start, n);
+    out[n] = 0;
+    return n;
+}
+
+static uint32_t org_slot(const char *s, uint32_t cap)
+{
+    uint32_t h = 2166136261u;
+    for (; *s; s++) h = (h ^ (uint8_t)*s) * 16777619u;
+    return h & (cap - 1);
+}
+
+static struct pii_org *org_find(struct pii_org *t, uint32_t cap, const char *dom)
+{
+    for (uint32_t i = org_slot(dom, cap);; i = (i + 1) & (cap - 1))
+        if (t[i].domain[0] == 0 || strcmp(t[i].domain, dom) == 0) return &t[i];
+}
+
+static bool org_grow(struct pii_counter *c)
+{
+    uint32_t ncap = c->org_cap ? c->org_cap * 2 : 16;
+    struct pii_org *n = calloc(ncap, sizeof *n);
+    if (!n) return false;
+    for (uint32_t i = 0; i < c->org_cap; i++)
+        if (c->orgs[i].domain[0]) *org_find(n, ncap, c->orgs[i].domain) = c->orgs[i];
+    free(c->orgs);
+    c->orgs = n;
+    c->org_cap = ncap;
+    return true;
+}
+
+void pii_counter_org(struct pii_counter *c, const uint8_t *domain, size_t len)
+{
+    char dom[64];
+    if (!pii_org_domain(domain, len, dom, sizeof dom) || pii_freemail(dom)) return;
+    if (c->org_cap) {
+        struct pii_org *e = org_find(c->orgs, c->org_cap, dom);
+        if (e->domain[0]) { e->count++; return; }
+    }
+    if (c->org_n >= PII_ORG_MAX || ((c->org_n + 1) * 2 > c->org_cap && !org_grow(c))) {
+        uint8_t h[PII_HASH_LEN] = {0};
+        /* Past the cap: an FNV-derived pseudo-hash feeds the estimate. */
+        uint64_t x = 1469598103934665603ull;
+        for (size_t i = 0; dom[i]; i++) x = (x ^ (uint8_t)dom[i]) * 1099511628211ull;
+        x ^= x >> 29; x *= 0xbf58476d1ce4e5b9ull; x ^= x >> 32;
+        for (int i = 0; i < 8; i++) h[i] = (uint8_t)(x >> (56 - 8 * i));
+        hll_put(c, PII__COUNT, h);
+        return;
+    }
+    struct pii_org *e = org_find(c->orgs, c->org_cap, dom);
+    memcpy(e->domain, dom, strlen(dom) + 1);
+    e->count = 1;
+    c->org_n++;
+}
+
+static int cmp_hash(const void *a, const void *b)
+{
+    const struct pii_hash *x = a, *y = b;
+    if (x->kind != y->kind) return x->kind < y->kind ? -1 : 1;
+    return memcmp(x->h, y->h, PII_HASH_LEN);
+}
+
+static int cmp_org(const void *a, const void *b)
+{
+    const struct pii_org *x = a, *y = b;
+    return strcmp(x->domain, y->domain);
+}
+
+void pii_counter_finish(struct pii_counter *c, struct pii_findings *f)
+{
+    f->distinct = 0;
+    for (int k = 0; k < PII__COUNT; k++) {
+        uint64_t d = c->exact[k];
+        if (c->hll[k]) d += hll_estimate(c->hll[k]);
+        if (d > f->kind[k].count) d = f->kind[k].count;
+        f->kind[k].distinct = d;
+        f->distinct += d;
+    }
+    f->hashes = NULL;
+    f->n_hashes = 0;
+    if (c->set_n) {
+        f->hashes = malloc((size_t)c->set_n * sizeof *f->hashes);
+        if (f->hashes) {
+            for (uint32_t i = 0; i < c->set_cap; i++)
+                if (c->set[i].kind != 0xff) f->hashes[f->n_hashes++] = c->set[i];
+            qsort(f->hashes, f->n_hashes, sizeof *f->hashes, cmp_hash);
+        }
+    }
+    f->orgs = NULL;
+    f->n_orgs = 0;
+    if (c->org_n) {
+        f->orgs = malloc((size_t)c->org_n * sizeof *f->orgs);
+        if (f->orgs) {
+            for (uint32_t i = 0; i < c->org_cap; i++)
+                if (c->orgs[i].domain[0]) f->orgs[f->n_orgs++] = c->orgs[i];
+            qsort(f->orgs, f->n_orgs, sizeof *f->orgs, cmp_org);
+        }
+    }
+    f->organizations = c->org_n + (c->hll[PII__COUNT] ? hll_estimate(c->hll[PII__COUNT]) : 0);
+}
+
+/* ---- masking ---- */
+
+static size_t utf8_len(uint8_t c)
+{
+    return c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+}
+
+void pii_mask_email(const uint8_t *local, size_t llen, const uint8_t *dom, size_t dlen,
+                    char out[PII_SAMPLE_LEN])
+{
+    size_t tld = dlen;
+    while (tld > 0 && dom[tld - 1] != '.') tld--;
+    size_t tl = dlen - tld;
+    if (tl > 20) tl = 20;
+    snprintf(out, PII_SAMPLE_LEN, "%c***@%c***.%.*s", llen ? local[0] : '*', dlen ? dom[0] : '*',
+             (int)tl, (const char *)dom + tld);
+    for (char *q = out; *q; q++)
+        if (*q >= 'A' && *q <= 'Z') *q = (char)(*q + 32);
+}
+
+void pii_mask_digits(const uint8_t *raw, size_t len, unsigned keep_head, unsigned keep_tail,
+                     char out[PII_SAMPLE_LEN])
+{
+    unsigned total = 0, seen = 0;
+    for (size_t i = 0; i < len; i++)
+        if ((raw[i] >= '0' && raw[i] <= '9') || (raw[i] >= 'A' && raw[i] <= 'Z') ||
+            (raw[i] >= 'a' && raw[i] <= 'z'))
+            total++;
+    size_t o = 0;
+    for (size_t i = 0; i < len && o + 1 < PII_SAMPLE_LEN; i++) {
+        uint8_t ch = raw[i];
+        bool alnum = (ch >= '0' && ch <= '9') || (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z');
+        if (alnum) {
+            seen++;
+            bool keep = seen <= keep_head || seen + keep_tail > total;
+            out[o++] = keep ? (char)ch : '*';
+        } else if (ch >= 0x20 && ch < 0x7f) {
+            out[o++] = (char)ch;
+        }
+    }
+    out[o] = 0;
+}
+
+void pii_mask_iban(const uint8_t *p, size_t len, char out[PII_SAMPLE_LEN])
+{
+    size_t o = 0;
+    for (size_t i = 0; i < len && o + 2 < PII_SAMPLE_LEN; i++) {
+        if (i && i % 4 == 0) out[o++] = ' ';
+        out[o++] = (i < 2 || i + 2 >= len) ? (char)p[i] : '*';
+    }
+    out[o] = 0;
+}
+
+void pii_mask_words(const uint8_t *raw, size_t len, char out[PII_SAMPLE_LEN])
+{
+    size_t o = 0;
+    bool start = true;
+    for (size_t i = 0; i < len && o + 5 < PII_SAMPLE_LEN;) {
+        uint8_t c = raw[i];
+        if (c == ' ' || c == '\t' || c == ',' || c == '-') {
+            if (o && out[o - 1] != ' ') out[o++] = c == '-' ? '-' : ' ';
+            start = true;
+            i++;
+            continue;
+        }
+        size_t n = utf8_len(c);
+        if (n > len - i) n = len - i;
+        if (start && !(c >= '0' && c <= '9')) {
+            if (c >= 0x20) { memcpy(out + o, raw + i, n); o += n; }
+        } else {
+            out[o++] = '*';
+        }
+        start = false;
+        i += n;
+    }
+    while (o && out[o - 1] == ' ') o--;
+    out[o] = 0;
+}
+
+void pii_mask_prefix(const uint8_t *raw, size_t len, size_t keep, char out[PII_SAMPLE_LEN])
+{
+    size_t o = 0;
+    for (size_t i = 0; i < len && i < keep && o + 1 < PII_SAMPLE_LEN; i++)
+        out[o++] = (raw[i] >= 0x20 && raw[i] < 0x7f) ? (char)raw[i] : '?';
+    for (int i = 0; i < 8 && o + 1 < PII_SAMPLE_LEN; i++) out[o++] = '*';
+    out[o] = 0;
+}

@@ -1,0 +1,674 @@
+/* pii_ctx.c -- field-name classes and the streaming structure tokenizers. */
+#include "pii_ctx.h"
+
+#include <string.h>
+
+static inline bool is_alnum(uint8_t c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+static inline uint8_t lc(uint8_t c) { return (c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32) : c; }
+static inline bool is_ws(uint8_t c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+/* ---- field-name classes ---- */
+
+static const struct { const char *w; uint8_t cls; } exact_words[] = {
+    {"phone", PII_CLS_PHONE}, {"tel", PII_CLS_PHONE}, {"telephone", PII_CLS_PHONE},
+    {"mobile", PII_CLS_PHONE}, {"cell", PII_CLS_PHONE}, {"cellphone", PII_CLS_PHONE},
+    {"fax", PII_CLS_PHONE}, {"msisdn", PII_CLS_PHONE}, {"gsm", PII_CLS_PHONE},
+    {"handy", PII_CLS_PHONE}, {"mobiel", PII_CLS_PHONE}, {"portable", PII_CLS_PHONE},
+    {"contactnumber", PII_CLS_PHONE}, {"whatsapp", PII_CLS_PHONE}, {"faxnumber", PII_CLS_PHONE},
+    {"card", PII_CLS_CARD}, {"cardnumber", PII_CLS_CARD}, {"cc", PII_CLS_CARD},
+    {"ccnumber", PII_CLS_CARD}, {"creditcard", PII_CLS_CARD}, {"pan", PII_CLS_CARD},
+    {"cardno", PII_CLS_CARD}, {"iban", PII_CLS_IBAN}, {"bankaccount", PII_CLS_IBAN},
+    {"nationalid", PII_CLS_NATID}, {"taxid", PII_CLS_NATID}, {"tin", PII_CLS_NATID},
+    {"idnumber", PII_CLS_NATID}, {"personalnumber", PII_CLS_NATID}, {"personnummer", PII_CLS_NATID},
+    {"identitynumber", PII_CLS_NATID}, {"nationalidentifier", PII_CLS_NATID},
+    {"citizenid", PII_CLS_NATID}, {"nationalnumber", PII_CLS_NATID},
+    {"ssn", PII_CLS_SSN}, {"ssnumber", PII_CLS_SSN}, {"bsn", PII_CLS_BSN},
+    {"burgerservicenummer", PII_CLS_BSN}, {"sofinummer", PII_CLS_BSN}, {"cpf", PII_CLS_CPF},
+    {"aadhaar", PII_CLS_AADHAAR}, {"aadhar", PII_CLS_AADHAAR}, {"sin", PII_CLS_SIN},
+    {"nir", PII_CLS_NIR}, {"insee", PII_CLS_NIR}, {"numerosecu", PII_CLS_NIR},
+    {"fullname", PII_CLS_NAME}, {"personname", PII_CLS_NAME}, {"realname", PII_CLS_NAME},
+    {"cardholder", PII_CLS_NAME}, {"cardholdername", PII_CLS_NAME}, {"accountholder", PII_CLS_NAME},
+    {"naam", PII_CLS_NAME2}, {"name", PII_CLS_NAME2}, {"customer", PII_CLS_NAME2},
+    {"contact", PII_CLS_NAME2}, {"owner", PII_CLS_NAME2}, {"author", PII_CLS_NAME2},
+    {"fn", PII_CLS_NAME2}, {"recipient", PII_CLS_NAME2}, {"sender", PII_CLS_NAME2},
+    {"patient", PII_CLS_NAME2}, {"employee", PII_CLS_NAME2}, {"member", PII_CLS_NAME2},
+    {"client", PII_CLS_NAME2}, {"holder", PII_CLS_NAME2}, {"passenger", PII_CLS_NAME2},
+    {"beneficiary", PII_CLS_NAME2}, {"attendee", PII_CLS_NAME2}, {"displayname", PII_CLS_NAME2},
+    {"firstname", PII_CLS_FIRST}, {"givenname", PII_CLS_FIRST}, {"forename", PII_CLS_FIRST},
+    {"fname", PII_CLS_FIRST}, {"first", PII_CLS_FIRST}, {"vorname", PII_CLS_FIRST},
+    {"prenom", PII_CLS_FIRST}, {"nombre", PII_CLS_FIRST}, {"voornaam", PII_CLS_FIRST},
+    {"middlename", PII_CLS_FIRST}, {"given", PII_CLS_FIRST},
+    {"lastname", PII_CLS_LAST}, {"surname", PII_CLS_LAST}, {"familyname", PII_CLS_LAST},
+    {"lname", PII_CLS_LAST}, {"last", PII_CLS_LAST}, {"nachname", PII_CLS_LAST},
+    {"nom", PII_CLS_LAST}, {"apellido", PII_CLS_LAST}, {"apellidos", PII_CLS_LAST},
+    {"achternaam", PII_CLS_LAST}, {"family", PII_CLS_LAST}, {"cognome", PII_CLS_LAST},
+    {"dob", PII_CLS_DOB}, {"bdate", PII_CLS_DOB}, {"geburtsdatum", PII_CLS_DOB},
+    {"datenaissance", PII_CLS_DOB}, {"geboortedatum", PII_CLS_DOB}, {"fechanacimiento", PII_CLS_DOB},
+    {"address", PII_CLS_ADDRESS}, {"addr", PII_CLS_ADDRESS}, {"address1", PII_CLS_ADDRESS},
+    {"address2", PII_CLS_ADDRESS}, {"addressline1", PII_CLS_ADDRESS},
+    {"addressline2", PII_CLS_ADDRESS}, {"adresse", PII_CLS_ADDRESS}, {"adres", PII_CLS_ADDRESS},
+    {"direccion", PII_CLS_ADDRESS}, {"indirizzo", PII_CLS_ADDRESS}, {"straat", PII_CLS_ADDRESS},
+    {"zip", PII_CLS_ZIP}, {"plz", PII_CLS_ZIP}, {"cap", PII_CLS_ZIP}, {"postcode", PII_CLS_ZIP},
+    {"codepostal", PII_CLS_ZIP}, {"postleitzahl", PII_CLS_ZIP}, {"postal", PII_CLS_ZIP},
+    {"password", PII_CLS_PASSWORD}, {"passwd", PII_CLS_PASSWORD}, {"pwd", PII_CLS_PASSWORD},
+    {"pass", PII_CLS_PASSWORD}, {"secret", PII_CLS_PASSWORD}, {"passphrase", PII_CLS_PASSWORD},
+    {"apikey", PII_CLS_PASSWORD}, {"accesskey", PII_CLS_PASSWORD},
+    {"wachtwoord", PII_CLS_PASSWORD}, {"passwort", PII_CLS_PASSWORD},
+    {"email", PII_CLS_EMAIL}, {"mail", PII_CLS_EMAIL},
+    {"id", PII_CLS_NEG}, {"uuid", PII_CLS_NEG}, {"guid", PII_CLS_NEG}, {"order", PII_CLS_NEG},
+    {"ts", PII_CLS_NEG}, {"time", PII_CLS_NEG}, {"date", PII_CLS_NEG}, {"size", PII_CLS_NEG},
+    {"price", PII_CLS_NEG}, {"amount", PII_CLS_NEG}, {"total", PII_CLS_NEG}, {"etag", PII_CLS_NEG},
+    {"count", PII_CLS_NEG}, {"ref", PII_CLS_NEG}, {"no", PII_CLS_NEG}, {"nr", PII_CLS_NEG},
+};
+
+/* Substring rules, tried in order after the exact words. */
+static const struct { const char *w; uint8_t cls; } contains_words[] = {
+    {"socialsecurity", PII_CLS_SSN}, {"socialinsurance", PII_CLS_SIN}, {"aadha", PII_CLS_AADHAAR},
+    {"burgerservice", PII_CLS_BSN}, {"securitesociale", PII_CLS_NIR},
+    {"password", PII_CLS_PASSWORD}, {"passwd", PII_CLS_PASSWORD}, {"secret", PII_CLS_PASSWORD},
+    {"birth", PII_CLS_DOB}, {"emailaddress", PII_CLS_EMAIL}, {"email", PII_CLS_EMAIL},
+    {"ipaddress", PII_CLS_NEG}, {"macaddress", PII_CLS_NEG},
+    {"phone", PII_CLS_PHONE}, {"mobile", PII_CLS_PHONE}, {"telef", PII_CLS_PHONE},
+    {"msisdn", PII_CLS_PHONE}, {"cardnumber", PII_CLS_CARD}, {"creditcard", PII_CLS_CARD},
+    {"iban", PII_CLS_IBAN}, {"nationalid", PII_CLS_NATID}, {"taxid", PII_CLS_NATID},
+    {"postcode", PII_CLS_ZIP}, {"postalcode", PII_CLS_ZIP}, {"zipcode", PII_CLS_ZIP},
+    {"address", PII_CLS_ADDRESS}, {"street", PII_CLS_ADDRESS}, {"strasse", PII_CLS_ADDRESS},
+    {"firstname", PII_CLS_FIRST}, {"givenname", PII_CLS_FIRST},
+    {"lastname", PII_CLS_LAST}, {"surname", PII_CLS_LAST}, {"familyname", PII_CLS_LAST},
+    {"fullname", PII_CLS_NAME},
+    {"order", PII_CLS_NEG}, {"invoice", PII_CLS_NEG}, {"tracking", PII_CLS_NEG},
+    {"serial", PII_CLS_NEG}, {"sku", PII_CLS_NEG}, {"isbn", PII_CLS_NEG}, {"gtin", PII_CLS_NEG},
+    {"transaction", PII_CLS_NEG}, {"ticket", PII_CLS_NEG}, {"reference", PII_CLS_NEG},
+    {"version", PII_CLS_NEG}, {"timestamp", PII_CLS_NEG}, {"checksum", PII_CLS_NEG},
+    {"hash", PII_CLS_NEG}, {"shipment", PII_CLS_NEG}, {"parcel", PII_CLS_NEG},
+};
+
+/* "<person word>name" (customerName, contact_name) names a person; other
+ * *name fields (fileName, hostName, companyName) do not. */
+static const char *const person_name_prefix[] = {
+    "customer", "contact", "person", "client", "holder", "patient", "employee", "member", "user",
+    "owner", "recipient", "sender", "display", "legal", "maiden", "account", "billing",
+    "shipping", "emergencycontact", "guardian", "parent", "spouse", "student", "driver", NULL };
+
+static size_t norm_key(const uint8_t *key, size_t len, char *out, size_t outlen)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len && n + 1 < outlen; i++)
+        if (is_alnum(key[i])) out[n++] = (char)lc(key[i]);
+    out[n] = 0;
+    return n;
+}
+
+static uint8_t cls_of_kind(int k)
+{
+    switch (k) {
+    case PII_EMAIL: return PII_CLS_EMAIL;
+    case PII_PHONE: return PII_CLS_PHONE;
+    case PII_PAYMENT_CARD: return PII_CLS_CARD;
+    case PII_NATIONAL_ID: return PII_CLS_NATID;
+    case PII_IBAN: return PII_CLS_IBAN;
+    case PII_PERSON_NAME: return PII_CLS_NAME;
+    case PII_DATE_OF_BIRTH: return PII_CLS_DOB;
+    case PII_POSTAL_ADDRESS: return PII_CLS_ADDRESS;
+    case PII_CREDENTIAL: return PII_CLS_PASSWORD;
+    default: return PII_CLS_NONE;
+    }
+}
+
+void pii_keymap_init(struct pii_keymap *m, const struct pii_config *cfg)
+{
+    memset(m, 0, sizeof *m);
+    if (!cfg) return;
+    for (int k = 0; k < PII__COUNT; k++) {
+        const char *const *w = cfg->context_words[k];
+        uint8_t cls = cls_of_kind(k);
+        for (; w && *w && cls != PII_CLS_NONE && m->n < PII_EXTRA_WORDS; w++) {
+            if (norm_key((const uint8_t *)*w, strlen(*w), m->e[m->n].w, sizeof m->e[0].w) == 0)
+                continue;
+            m->e[m->n++].cls = cls;
+        }
+    }
+}
+
+uint8_t pii_key_class(const struct pii_keymap *m, const uint8_t *key, size_t len)
+{
+    char k[PII_KEY_MAX + 1];
+    size_t n = norm_key(key, len, k, sizeof k);
+    if (n == 0) return PII_CLS_NONE;
+    if (m)
+        for (unsigned i = 0; i < m->n; i++)
+            if (strcmp(k, m->e[i].w) == 0) return m->e[i].cls;
+    for (size_t i = 0; i < sizeof exact_words / sizeof exact_words[0]; i++)
+        if (strcmp(k, exact_words[i].w) == 0) return exact_words[i].cls;
+    for (size_t i = 0; i < sizeof contains_words / sizeof contains_words[0]; i++)
+        if (strstr(k, contains_words[i].w)) return contains_words[i].cls;
+    if (n > 4 && strcmp(k + n - 4, "name") == 0) {
+        for (size_t i = 0; person_name_prefix[i]; i++) {
+            size_t l = strlen(person_name_prefix[i]);
+            if (l == n - 4 && memcmp(k, person_name_prefix[i], l) == 0) return PII_CLS_NAME2;
+        }
+        return PII_CLS_NONE;
+    }
+    if (n > 2 && strcmp(k + n - 2, "id") == 0) return PII_CLS_NEG;
+    return PII_CLS_NONE;
+}
+
+/* ---- common ---- */
+
+static inline void emit_value(struct pii_tok *t, uint8_t cls, uint64_t start, uint64_t end)
+{
+    if (cls >= PII_CLS_NAME && end > start && t->emit) t->emit(t->ctx, cls, start, end, t->rec);
+}
+
+static inline void key_put(struct pii_tok *t, uint8_t c)
+{
+    if (t->key_len < PII_KEY_MAX) t->key[t->key_len++] = (char)c;
+}
+
+/* ---- JSON / NDJSON ----
+ *
+ * States: between tokens (0), in a string (1), after a backslash in a string
+ * (2), in a bare scalar (3). A string after '{' or ',' in an object is a key.
+ * Children of a container inherit its class: the class of the key the
+ * container is the value of, so ["+31 6...", ...] under "phones" is phones. */
+
+enum { JS_TOK = 0, JS_STR, JS_ESC, JS_SCALAR };
+
+static inline bool j_in_arr(const struct pii_tok *t, unsigned d) { return (t->u.j.is_arr >> d) & 1; }
+
+/* Class of a value starting now. */
+static uint8_t j_value_cls(const struct pii_tok *t)
+{
+    unsigned d = t->u.j.depth;
+    if (d == 0) return PII_CLS_NONE;
+    return j_in_arr(t, d) ? t->u.j.cls[d] : t->u.j.key_cls;
+}
+
+static void j_value_start(struct pii_tok *t)
+{
+    if (t->u.j.depth == 0) t->rec++;      /* a top-level value: one document */
+}
+
+static void j_open(struct pii_tok *t, bool arr)
+{
+    uint8_t cls = j_value_cls(t);
+    j_value_start(t);
+    unsigned d = t->u.j.depth;
+    if (!arr && d > 0 && j_in_arr(t, d) && t->u.j.rec_depth == 0) {
+        t->rec++;                         /* an object in an array: one record */
+        t->u.j.rec_depth = (uint8_t)(d + 1);
+    }
+    if (d >= PII_CTX_DEPTH) {             /* too deep: count the depth, lose the classes */
+        t->u.j.depth++;
+        return;
+    }
+    d++;
+    t->u.j.depth = (uint8_t)d;
+    t->u.j.cls[d] = cls;
+    if (arr) t->u.j.is_arr |= 1u << d; else t->u.j.is_arr &= ~(1u << d);
+    t->u.j.expect_key = !arr;
+    t->u.j.key_cls = PII_CLS_NONE;
+}
+
+static void j_close(struct pii_tok *t)
+{
+    unsigned d = t->u.j.depth;
+    if (d == 0) return;
+    if (t->u.j.rec_depth == d) t->u.j.rec_depth = 0;
+    d--;
+    t->u.j.depth = (uint8_t)d;
+    /* Back in the parent: its current key's class is gone with the value,
+     * which is fine: the next key sets it again. */
+    t->u.j.key_cls = (d && !j_in_arr(t, d)) ? t->u.j.cls[d + 1] : PII_CLS_NONE;
+    t->u.j.expect_key = false;
+}
+
+static void json_feed(struct pii_tok *t, const uint8_t *p, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        uint8_t c = p[i];
+        uint64_t at = t->pos + i;
+        switch (t->state) {
+        case JS_STR:
+            if (!t->u.j.str_is_key) {
+                /* Fast path through value text. */
+                while (i < n && p[i] != '"' && p[i] != '\\') i++;
+                if (i == n) continue;
+                c = p[i];
+                at = t->pos + i;
+            }
+            if (c == '\\') {
+                t->state = JS_ESC;
+            } else if (c == '"') {
+                t->state = JS_TOK;
+                if (t->u.j.str_is_key) {
+                    t->u.j.key_cls = pii_key_class(t->km, (const uint8_t *)t->key, t->key_len);
+                    t->u.j.str_is_key = false;
+                } else {
+                    emit_value(t, t->cls, t->vstart, at);
+                    t->cls = PII_CLS_NONE;
+                }
+            } else {
+                key_put(t, c);
+            }
+            i++;
+            break;
+        case JS_ESC:
+            t->state = JS_STR;
+            i++;
+            break;
+        case JS_SCALAR:
+            if (c == ',' || c == '}' || c == ']' || is_ws(c)) {
+                emit_value(t, t->cls, t->vstart, at);
+                t->cls = PII_CLS_NONE;
+                t->state = JS_TOK;
+                continue;                 /* structural byte handled below */
+            }
+            i++;
+            break;
+        default:
+            i++;
+            if (t->lost) {
+                if (c == '\n') { t->lost = false; t->u.j.depth = 0; t->u.j.rec_depth = 0; }
+                break;
+            }
+            switch (c) {
+            case '{': j_open(t, false); break;
+            case '[': j_open(t, true); break;
+            case '}': case ']': j_close(t); break;
+            case ',':
+                if (t->u.j.depth && !j_in_arr(t, t->u.j.depth)) t->u.j.expect_key = true;
+                break;
+            case ':': t->u.j.expect_key = false; break;
+            case '"':
+                t->state = JS_STR;
+                t->key_len = 0;
+                if (t->u.j.expect_key && t->u.j.depth && !j_in_arr(t, t->u.j.depth)) {
+                    t->u.j.str_is_key = true;
+                    t->cls = PII_CLS_NONE;
+                } else {
+                    t->u.j.str_is_key = false;
+                    t->cls = j_value_cls(t);
+                    j_value_start(t);
+                    t->vstart = at + 1;
+                }
+                break;
+            default:
+                if (!is_ws(c)) {
+                    t->state = JS_SCALAR;
+                    t->cls = j_value_cls(t);
+                    j_value_start(t);
+                    t->vstart = at;
+                }
+            }
+        }
+    }
+}
+
+/* ---- CSV / TSV ----
+ *
+ * The header row is kept (up to PII_CSV_HDR bytes) until its end, then the
+ * delimiter is the most frequent of , ; TAB | outside quotes and each column
+ * gets the class of its name. Quoted fields may hold delimiters, newlines and
+ * doubled quotes. */
+
+static void csv_header(struct pii_tok *t)
+{
+    static const uint8_t cand[4] = {',', '\t', ';', '|'};
+    unsigned cnt[4] = {0};
+    bool q = false;
+    for (size_t i = 0; i < t->u.c.hdr_len; i++) {
+        uint8_t c = t->u.c.hdr[i];
+        if (c == '"') q = !q;
+        for (int k = 0; k < 4 && !q; k++) cnt[k] += c == cand[k];
+    }
+    int best = 0;
+    for (int k = 1; k < 4; k++) if (cnt[k] > cnt[best]) best = k;
+    t->u.c.delim = cand[best];
+    size_t s = 0;
+    uint16_t col = 0;
+    q = false;
+    for (size_t i = 0; i <= t->u.c.hdr_len && col < PII_CSV_COLS; i++) {
+        uint8_t c = i < t->u.c.hdr_len ? t->u.c.hdr[i] : t->u.c.delim;
+        if (c == '"') q = !q;
+        if (c != t->u.c.delim || (q && i < t->u.c.hdr_len)) continue;
+        t->u.c.cls[col++] = pii_key_class(t->km, t->u.c.hdr + s, i - s);
+        s = i + 1;
+    }
+    t->u.c.ncols = col;
+    t->u.c.header_done = true;
+    t->u.c.col = 0;
+}
+
+static void csv_field_end(struct pii_tok *t, uint64_t end)
+{
+    emit_value(t, t->cls, t->vstart, end);
+    t->u.c.col++;
+    t->u.c.in_q = t->u.c.q_end = false;
+    t->cls = t->u.c.col < t->u.c.ncols ? t->u.c.cls[t->u.c.col] : PII_CLS_NONE;
+}
+
+static void csv_row_start(struct pii_tok *t, uint64_t at)
+{
+    t->u.c.col = 0;
+    t->rec++;
+    t->vstart = at;
+    t->cls = t->u.c.ncols ? t->u.c.cls[0] : PII_CLS_NONE;
+}
+
+static void csv_feed(struct pii_tok *t, const uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        uint8_t c = p[i];
+        uint64_t at = t->pos + i;
+        if (!t->u.c.header_done) {
+            if (c == '"') t->u.c.in_q = !t->u.c.in_q;
+            if (c == '\n' && !t->u.c.in_q) {
+                if (t->u.c.hdr_len && t->u.c.hdr[t->u.c.hdr_len - 1] == '\r') t->u.c.hdr_len--;
+                csv_header(t);
+                t->u.c.in_q = false;
+                t->state = 1;             /* at a row start */
+                continue;
+            }
+            if (t->u.c.hdr_len < PII_CSV_HDR) t->u.c.hdr[t->u.c.hdr_len++] = c;
+            continue;
+        }
+        if (t->lost) {
+            if (c == '\n') { t->lost = false; t->state = 1; }
+            continue;
+        }
+        if (t->state == 1) {              /* first byte of a row */
+            if (c == '\n' || c == '\r') continue;   /* blank lines are not rows */
+            csv_row_start(t, at);
+            t->state = 0;
+        }
+        if (t->u.c.in_q) {
+            if (c == '"') { t->u.c.in_q = false; t->u.c.q_end = true; }
+            continue;
+        }
+        if (c == '"') {
+            if (t->u.c.q_end) { t->u.c.in_q = true; t->u.c.q_end = false; }   /* "" escape */
+            else if (at == t->vstart) t->u.c.in_q = true;
+            continue;
+        }
+        if (c == t->u.c.delim) {
+            csv_field_end(t, at);
+            t->vstart = at + 1;
+        } else if (c == '\n') {
+            uint64_t end = at;
+            if (i > 0 && p[i - 1] == '\r') end--;
+            csv_field_end(t, end);
+            t->cls = PII_CLS_NONE;
+            t->state = 1;
+        }
+    }
+}
+
+/* ---- XML ----
+ *
+ * States: text (0), '<' seen (1), start-tag name (2), end-tag name (3),
+ * inside a tag (4), quoted attribute (5), comment (6), CDATA (7), other
+ * markup <!...> or <?...?> (8), "<!" seen (9). Element names drop their
+ * namespace prefix. Text between tags is the value of the innermost element;
+ * CDATA sections are values of their own. */
+
+enum { XS_TEXT = 0, XS_LT, XS_NAME, XS_ENDNAME, XS_TAG, XS_ATTRQ, XS_COMMENT, XS_CDATA,
+       XS_MARKUP, XS_BANG };
+
+static uint8_t x_cur_cls(const struct pii_tok *t)
+{
+    unsigned d = t->u.x.depth;
+    return d <= PII_CTX_DEPTH ? t->u.x.cls[d] : PII_CLS_NONE;
+}
+
+static void x_start_tag_done(struct pii_tok *t, bool selfclose)
+{
+    unsigned d = t->u.x.depth + 1u;
+    if (d == 2) t->rec++;
+    if (d <= PII_CTX_DEPTH) t->u.x.cls[d] = pii_key_class(t->km, (const uint8_t *)t->key, t->key_len);
+    if (d < 255) t->u.x.depth = (uint8_t)d;
+    if (selfclose && t->u.x.depth) t->u.x.depth--;
+}
+
+static void xml_feed(struct pii_tok *t, const uint8_t *p, size_t n)
+{
+    static const char cdata[] = "[CDATA[";
+    for (size_t i = 0; i < n; i++) {
+        uint8_t c = p[i];
+        uint64_t at = t->pos + i;
+        switch (t->state) {
+        case XS_TEXT:
+            if (c != '<') continue;
+            if (!t->lost) emit_value(t, t->cls, t->vstart, at);
+            t->lost = false;
+            t->cls = PII_CLS_NONE;
+            t->state = XS_LT;
+            break;
+        case XS_LT:
+            t->key_len = 0;
+            if (c == '/') { t->state = XS_ENDNAME; }
+            else if (c == '!') { t->state = XS_BANG; t->u.x.match = 0; }
+            else if (c == '?') { t->state = XS_MARKUP; }
+            else { t->state = XS_NAME; key_put(t, c); }
+            break;
+        case XS_BANG:
+            if (c == '-' && t->u.x.match == 0) { t->state = XS_COMMENT; t->u.x.match = 0; break; }
+            if (c == (uint8_t)cdata[t->u.x.match]) {
+                if (++t->u.x.match == 7) {
+                    t->state = XS_CDATA;
+                    t->u.x.match = 0;
+                    t->vstart = at + 1;
+                    t->cls = x_cur_cls(t);
+                }
+                break;
+            }
+            t->state = c == '>' ? XS_TEXT : XS_MARKUP;
+            if (c == '>') { t->vstart = at + 1; t->cls = x_cur_cls(t); }
+            break;
+        case XS_COMMENT:                  /* after "<!-": wait for "-->" */
+            if (c == '-') { if (t->u.x.match < 2) t->u.x.match++; }
+            else if (c == '>' && t->u.x.match == 2) { t->state = XS_TEXT; t->vstart = at + 1; t->cls = x_cur_cls(t); }
+            else t->u.x.match = 0;
+            break;
+        case XS_CDATA:
+            if (c == ']') { if (t->u.x.match < 2) t->u.x.match++; }
+            else if (c == '>' && t->u.x.match == 2) {
+                emit_value(t, t->cls, t->vstart, at - 2);
+                t->state = XS_TEXT;
+                t->vstart = at + 1;
+            } else t->u.x.match = 0;
+            break;
+        case XS_MARKUP:
+            if (c == '>') { t->state = XS_TEXT; t->vstart = at + 1; t->cls = x_cur_cls(t); }
+            break;
+        case XS_NAME:
+        case XS_ENDNAME:
+            if (c == ':') { t->key_len = 0; break; }          /* drop the namespace prefix */
+            if (!is_ws(c) && c != '>' && c != '/') { key_put(t, c); break; }
+            if (t->state == XS_ENDNAME) {
+                if (t->u.x.depth) t->u.x.depth--;
+                t->state = c == '>' ? XS_TEXT : XS_TAG;
+                t->u.x.closing = true;
+            } else {
+                t->u.x.closing = false;
+                t->u.x.selfclose = false;
+                t->state = XS_TAG;
+            }
+            if (c == '/') t->u.x.selfclose = true;
+            if (c == '>') {
+                if (!t->u.x.closing) x_start_tag_done(t, false);
+                t->state = XS_TEXT;
+                t->vstart = at + 1;
+                t->cls = x_cur_cls(t);
+            }
+            break;
+        case XS_TAG:
+            if (c == '"' || c == '\'') { t->state = XS_ATTRQ; t->u.x.quote = c; }
+            else if (c == '/') t->u.x.selfclose = true;
+            else if (c == '>') {
+                if (!t->u.x.closing) x_start_tag_done(t, t->u.x.selfclose);
+                t->state = XS_TEXT;
+                t->vstart = at + 1;
+                t->cls = x_cur_cls(t);
+            } else if (!is_ws(c)) t->u.x.selfclose = false;
+            break;
+        case XS_ATTRQ:
+            if (c == t->u.x.quote) t->state = XS_TAG;
+            break;
+        }
+    }
+}
+
+/* ---- TEXT / EML: lines ---- */
+
+static void text_feed(struct pii_tok *t, const uint8_t *p, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        const uint8_t *nl = memchr(p + i, '\n', n - i);
+        if (!nl) return;
+        size_t k = (size_t)(nl - p);
+        uint64_t at = t->pos + k;
+        if (!t->lost && t->u.t.line_cls != PII_CLS_NONE) {
+            uint64_t end = at;
+            if (k > 0 && p[k - 1] == '\r') end--;
+            emit_value(t, t->u.t.line_cls, t->vstart, end);
+        }
+        t->lost = false;
+        t->u.t.line_cls = PII_CLS_NONE;
+        t->cls = PII_CLS_NONE;
+        if (t->type == PII_DOC_TEXT) t->rec++;
+        i = k + 1;
+    }
+}
+
+/* ---- driver ---- */
+
+void pii_tok_init(struct pii_tok *t, enum pii_doc_type type, const struct pii_keymap *km,
+                  pii_field_fn emit, void *ctx)
+{
+    memset(t, 0, sizeof *t);
+    t->type = type == PII_DOC_AUTO ? PII_DOC_TEXT : type;
+    t->km = km;
+    t->emit = emit;
+    t->ctx = ctx;
+    if (t->type == PII_DOC_TEXT || t->type == PII_DOC_EML) t->rec = 1;
+}
+
+void pii_tok_feed(struct pii_tok *t, const uint8_t *p, size_t n)
+{
+    switch (t->type) {
+    case PII_DOC_JSON: json_feed(t, p, n); break;
+    case PII_DOC_CSV: csv_feed(t, p, n); break;
+    case PII_DOC_XML: xml_feed(t, p, n); break;
+    default: text_feed(t, p, n); break;
+    }
+    t->pos += n;
+}
+
+void pii_tok_gap(struct pii_tok *t, uint64_t len)
+{
+    t->pos += len;
+    t->lost = true;
+    t->cls = PII_CLS_NONE;
+    t->rec++;                             /* whatever follows is another record */
+    switch (t->type) {
+    case PII_DOC_JSON: t->state = JS_TOK; break;
+    case PII_DOC_CSV:
+        if (!t->u.c.header_done) { csv_header(t); t->lost = true; }
+        t->u.c.in_q = t->u.c.q_end = false;
+        t->state = 0;
+        break;
+    case PII_DOC_XML: t->state = XS_TEXT; break;
+    default: t->u.t.line_cls = PII_CLS_NONE; break;
+    }
+}
+
+void pii_tok_close(struct pii_tok *t)
+{
+    if (t->lost) return;
+    switch (t->type) {
+    case PII_DOC_JSON:
+        if (t->state == JS_SCALAR) emit_value(t, t->cls, t->vstart, t->pos);
+        break;
+    case PII_DOC_CSV:
+        if (t->u.c.header_done && t->state == 0 && !t->u.c.in_q) csv_field_end(t, t->pos);
+        break;
+    case PII_DOC_XML: break;
+    default:
+        if (t->u.t.line_cls != PII_CLS_NONE) emit_value(t, t->u.t.line_cls, t->vstart, t->pos);
+        break;
+    }
+    t->cls = PII_CLS_NONE;
+}
+
+void pii_tok_set_linekey(struct pii_tok *t, uint8_t cls, uint64_t vstart)
+{
+    if (t->type != PII_DOC_TEXT && t->type != PII_DOC_EML) return;
+    if (t->lost) return;
+    t->u.t.line_cls = cls;
+    t->cls = cls;
+    t->vstart = vstart;
+}
+
+/* ---- sniffing ---- */
+
+static bool header_line(const uint8_t *p, size_t len)
+{
+    size_t i = 0;
+    while (i < len && (is_alnum(p[i]) || p[i] == '-')) i++;
+    return i > 0 && i < len && p[i] == ':';
+}
+
+enum pii_doc_type pii_sniff(const uint8_t *p, size_t len, bool final)
+{
+    size_t i = 0;
+    if (len >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF) i = 3;
+    while (i < len && is_ws(p[i])) i++;
+    if (i == len) return final ? PII_DOC_TEXT : PII_DOC_AUTO;
+    if (p[i] == '{' || p[i] == '[') return PII_DOC_JSON;
+    if (p[i] == '<') return PII_DOC_XML;
+    /* The rest needs the first two lines. */
+    const uint8_t *nl1 = memchr(p + i, '\n', len - i);
+    const uint8_t *nl2 = nl1 ? memchr(nl1 + 1, '\n', (size_t)(p + len - nl1 - 1)) : NULL;
+    if (!nl2 && !final) return PII_DOC_AUTO;
+    /* RFC 5322: header lines up to the blank line, known names among them. */
+    if (header_line(p + i, len - i)) {
+        static const char *const known[] = {"from:", "to:", "subject:", "date:", "message-id:",
+                                            "received:", "return-path:", "mime-version:", "cc:",
+                                            "reply-to:", "content-type:", NULL};
+        unsigned hits = 0;
+        size_t s = i;
+        while (s < len) {
+            const uint8_t *e = memchr(p + s, '\n', len - s);
+            size_t l = e ? (size_t)(e - p) - s : len - s;
+            if (l == 0 || (l == 1 && p[s] == '\r')) break;
+            for (size_t k = 0; known[k]; k++) {
+                size_t kl = strlen(known[k]), j = 0;
+                while (j < kl && j < l && lc(p[s + j]) == (uint8_t)known[k][j]) j++;
+                if (j == kl) { hits++; break; }
+            }
+            if (!e) break;
+            s = (size_t)(e - p) + 1;
+        }
+        if (hits >= 2) return PII_DOC_EML;
+    }
+    /* CSV: a delimiter on line 1 and the same count on line 2. */
+    if (nl1) {
+        static const uint8_t cand[4] = {',', '\t', ';', '|'};
+        const uint8_t *l2 = nl1 + 1, *e2 = nl2 ? nl2 : p + len;
+        for (int k = 0; k < 4; k++) {
+            unsigned a = 0, b = 0;
+            bool q = false;
+            for (const uint8_t *x = p + i; x < nl1; x++) { if (*x == '"') q = !q; a += !q && *x == cand[k]; }
+            q = false;
+            for (const uint8_t *x = l2; x < e2; x++) { if (*x == '"') q = !q; b += !q && *x == cand[k]; }
+            if (a >= 1 && a == b) return PII_DOC_CSV;
+        }
+    }
+    return PII_DOC_TEXT;
+}

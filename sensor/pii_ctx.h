@@ -1,0 +1,141 @@
+/* pii_ctx.h -- field context: which field a byte of the body belongs to.
+ *
+ * A bare digit run is a phone in a "phone" column and an order number in an
+ * "order_id" one; a "Jane Doe" is a person in a "name" field and nothing in a
+ * sentence. The tokenizers here follow the structure of the body, one small
+ * state machine per format, fed byte chunks with arbitrary splits:
+ *
+ *   JSON/NDJSON  current key (inherited by array elements), per-depth class
+ *   CSV/TSV      header row (delimiter sniffed among , ; TAB |), column class
+ *   XML          current element name, per-depth class
+ *   TEXT/EML     "key: value" / "key = value" lines (the key is found by the
+ *                scanner's Hyperscan line anchor and handed in)
+ *
+ * They keep no bytes of values: field names are classified as soon as they
+ * end, and values are reported as absolute (start, end) offsets that the
+ * scanner reads back from its window. State is bounded: a 64-byte key, a
+ * 32-deep class stack, CSV header up to PII_CSV_HDR bytes and PII_CSV_COLS
+ * columns.
+ *
+ * Records (the unit of "records with at least one finding"):
+ *   JSON  each top-level value (an NDJSON line) and, inside it, each object
+ *         that is an element of an array and not inside another such object
+ *   CSV   each data row; XML each element at depth 2 (children of the root)
+ *   TEXT  each line; EML the whole message is one record
+ */
+#ifndef BW_PII_CTX_H
+#define BW_PII_CTX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pii.h"
+
+/* Field classes. Values at or past PII_CLS_NAME are judged by the scanner
+ * from the field's value alone; the others steer the pattern validators. */
+enum pii_cls {
+    PII_CLS_NONE = 0,
+    PII_CLS_NEG,            /* ids, order/invoice/tracking numbers: not personal digits */
+    PII_CLS_EMAIL,
+    PII_CLS_PHONE,
+    PII_CLS_CARD,
+    PII_CLS_IBAN,
+    PII_CLS_NATID,          /* generic national id / tax id */
+    PII_CLS_SSN,
+    PII_CLS_BSN,
+    PII_CLS_CPF,
+    PII_CLS_AADHAAR,
+    PII_CLS_SIN,
+    PII_CLS_NIR,
+    PII_CLS_NAME,           /* full-name fields: one word is enough */
+    PII_CLS_NAME2,          /* generic "name", customer, contact...: two words needed */
+    PII_CLS_FIRST,
+    PII_CLS_LAST,
+    PII_CLS_DOB,
+    PII_CLS_ADDRESS,
+    PII_CLS_ZIP,
+    PII_CLS_PASSWORD,
+};
+
+#define PII_KEY_MAX 64
+#define PII_CTX_DEPTH 32
+#define PII_CSV_COLS 256
+#define PII_CSV_HDR 1024
+#define PII_EXTRA_WORDS 64
+
+/* Field-name classifier: the built-in lists plus the configuration's extra
+ * context words, normalised (lower case, letters and digits only). */
+struct pii_keymap {
+    unsigned n;
+    struct { char w[32]; uint8_t cls; } e[PII_EXTRA_WORDS];
+};
+
+void pii_keymap_init(struct pii_keymap *m, const struct pii_config *cfg);
+/* Class of a field name given raw ("First_Name", "customer-phone"). */
+uint8_t pii_key_class(const struct pii_keymap *m, const uint8_t *key, size_t len);
+
+/* A value of a judged class: [start, end) absolute body offsets. */
+typedef void (*pii_field_fn)(void *ctx, uint8_t cls, uint64_t start, uint64_t end, uint64_t rec);
+
+struct pii_tok {
+    enum pii_doc_type type;
+    const struct pii_keymap *km;
+    pii_field_fn emit;
+    void *ctx;
+    uint64_t pos;           /* absolute offset of the next byte */
+    uint64_t rec;           /* current record id (0 = none yet) */
+    uint8_t cls;            /* class of the value under pos, NONE outside values */
+    uint8_t state;
+    bool lost;              /* after a gap: waiting for a resynchronisation point */
+    uint64_t vstart;        /* start of the current value */
+    uint8_t key_len;
+    char key[PII_KEY_MAX];
+    union {
+        struct {
+            uint8_t depth, rec_depth;
+            uint8_t cls[PII_CTX_DEPTH + 1];     /* class given to the container's children */
+            uint32_t is_arr;                     /* bit d: container at depth d is an array */
+            bool expect_key, str_is_key;
+            uint8_t key_cls;                     /* last key's class in current object */
+        } j;
+        struct {
+            bool header_done, in_q, q_end;
+            uint8_t delim;
+            uint16_t col, ncols;
+            uint16_t hdr_len;
+            uint64_t row;
+            uint8_t cls[PII_CSV_COLS];
+            uint8_t hdr[PII_CSV_HDR];
+        } c;
+        struct {
+            uint8_t depth;
+            uint8_t cls[PII_CTX_DEPTH + 1];
+            uint8_t match;                       /* progress through "-->", "]]>", "CDATA[" */
+            uint8_t quote;
+            bool closing, selfclose;
+        } x;
+        struct {
+            uint8_t line_cls;
+        } t;
+    } u;
+};
+
+/* Start a tokenizer for a known (not AUTO) document type. */
+void pii_tok_init(struct pii_tok *t, enum pii_doc_type type, const struct pii_keymap *km,
+                  pii_field_fn emit, void *ctx);
+/* Consume n bytes at t->pos. */
+void pii_tok_feed(struct pii_tok *t, const uint8_t *p, size_t n);
+/* len bytes are missing: forget the current field, resynchronise at the next
+ * line (JSON/CSV/TEXT) or tag (XML). */
+void pii_tok_gap(struct pii_tok *t, uint64_t len);
+/* End of body: report a value still open (last line or CSV field). */
+void pii_tok_close(struct pii_tok *t);
+/* TEXT/EML: the current line is "key: value" with the value from vstart. */
+void pii_tok_set_linekey(struct pii_tok *t, uint8_t cls, uint64_t vstart);
+
+/* Sniff the type of a body from its first bytes (at most a few KB); final
+ * tells that no more bytes will come. Returns PII_DOC_AUTO while undecided. */
+enum pii_doc_type pii_sniff(const uint8_t *p, size_t len, bool final);
+
+#endif

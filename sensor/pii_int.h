@@ -1,0 +1,152 @@
+/* pii_int.h -- internals shared by pii.c (life cycle, Hyperscan, window,
+ * queue) and pii_match.c (turning a candidate into a finding). Not for use
+ * outside the PII engine.
+ *
+ * How a value is found (the design, in one place):
+ *
+ *  1. Hyperscan, in STREAMING mode, runs cheap anchor patterns over every
+ *     byte exactly once: "@" plus a domain character, a boundary plus seven
+ *     digits (with separators), IBAN country + check digits, literal
+ *     credential prefixes, RFC 5322 header names, "key:" at a line start.
+ *     Each match reports only its END offset (no start-of-match tracking:
+ *     SOM in streaming mode costs stream state and speed, and every anchor
+ *     here can find its own start by walking back a few bytes).
+ *  2. The match becomes a queued candidate with the field class and record
+ *     number the structure tokenizer (pii_ctx.c) reports at that offset.
+ *  3. A candidate is judged once PII_FWD bytes after its end have arrived
+ *     (or the body ended): the judge copies [end - PII_BACK, end + PII_FWD)
+ *     out of the scan's window (the last PII_WIN bytes, a ring) plus the
+ *     current feed, walks back to the token start and forward to its end,
+ *     and runs the validators. So the answer depends only on the bytes
+ *     around the match, never on where the body was split into feeds.
+ *  4. Candidates are judged strictly in order of end offset (head-of-line:
+ *     a value reported by the tokenizer waits behind an earlier candidate
+ *     still waiting for its forward bytes); accepted findings mark their
+ *     span, and a later candidate starting inside it is dropped, so one
+ *     value counts once even when several anchors hit it.
+ */
+#ifndef BW_PII_INT_H
+#define BW_PII_INT_H
+
+#include <hs.h>
+
+#include "pii.h"
+#include "pii_count.h"
+#include "pii_ctx.h"
+
+#define PII_WIN 2048u             /* window ring: must cover QUEUE lag + BACK + FWD */
+#define PII_BACK 256u             /* bytes a judge may look back from a match end */
+#define PII_FWD 256u              /* bytes a judge may look forward */
+#define PII_VALMAX 512u           /* bytes of a field value judged (its last ones) */
+#define PII_QCAP 256u             /* queued candidates per scan */
+#define PII_SNIFF 1024u           /* bytes held back to sniff PII_DOC_AUTO */
+
+/* Hyperscan pattern ids. */
+enum pii_pat {
+    PAT_EMAIL = 0,
+    PAT_NUM,
+    PAT_IBAN,
+    PAT_NINO,
+    PAT_CF,
+    PAT_NIE,
+    PAT_NIR2A,
+    PAT_AWS,
+    PAT_PEM,
+    PAT_JWT,
+    PAT_AZKEY,
+    PAT_GH,
+    PAT_GHPAT,
+    PAT_SLACK,
+    PAT_HDR_FROM,                 /* HDR_FROM..HDR_MSGID must stay in this order */
+    PAT_HDR_TO,
+    PAT_HDR_SUBJECT,
+    PAT_HDR_DATE,
+    PAT_HDR_MSGID,
+    PAT_KEYLINE,
+    PAT__COUNT,
+    PAT_FIELD = 0xff,             /* queue entry from the tokenizer, not Hyperscan */
+};
+
+struct pii_db {
+    hs_database_t *hs;
+    struct pii_config cfg;        /* copy; context_words are folded into km */
+    struct pii_keymap km;
+    struct pii_keyed *keyed;
+    int max_year;                 /* latest plausible birth year (this year) */
+};
+
+struct pii_scratch {
+    const pii_db *db;
+    hs_scratch_t *hs;
+    void *work;                   /* HMAC work context */
+};
+
+struct pii_item {
+    uint64_t end;                 /* absolute offset just past the match / value */
+    uint64_t rec;
+    uint32_t vlen;                /* PAT_FIELD: value length (capped) */
+    uint8_t pat;
+    uint8_t cls;
+    bool vtrunc;                  /* PAT_FIELD: value longer than vlen */
+};
+
+/* A copied window of body bytes around a candidate. */
+struct pii_win {
+    uint8_t b[PII_BACK + PII_FWD + PII_VALMAX];
+    size_t n;                     /* bytes in b */
+    size_t e;                     /* index in b of the candidate end */
+    uint64_t base;                /* absolute offset of b[0] */
+    bool at_start;                /* b[0] is the first byte after the body start or a gap */
+};
+
+struct pii_msg {                  /* RFC 5322 message detection */
+    uint8_t mask;
+    bool counted;
+    uint64_t first;
+    uint64_t fp;                  /* FNV of the header lines seen */
+};
+
+struct pii_scan {
+    const pii_db *db;
+    pii_scratch *s;
+    hs_stream_t *hs;
+    uint64_t hs_base;             /* absolute offset of Hyperscan's stream offset 0 */
+    enum pii_doc_type type;       /* AUTO while sniffing */
+    size_t sniff_n;
+    struct pii_tok tok;
+
+    uint64_t total;               /* absolute offset of the next body byte */
+    uint64_t base_lo;             /* first offset after the body start or the last gap */
+    bool capped, closing;
+
+    uint8_t ring[PII_WIN];        /* bytes [ring_lo, fstart) at offset & (PII_WIN-1) */
+    uint64_t ring_lo;
+    const uint8_t *fp;            /* current feed: bytes [fstart, fend) */
+    uint64_t fstart, fend;
+
+    struct pii_item q[PII_QCAP];
+    unsigned qh, qn;
+    uint64_t q_dropped;
+
+    uint64_t span_end;            /* end of the last accepted finding */
+    uint64_t num_end;             /* end of the last number token judged */
+    uint64_t last_rec;
+    struct pii_msg msg;
+
+    struct pii_counter cnt;
+    struct pii_findings f;
+};
+
+/* pii_match.c: judge one candidate (an anchor or a field value). */
+void pii_judge(struct pii_scan *sc, const struct pii_item *it);
+/* pii_match.c: a "key:" line anchor, handled at once (it sets context). */
+void pii_keyline(struct pii_scan *sc, uint64_t end);
+
+/* pii.c: copy [from, to) clipped to what is available into w; e is set
+ * from `mark`. */
+void pii_window(const struct pii_scan *sc, uint64_t from, uint64_t to, uint64_t mark,
+                struct pii_win *w);
+/* pii.c: the end of what can be read now. */
+uint64_t pii_avail_end(const struct pii_scan *sc);
+
+#endif
