@@ -388,8 +388,10 @@ static void summary_add(struct scan_summary *s, const struct pii_findings *f)
     s->records += f->records;
     if (!f->complete) s->complete = false;
     for (int k = 0; k < PII__COUNT; k++) s->count[k] += f->kind[k].count;
-    if (grow((void **)&s->hashes, &s->cap_hashes, s->n_hashes + f->n_hashes,
-             sizeof *s->hashes, SCAN_SUMMARY_MAX_HASHES)) {
+    if (f->n_hashes == 0) {
+        /* nothing to add (and f->hashes may be NULL: no memcpy from it) */
+    } else if (grow((void **)&s->hashes, &s->cap_hashes, s->n_hashes + f->n_hashes,
+                    sizeof *s->hashes, SCAN_SUMMARY_MAX_HASHES)) {
         memcpy(s->hashes + s->n_hashes, f->hashes, f->n_hashes * sizeof *f->hashes);
         s->n_hashes += f->n_hashes;
     } else {
