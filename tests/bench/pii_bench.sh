@@ -22,11 +22,13 @@ TOOL=$B/tools/pii_bench_io
 mkdir -p "$DIR"
 [ "${KEEP:-0}" = 1 ] || trap 'rm -rf "$DIR"' EXIT
 
-# repeat SEED into OUT until it is SIZE_MB long
+# repeat SEED into OUT until it is SIZE_MB long (doubling: log2 steps)
 fill() {
     local seed=$1 out=$2 size=$(( $3 * 1024 * 1024 ))
-    : >"$out"
-    while [ "$(stat -c %s "$out")" -lt "$size" ]; do cat "$seed" >>"$out"; done
+    cat "$seed" >"$out"
+    while [ "$(stat -c %s "$out")" -lt "$size" ]; do
+        cat "$out" "$out" >"$out.tmp" && mv "$out.tmp" "$out"
+    done
     truncate -s "$size" "$out"
 }
 
