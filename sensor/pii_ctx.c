@@ -118,9 +118,33 @@ static uint8_t cls_of_kind(int k)
     }
 }
 
+static uint32_t kh(const char *w)
+{
+    uint32_t h = 2166136261u;
+    for (; *w; w++) h = (h ^ (uint8_t)*w) * 16777619u;
+    return h & (PII_KEYHASH - 1);
+}
+
+static void kh_put(struct pii_keymap *m, const char *w, uint8_t cls)
+{
+    if (strlen(w) >= sizeof m->h[0].w) return;
+    for (uint32_t i = kh(w);; i = (i + 1) & (PII_KEYHASH - 1)) {
+        if (m->h[i].used) {
+            if (strcmp(m->h[i].w, w) == 0) return;     /* first entry wins */
+            continue;
+        }
+        strcpy(m->h[i].w, w);
+        m->h[i].cls = cls;
+        m->h[i].used = true;
+        return;
+    }
+}
+
 void pii_keymap_init(struct pii_keymap *m, const struct pii_config *cfg)
 {
     memset(m, 0, sizeof *m);
+    for (size_t i = 0; i < sizeof exact_words / sizeof exact_words[0]; i++)
+        kh_put(m, exact_words[i].w, exact_words[i].cls);
     if (!cfg) return;
     for (int k = 0; k < PII__COUNT; k++) {
         const char *const *w = cfg->context_words[k];
@@ -138,11 +162,15 @@ uint8_t pii_key_class(const struct pii_keymap *m, const uint8_t *key, size_t len
     char k[PII_KEY_MAX + 1];
     size_t n = norm_key(key, len, k, sizeof k);
     if (n == 0) return PII_CLS_NONE;
-    if (m)
+    if (m) {
         for (unsigned i = 0; i < m->n; i++)
             if (strcmp(k, m->e[i].w) == 0) return m->e[i].cls;
-    for (size_t i = 0; i < sizeof exact_words / sizeof exact_words[0]; i++)
-        if (strcmp(k, exact_words[i].w) == 0) return exact_words[i].cls;
+        for (uint32_t i = kh(k); m->h[i].used; i = (i + 1) & (PII_KEYHASH - 1))
+            if (strcmp(m->h[i].w, k) == 0) return m->h[i].cls;
+    } else {
+        for (size_t i = 0; i < sizeof exact_words / sizeof exact_words[0]; i++)
+            if (strcmp(k, exact_words[i].w) == 0) return exact_words[i].cls;
+    }
     for (size_t i = 0; i < sizeof contains_words / sizeof contains_words[0]; i++)
         if (strstr(k, contains_words[i].w)) return contains_words[i].cls;
     if (n > 4 && strcmp(k + n - 4, "name") == 0) {
@@ -157,6 +185,25 @@ uint8_t pii_key_class(const struct pii_keymap *m, const uint8_t *key, size_t len
 }
 
 /* ---- common ---- */
+
+/* Field names repeat (every record has the same keys): remember a few. */
+static uint8_t tok_key_class(struct pii_tok *t, const uint8_t *key, size_t len)
+{
+    if (len < sizeof t->cache[0].w) {
+        for (int i = 0; i < 4; i++)
+            if (t->cache[i].w[len] == 0 && memcmp(t->cache[i].w, key, len) == 0 &&
+                (len > 0 || t->cache[i].w[0] == 0) && t->cache[i].cls != 0xff)
+                return t->cache[i].cls;
+    }
+    uint8_t cls = pii_key_class(t->km, key, len);
+    if (len < sizeof t->cache[0].w && len > 0) {
+        int slot = t->cache_next++ & 3;
+        memcpy(t->cache[slot].w, key, len);
+        t->cache[slot].w[len] = 0;
+        t->cache[slot].cls = cls;
+    }
+    return cls;
+}
 
 static inline void emit_value(struct pii_tok *t, uint8_t cls, uint64_t start, uint64_t end)
 {
@@ -235,8 +282,11 @@ static void json_feed(struct pii_tok *t, const uint8_t *p, size_t n)
         switch (t->state) {
         case JS_STR:
             if (!t->u.j.str_is_key) {
-                /* Fast path through value text. */
-                while (i < n && p[i] != '"' && p[i] != '\\') i++;
+                /* Fast path through value text: to the next quote or backslash. */
+                const uint8_t *q = memchr(p + i, '"', n - i);
+                size_t stop = q ? (size_t)(q - p) : n;
+                const uint8_t *bs = memchr(p + i, '\\', stop - i);
+                i = bs ? (size_t)(bs - p) : stop;
                 if (i == n) continue;
                 c = p[i];
                 at = t->pos + i;
@@ -246,7 +296,7 @@ static void json_feed(struct pii_tok *t, const uint8_t *p, size_t n)
             } else if (c == '"') {
                 t->state = JS_TOK;
                 if (t->u.j.str_is_key) {
-                    t->u.j.key_cls = pii_key_class(t->km, (const uint8_t *)t->key, t->key_len);
+                    t->u.j.key_cls = tok_key_class(t, (const uint8_t *)t->key, t->key_len);
                     t->u.j.str_is_key = false;
                 } else {
                     emit_value(t, t->cls, t->vstart, at);
@@ -262,14 +312,12 @@ static void json_feed(struct pii_tok *t, const uint8_t *p, size_t n)
             i++;
             break;
         case JS_SCALAR:
-            if (c == ',' || c == '}' || c == ']' || is_ws(c)) {
-                emit_value(t, t->cls, t->vstart, at);
-                t->cls = PII_CLS_NONE;
-                t->state = JS_TOK;
-                continue;                 /* structural byte handled below */
-            }
-            i++;
-            break;
+            while (i < n && p[i] != ',' && p[i] != '}' && p[i] != ']' && !is_ws(p[i])) i++;
+            if (i == n) continue;
+            emit_value(t, t->cls, t->vstart, t->pos + i);
+            t->cls = PII_CLS_NONE;
+            t->state = JS_TOK;
+            continue;                     /* the terminator is handled as a token */
         default:
             i++;
             if (t->lost) {
@@ -429,7 +477,7 @@ static void x_start_tag_done(struct pii_tok *t, bool selfclose)
 {
     unsigned d = t->u.x.depth + 1u;
     if (d == 2) t->rec++;
-    if (d <= PII_CTX_DEPTH) t->u.x.cls[d] = pii_key_class(t->km, (const uint8_t *)t->key, t->key_len);
+    if (d <= PII_CTX_DEPTH) t->u.x.cls[d] = tok_key_class(t, (const uint8_t *)t->key, t->key_len);
     if (d < 255) t->u.x.depth = (uint8_t)d;
     if (selfclose && t->u.x.depth) t->u.x.depth--;
 }
@@ -523,25 +571,102 @@ static void xml_feed(struct pii_tok *t, const uint8_t *p, size_t n)
     }
 }
 
-/* ---- TEXT / EML: lines ---- */
+/* ---- TEXT / EML: lines ----
+ *
+ * A line whose head (its first PII_HEAD bytes) holds "key:" or "key =" gives
+ * the rest of the line that key's class: "Phone: 0612345678", YAML
+ * "  password: x", INI "pwd = x", vCard "FN:Jane Doe". The key is up to 38
+ * letters, digits, spaces, '_', '.', '-', optionally quoted or after "- ". */
+
+#define PII_HEAD 48
+
+static uint8_t line_key(struct pii_tok *t, const uint8_t *h, size_t n)
+{
+    size_t s = 0, e = n;
+    while (s < e && (h[s] == ' ' || h[s] == '\t')) s++;
+    if (s + 1 < e && h[s] == '-' && h[s + 1] == ' ') s += 2;
+    if (s < e && (h[s] == '"' || h[s] == '\'')) s++;
+    while (e > s && (h[e - 1] == ' ' || h[e - 1] == '\t')) e--;
+    if (e > s && (h[e - 1] == '"' || h[e - 1] == '\'')) e--;
+    if (e == s || e - s > 38 || !((h[s] | 32) >= 'a' && (h[s] | 32) <= 'z')) return PII_CLS_NONE;
+    unsigned spaces = 0;
+    for (size_t i = s; i < e; i++) {
+        if (!is_alnum(h[i]) && h[i] != ' ' && h[i] != '_' && h[i] != '.' && h[i] != '-')
+            return PII_CLS_NONE;
+        if (h[i] == ' ' && ++spaces > 3) return PII_CLS_NONE;   /* a sentence, not a key */
+    }
+    return tok_key_class(t, h + s, e - s);
+}
+
+static void text_line_end(struct pii_tok *t, const uint8_t *p, size_t k)
+{
+    uint64_t at = t->pos + k;
+    if (!t->lost && t->u.t.line_cls != PII_CLS_NONE) {
+        uint64_t end = at;
+        if (k > 0 && p[k - 1] == '\r') end--;
+        emit_value(t, t->u.t.line_cls, t->vstart, end);
+    }
+    t->lost = false;
+    t->u.t.line_cls = PII_CLS_NONE;
+    t->u.t.in_head = true;
+    t->key_len = 0;
+    t->cls = PII_CLS_NONE;
+    if (t->type == PII_DOC_TEXT) t->rec++;
+}
 
 static void text_feed(struct pii_tok *t, const uint8_t *p, size_t n)
 {
     size_t i = 0;
     while (i < n) {
+        if (t->u.t.in_head && !t->lost && t->key_len == 0 && n - i >= PII_HEAD) {
+            /* Fast path: the whole head is in this chunk, nothing to keep. */
+            const uint8_t *h = p + i, *q;
+            size_t lim = PII_HEAD;
+            if ((q = memchr(h, '\n', lim)) != NULL) lim = (size_t)(q - h);
+            if ((q = memchr(h, ':', lim)) != NULL) lim = (size_t)(q - h);
+            if ((q = memchr(h, '=', lim)) != NULL) lim = (size_t)(q - h);
+            t->u.t.in_head = false;
+            i += lim;
+            if (lim == PII_HEAD || h[lim] == '\n') continue;
+            uint8_t cls = line_key(t, h, lim);
+            i++;
+            if (cls != PII_CLS_NONE) {
+                t->u.t.line_cls = cls;
+                t->cls = cls;
+                t->vstart = t->pos + i;
+            }
+            continue;
+        }
+        if (t->u.t.in_head && !t->lost) {
+            size_t lim = PII_HEAD - t->key_len;
+            if (lim > n - i) lim = n - i;
+            size_t stop = lim;
+            const uint8_t *q;
+            if ((q = memchr(p + i, ':', stop)) != NULL) stop = (size_t)(q - p) - i;
+            if ((q = memchr(p + i, '=', stop)) != NULL) stop = (size_t)(q - p) - i;
+            if ((q = memchr(p + i, '\n', stop)) != NULL) stop = (size_t)(q - p) - i;
+            memcpy(t->key + t->key_len, p + i, stop);
+            t->key_len = (uint8_t)(t->key_len + stop);
+            i += stop;
+            if (stop == lim) {               /* no stop byte yet */
+                if (t->key_len >= PII_HEAD) t->u.t.in_head = false;
+                continue;
+            }
+            t->u.t.in_head = false;
+            if (p[i] == '\n') continue;      /* handled below */
+            uint8_t cls = line_key(t, (const uint8_t *)t->key, t->key_len);
+            i++;
+            if (cls != PII_CLS_NONE) {
+                t->u.t.line_cls = cls;
+                t->cls = cls;
+                t->vstart = t->pos + i;
+            }
+            continue;
+        }
         const uint8_t *nl = memchr(p + i, '\n', n - i);
         if (!nl) return;
         size_t k = (size_t)(nl - p);
-        uint64_t at = t->pos + k;
-        if (!t->lost && t->u.t.line_cls != PII_CLS_NONE) {
-            uint64_t end = at;
-            if (k > 0 && p[k - 1] == '\r') end--;
-            emit_value(t, t->u.t.line_cls, t->vstart, end);
-        }
-        t->lost = false;
-        t->u.t.line_cls = PII_CLS_NONE;
-        t->cls = PII_CLS_NONE;
-        if (t->type == PII_DOC_TEXT) t->rec++;
+        text_line_end(t, p, k);
         i = k + 1;
     }
 }
@@ -552,11 +677,12 @@ void pii_tok_init(struct pii_tok *t, enum pii_doc_type type, const struct pii_ke
                   pii_field_fn emit, void *ctx)
 {
     memset(t, 0, sizeof *t);
+    for (int i = 0; i < 4; i++) t->cache[i].cls = 0xff;
     t->type = type == PII_DOC_AUTO ? PII_DOC_TEXT : type;
     t->km = km;
     t->emit = emit;
     t->ctx = ctx;
-    if (t->type == PII_DOC_TEXT || t->type == PII_DOC_EML) t->rec = 1;
+    if (t->type == PII_DOC_TEXT || t->type == PII_DOC_EML) { t->rec = 1; t->u.t.in_head = true; }
 }
 
 void pii_tok_feed(struct pii_tok *t, const uint8_t *p, size_t n)
@@ -604,15 +730,6 @@ void pii_tok_close(struct pii_tok *t)
         break;
     }
     t->cls = PII_CLS_NONE;
-}
-
-void pii_tok_set_linekey(struct pii_tok *t, uint8_t cls, uint64_t vstart)
-{
-    if (t->type != PII_DOC_TEXT && t->type != PII_DOC_EML) return;
-    if (t->lost) return;
-    t->u.t.line_cls = cls;
-    t->cls = cls;
-    t->vstart = vstart;
 }
 
 /* ---- sniffing ---- */

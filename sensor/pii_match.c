@@ -108,7 +108,7 @@ static void display_name(struct pii_scan *sc, const struct pii_win *w, size_t lt
 static void judge_email(struct pii_scan *sc, const struct pii_item *it)
 {
     struct pii_win w;
-    pii_window(sc, sub0(it->end, PII_BACK), it->end + PII_FWD, it->end, &w);
+    pii_window(sc, sub0(it->end, 200), it->end + PII_FWD, it->end, &w);
     if (w.e < 2) return;
     size_t at = w.e - 2;
     if (w.b[at] != '@') return;
@@ -134,6 +134,18 @@ static void judge_email(struct pii_scan *sc, const struct pii_item *it)
     }
     if (!pii_email_local_ok(w.b + ls, at - ls) || !pii_email_domain_ok(w.b + at + 1, de - at - 1))
         return;
+    /* <id@host> in Message-ID, References, In-Reply-To names a message. */
+    if (ls > 0 && w.b[ls - 1] == '<') {
+        static const char *const hdr[] = {"message-id:", "references:", "in-reply-to:", "content-id:", NULL};
+        size_t k = ls - 1;
+        while (k > 0 && w.b[k - 1] == ' ') k--;
+        for (size_t h = 0; hdr[h]; h++) {
+            size_t l = strlen(hdr[h]), j = 0;
+            if (k < l) continue;
+            while (j < l && lc(w.b[k - l + j]) == (uint8_t)hdr[h][j]) j++;
+            if (j == l) { mark_span(sc, w.base + de); return; }
+        }
+    }
     uint8_t norm[320];
     size_t n = de - ls;
     for (size_t i = 0; i < n; i++) norm[i] = lc(w.b[ls + i]);
@@ -251,7 +263,7 @@ static bool nat_by_context(struct pii_scan *sc, uint8_t cls, const struct numtok
 static void judge_num(struct pii_scan *sc, const struct pii_item *it)
 {
     struct pii_win w;
-    pii_window(sc, sub0(it->end, PII_BACK), it->end + PII_FWD, it->end, &w);
+    pii_window(sc, sub0(it->end, 64), it->end + 64, it->end, &w);
     if (w.e == 0 || !is_digit(w.b[w.e - 1])) return;
     /* Back to the first of the seven digits the anchor ends with. */
     size_t s = w.e, digits = 0;
@@ -405,25 +417,24 @@ static size_t compact(const uint8_t *p, size_t n, uint8_t *out, size_t cap)
     return o;
 }
 
-static void judge_iban(struct pii_scan *sc, const struct pii_item *it)
+/* An IBAN starting at w->b[s] (two capitals, two check digits, then the
+ * BBAN, compact or in groups of four). */
+static void judge_iban_at(struct pii_scan *sc, const struct pii_win *w, size_t s, uint64_t rec)
 {
-    struct pii_win w;
-    pii_window(sc, sub0(it->end, 64), it->end + 64, it->end, &w);
-    size_t s = back_alnum(&w, 12, false);
-    if (s == SIZE_MAX || (s > 0 && is_alnum(w.b[s - 1])) || w.base + s < sc->span_end) return;
-    unsigned L = pii_iban_length(w.b + s);
+    if ((s > 0 && is_alnum(w->b[s - 1])) || w->base + s < sc->span_end) return;
+    unsigned L = pii_iban_length(w->b + s);
     if (L == 0) return;
     uint8_t v[34];
     size_t n = 0, t = s;
-    while (t < w.n && n < L) {
-        if (is_digit(w.b[t]) || is_upper(w.b[t])) { v[n++] = w.b[t++]; continue; }
-        if (w.b[t] == ' ' && t + 1 < w.n && is_alnum(w.b[t + 1]) && n % 4 == 0) { t++; continue; }
+    while (t < w->n && n < L) {
+        if (is_digit(w->b[t]) || is_upper(w->b[t])) { v[n++] = w->b[t++]; continue; }
+        if (w->b[t] == ' ' && t + 1 < w->n && is_alnum(w->b[t + 1]) && n % 4 == 0) { t++; continue; }
         break;
     }
-    if (n != L || (t < w.n && is_alnum(w.b[t]))) return;
+    if (n != L || (t < w->n && is_alnum(w->b[t]))) return;
     if (!pii_iban_ok(v, n)) return;
-    mark_span(sc, w.base + t);
-    char *slot = found(sc, PII_IBAN, v, n, it->rec);
+    mark_span(sc, w->base + t);
+    char *slot = found(sc, PII_IBAN, v, n, rec);
     if (slot) pii_mask_iban(v, n, slot);
 }
 
@@ -432,32 +443,16 @@ static void judge_letter_id(struct pii_scan *sc, const struct pii_item *it)
     struct pii_win w;
     pii_window(sc, sub0(it->end, 64), it->end + 64, it->end, &w);
     uint8_t v[24];
-    size_t s, e = w.e, n;
-    const char *tag;
+    size_t s, e = w.e, n = 0;
+    const char *tag = "";
     bool ok = false;
-    switch (it->pat) {
-    case PAT_NINO:
+    if (it->pat == PAT_NINO) {              /* spaced: AB 12 34 56 C */
         s = back_alnum(&w, 9, false);
         if (s == SIZE_MAX) return;
         n = compact(w.b + s, e - s, v, sizeof v);
         ok = pii_nino_ok(v, n);
         tag = "nino:";
-        break;
-    case PAT_CF:
-        if (w.e < 16) return;
-        s = w.e - 16;
-        n = compact(w.b + s, 16, v, sizeof v);
-        ok = n == 16 && pii_cf_ok(v, n);
-        tag = "cf:";
-        break;
-    case PAT_NIE:
-        s = back_alnum(&w, 9, true);
-        if (s == SIZE_MAX) return;
-        n = compact(w.b + s, e - s, v, sizeof v);
-        ok = pii_nie_ok(v, n);
-        tag = "nie:";
-        break;
-    default: /* PAT_NIR2A: 7 significant characters so far, 8 digits to come */
+    } else if (it->pat == PAT_NIR2A) {      /* 7 significant characters so far, 8 digits to come */
         s = back_alnum(&w, 7, false);
         if (s == SIZE_MAX) return;
         while (e < w.n && (is_digit(w.b[e]) || w.b[e] == ' ') && compact(w.b + s, e + 1 - s, v, sizeof v) <= 15) {
@@ -467,7 +462,26 @@ static void judge_letter_id(struct pii_scan *sc, const struct pii_item *it)
         n = compact(w.b + s, e - s, v, sizeof v);
         ok = n == 15 && pii_nir_ok(v, n);
         tag = "nir:";
-        break;
+    } else {                                /* PAT_LD: capitals, then this digit */
+        if (e < 2) return;
+        size_t l = e - 1;
+        if (w.b[l - 1] == '-') l--;
+        s = l;
+        while (s > 0 && is_upper(w.b[s - 1])) s--;
+        size_t letters = l - s, want = letters == 1 ? 9 : letters == 2 ? 9 : 16;
+        if (letters == 2 && pii_iban_length(w.b + s)) {
+            judge_iban_at(sc, &w, s, it->rec);
+            if (sc->span_end > w.base + s) return;      /* it was an IBAN */
+        }
+        e = s;
+        while (e < w.n && n < want && (is_alnum(w.b[e]) || (letters == 1 && w.b[e] == '-'))) {
+            if (w.b[e] != '-') v[n++] = w.b[e];
+            e++;
+        }
+        if (n != want) return;
+        if (letters == 1) { ok = pii_nie_ok(v, n); tag = "nie:"; }
+        else if (letters == 2) { ok = pii_nino_ok(v, n); tag = "nino:"; }
+        else { ok = pii_cf_ok(v, n); tag = "cf:"; }
     }
     if (!ok || !bounded(&w, s, e) || w.base + s < sc->span_end) return;
     mark_span(sc, w.base + e);
@@ -583,34 +597,64 @@ static void judge_credential(struct pii_scan *sc, const struct pii_item *it)
     }
 }
 
-/* ---- RFC 5322 messages ---- */
+/* ---- RFC 5322 messages ----
+ *
+ * A message is a group of header lines (From plus at least two of To,
+ * Subject, Date, Message-ID) within 8 KB, a header name seen twice starting
+ * the next group. It is counted (and its record) when the group qualifies;
+ * its distinct value, a fingerprint of every header value in the group, is
+ * added when the group ends (next group, gap or end of body). */
+
+void pii_msg_flush(struct pii_scan *sc)
+{
+    struct pii_msg *m = &sc->msg;
+    if (m->counted && !m->flushed) {
+        uint8_t v[8];
+        for (int i = 0; i < 8; i++) v[i] = (uint8_t)(m->fp >> (8 * i));
+        uint8_t h[PII_HASH_LEN];
+        pii_keyed_hash(sc->db->keyed, sc->s->work, v, 8, h);
+        pii_counter_add(&sc->cnt, &sc->f, PII_EMAIL_MESSAGE, h);
+        struct pii_kind_result *r = &sc->f.kind[PII_EMAIL_MESSAGE];
+        r->count--;                       /* the occurrence was counted when the group qualified */
+        sc->f.total--;
+        if (r->n_samples == 0) snprintf(r->samples[r->n_samples++], PII_SAMPLE_LEN, "rfc5322 message");
+    }
+    m->flushed = true;
+}
 
 static void judge_header(struct pii_scan *sc, const struct pii_item *it)
 {
     struct pii_msg *m = &sc->msg;
     uint8_t bit = (uint8_t)(1u << (it->pat - PAT_HDR_FROM));
     if (m->mask && (it->end - m->first > 8192 || (m->mask & bit))) {
+        pii_msg_flush(sc);
         m->mask = 0;
         m->counted = false;
     }
     if (!m->mask) {
         m->first = it->end;
         m->fp = 1469598103934665603ull;
+        m->flushed = false;
     }
     m->mask |= bit;
-    /* Fingerprint the header values (to the end of line) for distinct counting. */
+    /* Fingerprint the header value, to the end of its line (a JSON string
+     * holds the line ends as \r\n escapes). */
     struct pii_win w;
-    pii_window(sc, it->end, it->end + 128, it->end, &w);
+    pii_window(sc, it->end, it->end + 200, it->end, &w);
     m->fp = (m->fp ^ bit) * 1099511628211ull;
-    for (size_t i = 0; i < w.n && w.b[i] != '\n' && w.b[i] != '\r' && w.b[i] != '\\'; i++)
+    for (size_t i = 0; i < w.n && w.b[i] != '\n' && w.b[i] != '\r'; i++) {
+        if (w.b[i] == '\\' && i + 1 < w.n && (w.b[i + 1] == 'r' || w.b[i + 1] == 'n')) break;
         m->fp = (m->fp ^ w.b[i]) * 1099511628211ull;
+    }
     unsigned others = __builtin_popcount(m->mask & ~1u);
-    if (!m->counted && (m->mask & 1u) && others >= 2) {
+    if (!m->counted && (m->mask & 1u) && others >= 2 && sc->db->cfg.enabled[PII_EMAIL_MESSAGE]) {
         m->counted = true;
-        uint8_t v[8];
-        for (int i = 0; i < 8; i++) v[i] = (uint8_t)(m->fp >> (8 * i));
-        char *slot = found(sc, PII_EMAIL_MESSAGE, v, 8, it->rec);
-        if (slot) snprintf(slot, PII_SAMPLE_LEN, "rfc5322 message");
+        sc->f.kind[PII_EMAIL_MESSAGE].count++;
+        sc->f.total++;
+        if (it->rec != sc->last_rec) {
+            sc->f.records++;
+            sc->last_rec = it->rec;
+        }
     }
 }
 
@@ -712,6 +756,16 @@ static size_t fold(const uint8_t *p, size_t n, uint8_t *out)
 static void person_name(struct pii_scan *sc, const uint8_t *p, size_t n, unsigned min_tokens,
                         uint64_t rec)
 {
+    /* "Doe, Jane": one comma between two words reads as a space. */
+    uint8_t alt[128];
+    const uint8_t *comma = n < sizeof alt ? memchr(p, ',', n) : NULL;
+    if (comma && comma + 1 < p + n && comma[1] == ' ' && !memchr(comma + 1, ',', (size_t)(p + n - comma - 1))) {
+        size_t a = (size_t)(comma - p);
+        memcpy(alt, p, a);
+        memcpy(alt + a, comma + 1, n - a - 1);
+        p = alt;
+        n--;
+    }
     if (!pii_name_ok(p, n, min_tokens)) return;
     uint8_t norm[128];
     size_t nn = fold(p, n, norm);
@@ -786,24 +840,9 @@ void pii_judge(struct pii_scan *sc, const struct pii_item *it)
     case PAT_FIELD: judge_field(sc, it); break;
     case PAT_EMAIL: judge_email(sc, it); break;
     case PAT_NUM: judge_num(sc, it); break;
-    case PAT_IBAN: judge_iban(sc, it); break;
-    case PAT_NINO: case PAT_CF: case PAT_NIE: case PAT_NIR2A: judge_letter_id(sc, it); break;
+    case PAT_NINO: case PAT_LD: case PAT_NIR2A: judge_letter_id(sc, it); break;
     case PAT_HDR_FROM: case PAT_HDR_TO: case PAT_HDR_SUBJECT: case PAT_HDR_DATE:
     case PAT_HDR_MSGID: judge_header(sc, it); break;
     default: judge_credential(sc, it); break;
     }
-}
-
-void pii_keyline(struct pii_scan *sc, uint64_t end)
-{
-    if (sc->tok.type != PII_DOC_TEXT && sc->tok.type != PII_DOC_EML) return;
-    struct pii_win w;
-    pii_window(sc, end > 64 ? end - 64 : 0, end, end, &w);
-    if (w.n == 0) return;
-    size_t e = w.n - 1, s = e;              /* b[e] is ':' or '=' */
-    while (s > 0 && w.b[s - 1] != '\n') s--;
-    if (s == 0 && !w.at_start && w.base != 0) return;
-    while (s < e && (w.b[s] == ' ' || w.b[s] == '\t' || w.b[s] == '-' || w.b[s] == '"' || w.b[s] == '\'')) s++;
-    uint8_t cls = pii_key_class(&sc->db->km, w.b + s, e - s);
-    if (cls != PII_CLS_NONE) pii_tok_set_linekey(&sc->tok, cls, end);
 }
