@@ -580,6 +580,7 @@ function main() {
   lookDoc('lookalike_random.bin', 'bin', lc.R.bytes(256 * 1024));
   lookDoc('lookalike_metrics.ndjson', 'ndjson', look.metricsNdjson(lc.R, 1200));
   lookDoc('lookalike_feed.xml', 'xml', look.feedXml(lc.R, 400));
+  lookDoc('lookalike_testlog.txt', 'text', look.testLog(lc.R, 400));
 
   fs.writeFileSync(path.join(OUT, 'truth.json'), JSON.stringify(truth, null, 1) + '\n');
   // a one-line-per-file summary on stderr for the person regenerating

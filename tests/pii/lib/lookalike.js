@@ -160,3 +160,22 @@ export function feedXml(R, n) {
   }
   return s + '</channel></rss>\n';
 }
+
+// A CI test-suite log (DejaGnu style, as in /usr/share/doc/gdb/check.log):
+// "PASS:" is a test result, not a password field; "uids 64010-64016" is a
+// numeric range, not a phone. Both were seen as such in the false-positive
+// survey (tests/pii/fp_scan.sh), so they stay here as regression look-alikes.
+export function testLog(R, n) {
+  const words = ['break', 'main', 'print', 'step', 'frame', 'watch', 'probe', 'argc', 'triplet', 'finish'];
+  const res = ['PASS', 'PASS', 'PASS', 'FAIL', 'XFAIL', 'UNTESTED', 'UNSUPPORTED', 'KFAIL'];
+  let s = '';
+  for (let i = 0; i < n; i++) {
+    const r = R.int(0, 9);
+    if (r === 0) s += `Running /build/pkg-${R.chars(6, 'abcdefghijklmnopqrstuvwxyz')}/testsuite/gdb.base/${R.pick(words)}.exp ...\n`;
+    else if (r === 1) {
+      const a = R.int(60000, 64990);
+      s += `  * Reserve uids ${a}-${a + R.int(1, 9)} and gid ${a} for ${R.pick(words)}d\n`;
+    } else s += `${R.pick(res)}: gdb.base/${R.pick(words)}.exp: ${R.pick(words)} ${R.pick(words)}: print $_${R.pick(words)}${R.int(0, 9)}\n`;
+  }
+  return s + `\n\t\t=== gdb Summary ===\n\n# of expected passes\t\t${R.int(1000, 99999)}\n# of unexpected failures\t${R.int(0, 999)}\n`;
+}
