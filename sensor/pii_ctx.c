@@ -54,7 +54,7 @@ static const struct { const char *w; uint8_t cls; } exact_words[] = {
     {"zip", PII_CLS_ZIP}, {"plz", PII_CLS_ZIP}, {"cap", PII_CLS_ZIP}, {"postcode", PII_CLS_ZIP},
     {"codepostal", PII_CLS_ZIP}, {"postleitzahl", PII_CLS_ZIP}, {"postal", PII_CLS_ZIP},
     {"password", PII_CLS_PASSWORD}, {"passwd", PII_CLS_PASSWORD}, {"pwd", PII_CLS_PASSWORD},
-    {"pass", PII_CLS_PASSWORD}, {"secret", PII_CLS_PASSWORD}, {"passphrase", PII_CLS_PASSWORD},
+    {"secret", PII_CLS_PASSWORD}, {"passphrase", PII_CLS_PASSWORD},
     {"apikey", PII_CLS_PASSWORD}, {"accesskey", PII_CLS_PASSWORD},
     {"wachtwoord", PII_CLS_PASSWORD}, {"passwort", PII_CLS_PASSWORD},
     {"email", PII_CLS_EMAIL}, {"mail", PII_CLS_EMAIL},
@@ -68,7 +68,6 @@ static const struct { const char *w; uint8_t cls; } exact_words[] = {
 static const struct { const char *w; uint8_t cls; } contains_words[] = {
     {"socialsecurity", PII_CLS_SSN}, {"socialinsurance", PII_CLS_SIN}, {"aadha", PII_CLS_AADHAAR},
     {"burgerservice", PII_CLS_BSN}, {"securitesociale", PII_CLS_NIR},
-    {"password", PII_CLS_PASSWORD}, {"passwd", PII_CLS_PASSWORD}, {"secret", PII_CLS_PASSWORD},
     {"birth", PII_CLS_DOB}, {"emailaddress", PII_CLS_EMAIL}, {"email", PII_CLS_EMAIL},
     {"ipaddress", PII_CLS_NEG}, {"macaddress", PII_CLS_NEG},
     {"phone", PII_CLS_PHONE}, {"mobile", PII_CLS_PHONE}, {"telef", PII_CLS_PHONE},
@@ -173,6 +172,33 @@ uint8_t pii_key_class(const struct pii_keymap *m, const uint8_t *key, size_t len
     }
     for (size_t i = 0; i < sizeof contains_words / sizeof contains_words[0]; i++)
         if (strstr(k, contains_words[i].w)) return contains_words[i].cls;
+    /* db_password, client_secret, user_pass: the secret word ends the key
+     * (password_hint, secret_func, passwd_file are not secrets). */
+    static const char *const secret_end[] = {"password", "passwd", "secret", "passphrase",
+                                             "secretkey", "accesskey", "apikey", "pass", "pwd", NULL};
+    for (size_t i = 0; secret_end[i]; i++) {
+        size_t l = strlen(secret_end[i]);
+        if (n > l && strcmp(k + n - l, secret_end[i]) == 0) {
+            /* "pass"/"pwd" only as a word of their own: db_pass, userPwd,
+             * not minipass, bypass, compass. */
+            if (l <= 4) {
+                size_t j = len;
+                while (j > 0 && !is_alnum(key[j - 1])) j--;
+                if (j < l) return PII_CLS_NONE;
+                size_t st = j - l;
+                bool word = st == 0 || !is_alnum(key[st - 1]) || (key[st] >= 'A' && key[st] <= 'Z');
+                if (!word) return PII_CLS_NONE;
+            }
+            /* Identifiers of five words and more are API names
+             * (gnutls_session_get_master_secret), not settings. */
+            unsigned parts = 1;
+            for (size_t j = 1; j < len; j++)
+                if ((!is_alnum(key[j - 1]) && is_alnum(key[j])) ||
+                    (key[j - 1] >= 'a' && key[j - 1] <= 'z' && key[j] >= 'A' && key[j] <= 'Z'))
+                    parts++;
+            return parts <= 4 ? PII_CLS_PASSWORD : PII_CLS_NONE;
+        }
+    }
     if (n > 4 && strcmp(k + n - 4, "name") == 0) {
         for (size_t i = 0; person_name_prefix[i]; i++) {
             size_t l = strlen(person_name_prefix[i]);

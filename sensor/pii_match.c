@@ -821,12 +821,16 @@ static void judge_field(struct pii_scan *sc, const struct pii_item *it)
         if (slot) pii_mask_digits(v, n, 1, 0, slot);
         break;
     }
-    case PII_CLS_PASSWORD:
-        if (n >= 3) {
+    case PII_CLS_PASSWORD: {
+        /* One token: prose after "password:" is documentation, not a secret. */
+        bool ws = false;
+        for (size_t i = 0; i < n; i++) ws |= is_sp(v[i]);
+        if (n >= 3 && n <= 256 && !ws && !it->vtrunc) {
             char *slot = found(sc, PII_CREDENTIAL, v, n, it->rec);
             if (slot) snprintf(slot, PII_SAMPLE_LEN, "password: ********");
         }
         break;
+    }
     default:
         break;
     }

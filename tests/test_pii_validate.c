@@ -279,6 +279,12 @@ static void t_key_classes(void)
     CHECK_EQ(pii_key_class(&km, V("social_security_number")), PII_CLS_SSN);
     CHECK_EQ(pii_key_class(&km, V("db_password")), PII_CLS_PASSWORD);
     CHECK_EQ(pii_key_class(&km, V("email_address")), PII_CLS_EMAIL);
+    CHECK_EQ(pii_key_class(&km, V("db_pass")), PII_CLS_PASSWORD);
+    CHECK_EQ(pii_key_class(&km, V("userPwd")), PII_CLS_PASSWORD);
+    CHECK_EQ(pii_key_class(&km, V("client_secret")), PII_CLS_PASSWORD);
+    CHECK_EQ(pii_key_class(&km, V("minipass")), PII_CLS_NONE);
+    CHECK_EQ(pii_key_class(&km, V("password_hint")), PII_CLS_NONE);
+    CHECK_EQ(pii_key_class(&km, V("gnutls_session_get_master_secret")), PII_CLS_NONE);
 }
 
 static void t_orgs_and_masks(void)
