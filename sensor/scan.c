@@ -143,6 +143,15 @@ static int parse_chunk_random(const char *s, struct scan_opts *o)
     return 0;
 }
 
+static bool is_value_option(const char *name)
+{
+    static const char *const names[] = { "--type", "--disable", "--scan-cap", "--max-distinct",
+                                         "--hash-key-file", "--chunk", "--chunk-random" };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(name, names[i]) == 0) return true;
+    return false;
+}
+
 /* Parse options; *first_file receives the index of the first input. Returns 0,
  * 1 for --help (usage printed), or 2 after one line on stderr. */
 static int parse_opts(int argc, char **argv, struct scan_opts *o, int *first_file)
@@ -165,6 +174,7 @@ static int parse_opts(int argc, char **argv, struct scan_opts *o, int *first_fil
         if (n >= sizeof name) return scan_fail("unknown option %s (try --help)", a, NULL);
         memcpy(name, a, n);
         name[n] = 0;
+        if (!is_value_option(name)) return scan_fail("unknown option %s (try --help)", a, NULL);
         if (eq) val = eq + 1;
         else if (i + 1 < argc) val = argv[++i];
         else return scan_fail("option %s needs a value", a, NULL);
