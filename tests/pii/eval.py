@@ -189,6 +189,9 @@ def main():
                     leaked.append(f'{f} {k}')
                     break
     out('FAIL' if leaked else 'PASS', 'no_raw_values_in_output', ', '.join(leaked[:5]))
+    unmasked = [f'{f} {k}' for f, o in whole.items() for k, r in o['pii']['kinds'].items()
+                for smp in r.get('samples', []) if '*' not in smp and k != 'email_message']
+    out('FAIL' if unmasked else 'PASS', 'samples_masked', ', '.join(unmasked[:5]))
 
     # ---- streaming: random chunking and byte-by-byte give identical findings ----
     for seed, biggest in CHUNK_SEEDS:
