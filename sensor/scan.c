@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "hashkey.h"
 #include "json.h"
 
 #define SCAN_BLOCK (64u << 10)          /* read size; the sniff sees the first block */
@@ -215,63 +216,16 @@ static int parse_opts(int argc, char **argv, struct scan_opts *o, int *first_fil
 
 /* ---- the hash key ---- */
 
-/* Load the per-deployment key from path into key (up to SCAN_KEY_MAX bytes),
- * creating it with fresh random bytes and mode 0600 when it does not exist.
- * Refuses a file that group or others may read or write. Returns 0, or 2
- * after one line on stderr. */
+/* Load (or create, 0600) the per-deployment key through hashkey.c, the same
+ * code the sensor uses. Returns 0, or 2 after one line on stderr. */
 static int load_key(const char *path, uint8_t *key, size_t *keylen)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0 && errno == ENOENT) {
-        uint8_t fresh[SCAN_KEY_LEN];
-        if (getrandom(fresh, sizeof fresh, 0) != (ssize_t)sizeof fresh)
-            return scan_fail("getrandom failed: %s", strerror(errno), NULL);
-        fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-        if (fd < 0)
-            return scan_fail("cannot create hash key file %s: %s", path, strerror(errno));
-        ssize_t w = write(fd, fresh, sizeof fresh);
-        int wr_errno = errno;
-        if (close(fd) != 0 || w != (ssize_t)sizeof fresh) {
-            unlink(path);
-            return scan_fail("cannot write hash key file %s: %s", path, strerror(wr_errno));
-        }
+    char err[512];
+    int created = 0;
+    if (hashkey_load(path, key, keylen, &created, err, sizeof err) < 0) return scan_fail("%s%s", err, "");
+    if (created)
         fprintf(stderr, "bleedwatch scan: created hash key file %s (32 random bytes, mode 0600); "
                         "keep it: keyed hashes are comparable only under the same key\n", path);
-        memcpy(key, fresh, sizeof fresh);
-        *keylen = sizeof fresh;
-        return 0;
-    }
-    if (fd < 0)
-        return scan_fail("cannot open hash key file %s: %s", path, strerror(errno));
-    struct stat st;
-    if (fstat(fd, &st) != 0) {
-        close(fd);
-        return scan_fail("cannot stat hash key file %s: %s", path, strerror(errno));
-    }
-    if (!S_ISREG(st.st_mode)) {
-        close(fd);
-        return scan_fail("hash key file %s is not a regular file%s", path, NULL);
-    }
-    if (st.st_mode & (S_IRWXG | S_IRWXO)) {
-        close(fd);
-        return scan_fail("refusing hash key file %s: group/other have access; "
-                         "run chmod 600 %s", path, path);
-    }
-    size_t got = 0;
-    while (got < SCAN_KEY_MAX) {
-        ssize_t r = read(fd, key + got, SCAN_KEY_MAX - got);
-        if (r < 0 && errno == EINTR) continue;
-        if (r < 0) {
-            close(fd);
-            return scan_fail("cannot read hash key file %s: %s", path, strerror(errno));
-        }
-        if (r == 0) break;
-        got += (size_t)r;
-    }
-    close(fd);
-    if (got < SCAN_KEY_MIN)
-        return scan_fail("hash key file %s is too short (want at least 16 bytes)%s", path, NULL);
-    *keylen = got;
     return 0;
 }
 
@@ -481,32 +435,7 @@ static void print_findings(struct json *j, const char *file, const char *type,
     json_kv_cstr(j, "type", type);
     json_kv_u64(j, "bytes", bytes);
     json_key(j, "pii");
-    json_obj_open(j);
-    json_kv_u64(j, "total", f->total);
-    json_kv_u64(j, "distinct", f->distinct);
-    json_kv_u64(j, "records", f->records);
-    json_kv_u64(j, "organizations", f->organizations);
-    json_kv_bool(j, "complete", f->complete);
-    json_key(j, "kinds");
-    json_obj_open(j);
-    for (int k = 0; k < PII__COUNT; k++) {
-        const struct pii_kind_result *r = &f->kind[k];
-        if (!r->count) continue;
-        json_key(j, pii_kind_name((enum pii_kind)k));
-        json_obj_open(j);
-        json_kv_u64(j, "count", r->count);
-        json_kv_u64(j, "distinct", r->distinct);
-        if (r->n_samples) {
-            json_key(j, "samples");
-            json_arr_open(j);
-            for (unsigned s = 0; s < r->n_samples && s < PII_MAX_SAMPLES; s++)
-                json_str(j, r->samples[s], strnlen(r->samples[s], PII_SAMPLE_LEN));
-            json_arr_close(j);
-        }
-        json_obj_close(j);
-    }
-    json_obj_close(j);
-    json_obj_close(j);
+    pii_findings_json(j, f);
     json_obj_close(j);
     json_newline(j);
 }
