@@ -157,6 +157,13 @@ def explain(path, ts, bw, recs, stats, ts_ports, linktype, unreadable, tags=()):
         errs = {k: v for k, v in dec.items() if k not in ("ok", "other_l4", "not_ip", "fragment", "unsupported_link")}
         if errs:
             why.append("malformed packets: " + ", ".join(f"{k} {v}" for k, v in errs.items()))
+        if ra.get("retrans_bytes") and bw < ts:
+            why.append(f"segments repeated in the capture ({ra['retrans_bytes']} bytes): tshark dissects a "
+                       "retransmitted response again, bleedwatch keeps the first copy")
+        h = stats.get("dissectors", {}).get("http", {})
+        if bw < ts and (h.get("resync") or h.get("bad_head")):
+            why.append(f"HTTP heads bleedwatch rejects as malformed (resync {h.get('resync', 0)}, "
+                       f"bad_head {h.get('bad_head', 0)})")
         trunc = stats.get("truncated_packets", 0)
         if trunc:
             why.append(f"{trunc} snaplen-truncated packets")
