@@ -438,7 +438,7 @@ static size_t feed_head(struct http1_state *st, int dir, const uint8_t *p, size_
     }
     if (nl) {
         size_t ll = d->blen - 1 - d->line_start;
-        if (ll == 0 || (ll == 1 && d->buf[d->line_start] == '\r')) {
+        if (http1_blank_line(d->buf + d->line_start, ll)) {
             head_done(st, dir, env);
             return n;
         }
@@ -649,7 +649,7 @@ static enum probe_result http1_probe(const uint8_t *p, size_t len, int dir)
 {
     enum http1_start s = http1_classify(p, len, false);
     if (s == HTTP1_START_NO) return PROBE_NO;
-    if (s == HTTP1_START_RESP) return p[7] == '0' || p[7] == '1' ? PROBE_YES : PROBE_NO;
+    if (s == HTTP1_START_RESP) return PROBE_YES;   /* lenient, as http1_classify reads status lines */
     if (s == HTTP1_START_MAYBE) return PROBE_MAYBE;
     size_t lim = len < PROBE_BUDGET ? len : PROBE_BUDGET;
     static const char ver[] = " HTTP/1.";

@@ -66,6 +66,9 @@ struct parse_result http1_parse_head(const uint8_t *p, size_t len, struct http1_
 
 /* Replace each obs-fold (a line break followed by SP or HTAB, RFC 9112 5.2)
  * in a head buffer the caller owns by spaces, in place. */
+/* A line (without its LF) of nothing but CRs: the end of a head, as clients
+ * read "\r\r\n". */
+bool http1_blank_line(const uint8_t *p, size_t len);
 void http1_unfold(uint8_t *p, size_t len);
 
 #endif

@@ -39,17 +39,40 @@ static bool is_target_char(uint8_t c) { return c > ' ' && c != 0x7f; }
 
 /* ---- line starts ---- */
 
+#define VERSION_MAX 8   /* bytes after "HTTP/" in a lenient status line */
+
+/* A status line as clients accept it, not only as RFC 9112 writes it: evasion
+ * sends "HTTP/2.0 200", "HTTP/0.9 200", "HTTP/1..1 200" or "HTTP/1.1  200" to
+ * servers' clients that take them, so a sensor must too:
+ *   "HTTP/" VERSION{1,8} (SP|HTAB)+ DIGIT DIGIT DIGIT ...
+ * with VERSION any bytes but SP, HTAB, CR and LF (a NUL included). */
+static size_t resp_version_len(const uint8_t *p, size_t len, bool *short_input)
+{
+    static const char pre[] = "HTTP/";
+    *short_input = false;
+    for (size_t i = 0; i < 5; i++) {
+        if (i >= len) { *short_input = true; return 0; }
+        if (p[i] != (uint8_t)pre[i]) return 0;
+    }
+    size_t v = 5;
+    while (v < len && v - 5 < VERSION_MAX && p[v] != ' ' && p[v] != '\t' && p[v] != '\r' && p[v] != '\n') v++;
+    if (v == len) { *short_input = v - 5 < VERSION_MAX; return 0; }
+    return v > 5 ? v : 0;
+}
+
 static enum http1_start classify_resp(const uint8_t *p, size_t len)
 {
-    static const char pre[] = "HTTP/1.";
-    /* "HTTP/1." DIGIT SP DIGIT DIGIT DIGIT */
-    for (size_t i = 0; i < 12; i++) {
+    bool short_input;
+    size_t i = resp_version_len(p, len, &short_input);
+    if (!i) return short_input ? HTTP1_START_MAYBE : HTTP1_START_NO;
+    size_t sp = i;
+    while (i < len && (p[i] == ' ' || p[i] == '\t') && i - sp < 8) i++;
+    if (i == sp) return i == len ? HTTP1_START_MAYBE : HTTP1_START_NO;
+    for (int k = 0; k < 3; k++, i++) {
         if (i >= len) return HTTP1_START_MAYBE;
-        uint8_t c = p[i];
-        bool ok = i < 7 ? c == (uint8_t)pre[i] : i == 8 ? c == ' ' : is_digit(c);
-        if (!ok) return HTTP1_START_NO;
+        if (!is_digit(p[i])) return HTTP1_START_NO;
     }
-    return HTTP1_START_RESP;
+    return HTTP1_START_RESP;   /* whatever follows the code: "200\0 ok", "2040" (as 204) */
 }
 
 static enum http1_start classify_req(const uint8_t *p, size_t len, bool strict)
@@ -88,15 +111,22 @@ int http1_parse_start_line(const uint8_t *p, size_t len, struct http1_head *h)
     struct cursor c = cur_init(p, len);
     if (len && p[len - 1] == '\r') c.len--;   /* CRLF or bare LF */
     if (classify_resp(p, c.len) == HTTP1_START_RESP) {
-        /* status-line = HTTP-version SP status-code SP [ reason-phrase ] */
+        /* status-line = HTTP-version SP status-code SP [ reason-phrase ],
+         * read leniently (classify_resp): an odd version is taken as 1.1 */
         h->is_response = true;
-        h->version = read_version(&c);
-        cur_skip(&c, 1);
+        bool short_input;
+        size_t vl = resp_version_len(p, c.len, &short_input);
+        struct cursor v = cur_init(p, vl);
+        h->version = read_version(&v);
+        if (!h->version || vl != 8) h->version = 11;
+        cur_skip(&c, vl);
+        while (cur_has(&c, 1) && (cur_peek_u8(&c, 0) == ' ' || cur_peek_u8(&c, 0) == '\t')) cur_skip(&c, 1);
         const uint8_t *d = cur_take(&c, 3);
-        if (!d || !h->version) return -1;
+        if (!d) return -1;
         h->status = (d[0] - '0') * 100 + (d[1] - '0') * 10 + (d[2] - '0');
         if (h->status < 100) return -1;
-        if (cur_left(&c) && cur_u8(&c) != ' ') return -1;   /* "2000" */
+        while (cur_has(&c, 1) && cur_peek_u8(&c, 0) >= '0' && cur_peek_u8(&c, 0) <= '9') cur_skip(&c, 1);
+        if (cur_left(&c)) cur_skip(&c, 1);
         h->reason = bytes_of(cur_ptr(&c), cur_left(&c));
         return 0;
     }
@@ -198,6 +228,7 @@ struct parse_result http1_parse_head(const uint8_t *p, size_t len, struct http1_
         struct bytes line = bytes_of(p + off, end - off);
         if (line.len && line.p[line.len - 1] == '\r') line.len--;
         off = end + 1;
+        if (!first && http1_blank_line(line.p, line.len)) line.len = 0;
         if (first) {
             if (http1_parse_start_line(line.p, line.len, h) < 0) {
                 r.status = PARSE_ERROR;
@@ -213,6 +244,13 @@ struct parse_result http1_parse_head(const uint8_t *p, size_t len, struct http1_
         }
     }
     return r;
+}
+
+bool http1_blank_line(const uint8_t *p, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (p[i] != '\r') return false;
+    return true;
 }
 
 void http1_unfold(uint8_t *p, size_t len)

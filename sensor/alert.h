@@ -33,7 +33,4 @@ struct alert_src {
 /* Append the alert object (no newline) to j. */
 void alert_json(struct json *j, const struct alert_src *a);
 
-/* JSON for findings (pii_json.c). */
-void pii_findings_json(struct json *j, const struct pii_findings *f);
-
 #endif

@@ -72,7 +72,7 @@ int hashkey_load(const char *path, uint8_t *key, size_t *len, int *created, char
         return -1;
     }
     if (st.st_mode & 077) {
-        snprintf(err, errlen, "hash key: %s is accessible by group or others (mode %03o); chmod 600 it",
+        snprintf(err, errlen, "hash key: %s is accessible by group/others (mode %03o); run chmod 600 on it",
                  path, (unsigned)(st.st_mode & 0777));
         close(fd);
         return -1;

@@ -9,6 +9,7 @@
 #include "config.h"
 #include "json.h"
 #include "options.h"
+#include "scan.h"
 #include "stats.h"
 #include "pipeline.h"
 #include "engine.h"
@@ -50,6 +51,7 @@ static void usage(FILE *f)
     fprintf(f,
         "usage: bleedwatch [options] -r FILE [-r FILE...] [BPF filter]\n"
         "       bleedwatch [options] -i IFACE [BPF filter]\n"
+        "       bleedwatch scan [--type T] FILE... | -   (PII engine on files; scan --help)\n"
         "\n"
         "Passive sensor: finds storage and data APIs (Azure Blob, S3, GCS, Elasticsearch,\n"
         "CouchDB, ...) serving personal data to clients that presented no credential.\n"
@@ -106,10 +108,19 @@ static void build_getopt(struct option *longs, char *shorts, size_t shorts_cap)
 static const char *find_config_arg(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++) {
-        if (argv[i][0] != '-') return NULL;   /* BPF filter begins */
-        if (!strcmp(argv[i], "--")) return NULL;
-        if ((!strcmp(argv[i], "-c") || !strcmp(argv[i], "--config")) && i + 1 < argc) return argv[i + 1];
-        if (!strncmp(argv[i], "--config=", 9)) return argv[i] + 9;
+        const char *a = argv[i];
+        if (a[0] != '-' || !a[1]) return NULL;   /* BPF filter (or "-") begins */
+        if (!strcmp(a, "--")) return NULL;
+        if ((!strcmp(a, "-c") || !strcmp(a, "--config")) && i + 1 < argc) return argv[i + 1];
+        if (!strncmp(a, "--config=", 9)) return a + 9;
+        /* skip the value of an option that takes one */
+        const struct option_def *o = NULL;
+        if (a[1] == '-') {
+            if (!strchr(a, '=')) o = option_find(a + 2);
+        } else if (!a[2]) {
+            o = option_find_short(a[1]);
+        }
+        if (o && o->type != OPT_BOOL && o->type != OPT_ACTION) i++;
     }
     return NULL;
 }
@@ -319,6 +330,7 @@ static int run(struct config *cfg);
 
 int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "scan") == 0) return scan_main(argc - 1, argv + 1);
     struct config cfg;
     config_defaults(&cfg);
     char *bpf_owned = NULL;

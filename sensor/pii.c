@@ -73,14 +73,12 @@ void pii_config_defaults(struct pii_config *cfg)
  * Hyperscan's literal prefilters carry the load on ordinary text. None is
  * the full value grammar; pii_match.c finds the value around the match. */
 
+/* Hyperscan patterns; the digit-led ones (NULL here) come from pii_numscan.c,
+ * IBANs among them (two capitals then digits: a class-led pattern, and the
+ * 77 country codes as literals slow the whole literal set down by half). */
 static const struct { const char *re; unsigned flags; } patterns[PAT__COUNT] = {
-    [PAT_EMAIL] = {"[A-Za-z0-9._%+\\-]@[A-Za-z0-9]", 0},
-    [PAT_NUM] = {"(?:^|[^0-9A-Za-z_.+\\-/])(?:\\+ ?)?\\(?[0-9](?:[ \\-.()/]{0,3}[0-9]){6}", 0},
-    [PAT_IBAN] = {"[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]{4}){2}", 0},
-    [PAT_NINO] = {"[A-Z]{2} ?[0-9]{2} ?[0-9]{2} ?[0-9]{2} ?[A-D]", 0},
-    [PAT_CF] = {"[A-Z]{6}[0-9LMNPQRSTUV]{2}[ABCDEHLMPRST][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]", 0},
-    [PAT_NIE] = {"[XYZ]-?[0-9]{7}-?[A-Z]", 0},
-    [PAT_NIR2A] = {"[12] ?[0-9]{2} ?[0-9]{2} ?2[AB]", 0},
+    [PAT_EMAIL] = {"@[A-Za-z0-9]", 0},
+    [PAT_NINO] = {"[A-Z]{2} [0-9]{2} [0-9]{2} [0-9]{2} [A-D]", 0},
     [PAT_AWS] = {"(?:AKIA|ASIA)[A-Z2-7]{16}", 0},
     [PAT_PEM] = {"-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY-----", 0},
     [PAT_JWT] = {"eyJ[A-Za-z0-9_\\-]{8,}\\.", 0},
@@ -93,7 +91,6 @@ static const struct { const char *re; unsigned flags; } patterns[PAT__COUNT] = {
     [PAT_HDR_SUBJECT] = {"(?:^|\\n|\\\\n|\")subject: ", HS_FLAG_CASELESS},
     [PAT_HDR_DATE] = {"(?:^|\\n|\\\\n|\")date: ", HS_FLAG_CASELESS},
     [PAT_HDR_MSGID] = {"(?:^|\\n|\\\\n|\")message-id: ", HS_FLAG_CASELESS},
-    [PAT_KEYLINE] = {"(?:^|\\n)[ \\t]*(?:- )?[\"']?[A-Za-z][A-Za-z0-9_ .\\-]{0,38}[\"']?[ \\t]*[:=]", 0},
 };
 
 pii_db *pii_db_new(const struct pii_config *cfg, char *err, size_t errlen)
@@ -113,14 +110,15 @@ pii_db *pii_db_new(const struct pii_config *cfg, char *err, size_t errlen)
     db->max_year = gmtime_r(&now, &tm) ? tm.tm_year + 1900 : 2100;
 
     const char *exprs[PAT__COUNT];
-    unsigned flags[PAT__COUNT], ids[PAT__COUNT];
+    unsigned flags[PAT__COUNT], ids[PAT__COUNT], np = 0;
     for (unsigned i = 0; i < PAT__COUNT; i++) {
-        exprs[i] = patterns[i].re;
-        flags[i] = patterns[i].flags;
-        ids[i] = i;
+        if (!patterns[i].re) continue;
+        exprs[np] = patterns[i].re;
+        flags[np] = patterns[i].flags;
+        ids[np++] = i;
     }
     hs_compile_error_t *ce = NULL;
-    if (hs_compile_multi(exprs, flags, ids, PAT__COUNT, HS_MODE_STREAM, NULL, &db->hs, &ce) !=
+    if (hs_compile_multi(exprs, flags, ids, np, HS_MODE_STREAM, NULL, &db->hs, &ce) !=
         HS_SUCCESS) {
         snprintf(err, errlen, "hyperscan: pattern %d: %s", ce ? ce->expression : -1,
                  ce && ce->message ? ce->message : "compile failed");
@@ -206,16 +204,26 @@ static void tok_advance(struct pii_scan *sc, uint64_t upto)
 
 static void q_push(struct pii_scan *sc, const struct pii_item *it)
 {
-    if (sc->qn == PII_QCAP) { sc->q_dropped++; return; }
+    if (sc->qn == sc->qcap) {
+        /* Grow the ring, unrolled from its head. */
+        unsigned ncap = sc->qcap * 2;
+        struct pii_item *nq = ncap <= PII_QCAP ? malloc(ncap * sizeof *nq) : NULL;
+        if (!nq) { sc->q_dropped++; return; }
+        for (unsigned k = 0; k < sc->qn; k++) nq[k] = sc->q[(sc->qh + k) % sc->qcap];
+        free(sc->q);
+        sc->q = nq;
+        sc->qcap = ncap;
+        sc->qh = 0;
+    }
     /* Insert in (end, pat) order; almost always at the tail. */
     unsigned i = sc->qn++;
     while (i > 0) {
-        const struct pii_item *prev = &sc->q[(sc->qh + i - 1) % PII_QCAP];
+        const struct pii_item *prev = &sc->q[(sc->qh + i - 1) % sc->qcap];
         if (prev->end < it->end || (prev->end == it->end && prev->pat <= it->pat)) break;
-        sc->q[(sc->qh + i) % PII_QCAP] = *prev;
+        sc->q[(sc->qh + i) % sc->qcap] = *prev;
         i--;
     }
-    sc->q[(sc->qh + i) % PII_QCAP] = *it;
+    sc->q[(sc->qh + i) % sc->qcap] = *it;
 }
 
 /* Judge queued candidates in order while the head is ready: its end before
@@ -231,7 +239,7 @@ static void drain(struct pii_scan *sc, uint64_t limit, bool final)
             if (it->pat != PAT_FIELD && it->end + PII_FWD > avail) break;
         }
         struct pii_item cp = *it;
-        sc->qh = (sc->qh + 1) % PII_QCAP;
+        sc->qh = (sc->qh + 1) % sc->qcap;
         sc->qn--;
         pii_judge(sc, &cp);
     }
@@ -250,6 +258,25 @@ static void on_field(void *ctx, uint8_t cls, uint64_t start, uint64_t end, uint6
     q_push(sc, &it);
 }
 
+/* Queue the digit-scan candidates of the current chunk that end at or
+ * before `upto`, each with the context at its end. */
+static void push_digits(struct pii_scan *sc, uint64_t upto)
+{
+    while (sc->ci < sc->nc) {
+        uint32_t c = sc->s->cand[sc->ci];
+        uint64_t end = sc->cbase + (c >> 8);
+        if (end > upto) break;
+        sc->ci++;
+        tok_advance(sc, end);
+        struct pii_item it = {0};
+        it.end = end;
+        it.rec = sc->tok.rec;
+        it.pat = (uint8_t)(c & 0xff);
+        it.cls = sc->tok.cls;
+        q_push(sc, &it);
+    }
+}
+
 static int on_match(unsigned int id, unsigned long long from, unsigned long long to,
                     unsigned int flags, void *ctx)
 {
@@ -257,11 +284,8 @@ static int on_match(unsigned int id, unsigned long long from, unsigned long long
     uint64_t end = sc->hs_base + to;
     (void)from;
     (void)flags;
+    push_digits(sc, end);
     tok_advance(sc, end);
-    if (id == PAT_KEYLINE) {
-        pii_keyline(sc, end);
-        return 0;
-    }
     struct pii_item it = {0};
     it.end = end;
     it.rec = sc->tok.rec;
@@ -280,8 +304,15 @@ pii_scan *pii_scan_open(const pii_db *db, pii_scratch *s, enum pii_doc_type type
     if (!sc) return NULL;
     sc->db = db;
     sc->s = s;
-    if (hs_open_stream(db->hs, 0, &sc->hs) != HS_SUCCESS) { free(sc); return NULL; }
+    sc->qcap = PII_QCAP0;
+    sc->q = malloc(sc->qcap * sizeof *sc->q);
+    if (!sc->q || hs_open_stream(db->hs, 0, &sc->hs) != HS_SUCCESS) {
+        free(sc->q);
+        free(sc);
+        return NULL;
+    }
     sc->type = type;
+    pii_numscan_reset(&sc->ns);
     if (type != PII_DOC_AUTO) pii_tok_init(&sc->tok, type, &db->km, on_field, sc);
     sc->last_rec = UINT64_MAX;
     sc->f.complete = true;
@@ -304,9 +335,17 @@ static void feed_known(struct pii_scan *sc, const uint8_t *p, size_t len)
     sc->fp = p;
     sc->fstart = sc->total;
     sc->fend = sc->total + len;
-    if (sc->hs) hs_scan_stream(sc->hs, (const char *)p, (unsigned)len, 0, sc->s->hs, on_match, sc);
-    tok_advance(sc, sc->fend);
-    drain(sc, sc->fend + 1, false);
+    for (size_t o = 0; o < len; o += PII_CHUNK) {
+        size_t n = len - o < PII_CHUNK ? len - o : PII_CHUNK;
+        sc->cbase = sc->fstart + o;
+        sc->nc = pii_numscan(&sc->ns, p + o, n, sc->s->cand);
+        sc->ci = 0;
+        if (sc->hs) hs_scan_stream(sc->hs, (const char *)p + o, (unsigned)n, 0, sc->s->hs, on_match, sc);
+        push_digits(sc, sc->cbase + n);
+        sc->nc = sc->ci = 0;
+        tok_advance(sc, sc->cbase + n);
+        drain(sc, sc->cbase + n + 1, false);
+    }
     /* Keep the tail in the ring for the judges of the next feeds. */
     size_t keep = len < PII_WIN ? len : PII_WIN;
     for (uint64_t o = sc->fend - keep; o < sc->fend;) {
@@ -372,6 +411,7 @@ void pii_scan_gap(pii_scan *sc, uint64_t len)
     /* What waits for bytes beyond the gap is judged on what is there. */
     pii_tok_gap(&sc->tok, 0);
     drain(sc, 0, true);
+    pii_msg_flush(sc);
     if (sc->hs) hs_reset_stream(sc->hs, 0, NULL, NULL, NULL);
     sc->total += len;
     sc->tok.pos = sc->total;
@@ -379,12 +419,14 @@ void pii_scan_gap(pii_scan *sc, uint64_t len)
     sc->base_lo = sc->ring_lo = sc->fstart = sc->total;
     sc->num_end = sc->span_end = sc->total;
     memset(&sc->msg, 0, sizeof sc->msg);
+    pii_numscan_reset(&sc->ns);
 }
 
 static void scan_free(pii_scan *sc)
 {
     if (sc->hs) hs_close_stream(sc->hs, NULL, NULL, NULL);
     pii_counter_free(&sc->cnt);
+    free(sc->q);
     free(sc);
 }
 
@@ -400,6 +442,7 @@ void pii_scan_close(pii_scan *sc, struct pii_findings *out)
     pii_tok_close(&sc->tok);
     sc->closing = true;
     drain(sc, 0, true);
+    pii_msg_flush(sc);
     pii_counter_finish(&sc->cnt, &sc->f);
     *out = sc->f;
     sc->f.hashes = NULL;

@@ -126,4 +126,9 @@ void pii_scan_abort(pii_scan *sc);
 
 void pii_findings_free(struct pii_findings *f);
 
+/* Findings as the alert's "bleedwatch.pii" JSON object (pii_json.c): counts
+ * and masked samples only. */
+struct json;
+void pii_findings_json(struct json *j, const struct pii_findings *f);
+
 #endif

@@ -1,7 +1,12 @@
-/* pii_ctx.c -- field-name classes and the streaming structure tokenizers. */
+/* pii_ctx.c -- the streaming structure tokenizers (JSON, CSV, XML, lines)
+ * and document sniffing. Field names are classified by pii_keys.c. */
 #include "pii_ctx.h"
 
 #include <string.h>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 static inline bool is_alnum(uint8_t c)
 {
@@ -10,153 +15,26 @@ static inline bool is_alnum(uint8_t c)
 static inline uint8_t lc(uint8_t c) { return (c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32) : c; }
 static inline bool is_ws(uint8_t c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
-/* ---- field-name classes ---- */
-
-static const struct { const char *w; uint8_t cls; } exact_words[] = {
-    {"phone", PII_CLS_PHONE}, {"tel", PII_CLS_PHONE}, {"telephone", PII_CLS_PHONE},
-    {"mobile", PII_CLS_PHONE}, {"cell", PII_CLS_PHONE}, {"cellphone", PII_CLS_PHONE},
-    {"fax", PII_CLS_PHONE}, {"msisdn", PII_CLS_PHONE}, {"gsm", PII_CLS_PHONE},
-    {"handy", PII_CLS_PHONE}, {"mobiel", PII_CLS_PHONE}, {"portable", PII_CLS_PHONE},
-    {"contactnumber", PII_CLS_PHONE}, {"whatsapp", PII_CLS_PHONE}, {"faxnumber", PII_CLS_PHONE},
-    {"card", PII_CLS_CARD}, {"cardnumber", PII_CLS_CARD}, {"cc", PII_CLS_CARD},
-    {"ccnumber", PII_CLS_CARD}, {"creditcard", PII_CLS_CARD}, {"pan", PII_CLS_CARD},
-    {"cardno", PII_CLS_CARD}, {"iban", PII_CLS_IBAN}, {"bankaccount", PII_CLS_IBAN},
-    {"nationalid", PII_CLS_NATID}, {"taxid", PII_CLS_NATID}, {"tin", PII_CLS_NATID},
-    {"idnumber", PII_CLS_NATID}, {"personalnumber", PII_CLS_NATID}, {"personnummer", PII_CLS_NATID},
-    {"identitynumber", PII_CLS_NATID}, {"nationalidentifier", PII_CLS_NATID},
-    {"citizenid", PII_CLS_NATID}, {"nationalnumber", PII_CLS_NATID},
-    {"ssn", PII_CLS_SSN}, {"ssnumber", PII_CLS_SSN}, {"bsn", PII_CLS_BSN},
-    {"burgerservicenummer", PII_CLS_BSN}, {"sofinummer", PII_CLS_BSN}, {"cpf", PII_CLS_CPF},
-    {"aadhaar", PII_CLS_AADHAAR}, {"aadhar", PII_CLS_AADHAAR}, {"sin", PII_CLS_SIN},
-    {"nir", PII_CLS_NIR}, {"insee", PII_CLS_NIR}, {"numerosecu", PII_CLS_NIR},
-    {"fullname", PII_CLS_NAME}, {"personname", PII_CLS_NAME}, {"realname", PII_CLS_NAME},
-    {"cardholder", PII_CLS_NAME}, {"cardholdername", PII_CLS_NAME}, {"accountholder", PII_CLS_NAME},
-    {"naam", PII_CLS_NAME2}, {"name", PII_CLS_NAME2}, {"customer", PII_CLS_NAME2},
-    {"contact", PII_CLS_NAME2}, {"owner", PII_CLS_NAME2}, {"author", PII_CLS_NAME2},
-    {"fn", PII_CLS_NAME2}, {"recipient", PII_CLS_NAME2}, {"sender", PII_CLS_NAME2},
-    {"patient", PII_CLS_NAME2}, {"employee", PII_CLS_NAME2}, {"member", PII_CLS_NAME2},
-    {"client", PII_CLS_NAME2}, {"holder", PII_CLS_NAME2}, {"passenger", PII_CLS_NAME2},
-    {"beneficiary", PII_CLS_NAME2}, {"attendee", PII_CLS_NAME2}, {"displayname", PII_CLS_NAME2},
-    {"firstname", PII_CLS_FIRST}, {"givenname", PII_CLS_FIRST}, {"forename", PII_CLS_FIRST},
-    {"fname", PII_CLS_FIRST}, {"first", PII_CLS_FIRST}, {"vorname", PII_CLS_FIRST},
-    {"prenom", PII_CLS_FIRST}, {"nombre", PII_CLS_FIRST}, {"voornaam", PII_CLS_FIRST},
-    {"middlename", PII_CLS_FIRST}, {"given", PII_CLS_FIRST},
-    {"lastname", PII_CLS_LAST}, {"surname", PII_CLS_LAST}, {"familyname", PII_CLS_LAST},
-    {"lname", PII_CLS_LAST}, {"last", PII_CLS_LAST}, {"nachname", PII_CLS_LAST},
-    {"nom", PII_CLS_LAST}, {"apellido", PII_CLS_LAST}, {"apellidos", PII_CLS_LAST},
-    {"achternaam", PII_CLS_LAST}, {"family", PII_CLS_LAST}, {"cognome", PII_CLS_LAST},
-    {"dob", PII_CLS_DOB}, {"bdate", PII_CLS_DOB}, {"geburtsdatum", PII_CLS_DOB},
-    {"datenaissance", PII_CLS_DOB}, {"geboortedatum", PII_CLS_DOB}, {"fechanacimiento", PII_CLS_DOB},
-    {"address", PII_CLS_ADDRESS}, {"addr", PII_CLS_ADDRESS}, {"address1", PII_CLS_ADDRESS},
-    {"address2", PII_CLS_ADDRESS}, {"addressline1", PII_CLS_ADDRESS},
-    {"addressline2", PII_CLS_ADDRESS}, {"adresse", PII_CLS_ADDRESS}, {"adres", PII_CLS_ADDRESS},
-    {"direccion", PII_CLS_ADDRESS}, {"indirizzo", PII_CLS_ADDRESS}, {"straat", PII_CLS_ADDRESS},
-    {"zip", PII_CLS_ZIP}, {"plz", PII_CLS_ZIP}, {"cap", PII_CLS_ZIP}, {"postcode", PII_CLS_ZIP},
-    {"codepostal", PII_CLS_ZIP}, {"postleitzahl", PII_CLS_ZIP}, {"postal", PII_CLS_ZIP},
-    {"password", PII_CLS_PASSWORD}, {"passwd", PII_CLS_PASSWORD}, {"pwd", PII_CLS_PASSWORD},
-    {"pass", PII_CLS_PASSWORD}, {"secret", PII_CLS_PASSWORD}, {"passphrase", PII_CLS_PASSWORD},
-    {"apikey", PII_CLS_PASSWORD}, {"accesskey", PII_CLS_PASSWORD},
-    {"wachtwoord", PII_CLS_PASSWORD}, {"passwort", PII_CLS_PASSWORD},
-    {"email", PII_CLS_EMAIL}, {"mail", PII_CLS_EMAIL},
-    {"id", PII_CLS_NEG}, {"uuid", PII_CLS_NEG}, {"guid", PII_CLS_NEG}, {"order", PII_CLS_NEG},
-    {"ts", PII_CLS_NEG}, {"time", PII_CLS_NEG}, {"date", PII_CLS_NEG}, {"size", PII_CLS_NEG},
-    {"price", PII_CLS_NEG}, {"amount", PII_CLS_NEG}, {"total", PII_CLS_NEG}, {"etag", PII_CLS_NEG},
-    {"count", PII_CLS_NEG}, {"ref", PII_CLS_NEG}, {"no", PII_CLS_NEG}, {"nr", PII_CLS_NEG},
-};
-
-/* Substring rules, tried in order after the exact words. */
-static const struct { const char *w; uint8_t cls; } contains_words[] = {
-    {"socialsecurity", PII_CLS_SSN}, {"socialinsurance", PII_CLS_SIN}, {"aadha", PII_CLS_AADHAAR},
-    {"burgerservice", PII_CLS_BSN}, {"securitesociale", PII_CLS_NIR},
-    {"password", PII_CLS_PASSWORD}, {"passwd", PII_CLS_PASSWORD}, {"secret", PII_CLS_PASSWORD},
-    {"birth", PII_CLS_DOB}, {"emailaddress", PII_CLS_EMAIL}, {"email", PII_CLS_EMAIL},
-    {"ipaddress", PII_CLS_NEG}, {"macaddress", PII_CLS_NEG},
-    {"phone", PII_CLS_PHONE}, {"mobile", PII_CLS_PHONE}, {"telef", PII_CLS_PHONE},
-    {"msisdn", PII_CLS_PHONE}, {"cardnumber", PII_CLS_CARD}, {"creditcard", PII_CLS_CARD},
-    {"iban", PII_CLS_IBAN}, {"nationalid", PII_CLS_NATID}, {"taxid", PII_CLS_NATID},
-    {"postcode", PII_CLS_ZIP}, {"postalcode", PII_CLS_ZIP}, {"zipcode", PII_CLS_ZIP},
-    {"address", PII_CLS_ADDRESS}, {"street", PII_CLS_ADDRESS}, {"strasse", PII_CLS_ADDRESS},
-    {"firstname", PII_CLS_FIRST}, {"givenname", PII_CLS_FIRST},
-    {"lastname", PII_CLS_LAST}, {"surname", PII_CLS_LAST}, {"familyname", PII_CLS_LAST},
-    {"fullname", PII_CLS_NAME},
-    {"order", PII_CLS_NEG}, {"invoice", PII_CLS_NEG}, {"tracking", PII_CLS_NEG},
-    {"serial", PII_CLS_NEG}, {"sku", PII_CLS_NEG}, {"isbn", PII_CLS_NEG}, {"gtin", PII_CLS_NEG},
-    {"transaction", PII_CLS_NEG}, {"ticket", PII_CLS_NEG}, {"reference", PII_CLS_NEG},
-    {"version", PII_CLS_NEG}, {"timestamp", PII_CLS_NEG}, {"checksum", PII_CLS_NEG},
-    {"hash", PII_CLS_NEG}, {"shipment", PII_CLS_NEG}, {"parcel", PII_CLS_NEG},
-};
-
-/* "<person word>name" (customerName, contact_name) names a person; other
- * *name fields (fileName, hostName, companyName) do not. */
-static const char *const person_name_prefix[] = {
-    "customer", "contact", "person", "client", "holder", "patient", "employee", "member", "user",
-    "owner", "recipient", "sender", "display", "legal", "maiden", "account", "billing",
-    "shipping", "emergencycontact", "guardian", "parent", "spouse", "student", "driver", NULL };
-
-static size_t norm_key(const uint8_t *key, size_t len, char *out, size_t outlen)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < len && n + 1 < outlen; i++)
-        if (is_alnum(key[i])) out[n++] = (char)lc(key[i]);
-    out[n] = 0;
-    return n;
-}
-
-static uint8_t cls_of_kind(int k)
-{
-    switch (k) {
-    case PII_EMAIL: return PII_CLS_EMAIL;
-    case PII_PHONE: return PII_CLS_PHONE;
-    case PII_PAYMENT_CARD: return PII_CLS_CARD;
-    case PII_NATIONAL_ID: return PII_CLS_NATID;
-    case PII_IBAN: return PII_CLS_IBAN;
-    case PII_PERSON_NAME: return PII_CLS_NAME;
-    case PII_DATE_OF_BIRTH: return PII_CLS_DOB;
-    case PII_POSTAL_ADDRESS: return PII_CLS_ADDRESS;
-    case PII_CREDENTIAL: return PII_CLS_PASSWORD;
-    default: return PII_CLS_NONE;
-    }
-}
-
-void pii_keymap_init(struct pii_keymap *m, const struct pii_config *cfg)
-{
-    memset(m, 0, sizeof *m);
-    if (!cfg) return;
-    for (int k = 0; k < PII__COUNT; k++) {
-        const char *const *w = cfg->context_words[k];
-        uint8_t cls = cls_of_kind(k);
-        for (; w && *w && cls != PII_CLS_NONE && m->n < PII_EXTRA_WORDS; w++) {
-            if (norm_key((const uint8_t *)*w, strlen(*w), m->e[m->n].w, sizeof m->e[0].w) == 0)
-                continue;
-            m->e[m->n++].cls = cls;
-        }
-    }
-}
-
-uint8_t pii_key_class(const struct pii_keymap *m, const uint8_t *key, size_t len)
-{
-    char k[PII_KEY_MAX + 1];
-    size_t n = norm_key(key, len, k, sizeof k);
-    if (n == 0) return PII_CLS_NONE;
-    if (m)
-        for (unsigned i = 0; i < m->n; i++)
-            if (strcmp(k, m->e[i].w) == 0) return m->e[i].cls;
-    for (size_t i = 0; i < sizeof exact_words / sizeof exact_words[0]; i++)
-        if (strcmp(k, exact_words[i].w) == 0) return exact_words[i].cls;
-    for (size_t i = 0; i < sizeof contains_words / sizeof contains_words[0]; i++)
-        if (strstr(k, contains_words[i].w)) return contains_words[i].cls;
-    if (n > 4 && strcmp(k + n - 4, "name") == 0) {
-        for (size_t i = 0; person_name_prefix[i]; i++) {
-            size_t l = strlen(person_name_prefix[i]);
-            if (l == n - 4 && memcmp(k, person_name_prefix[i], l) == 0) return PII_CLS_NAME2;
-        }
-        return PII_CLS_NONE;
-    }
-    if (n > 2 && strcmp(k + n - 2, "id") == 0) return PII_CLS_NEG;
-    return PII_CLS_NONE;
-}
-
 /* ---- common ---- */
+
+/* Field names repeat (every record has the same keys): remember a few. */
+static uint8_t tok_key_class(struct pii_tok *t, const uint8_t *key, size_t len)
+{
+    if (len < sizeof t->cache[0].w) {
+        for (int i = 0; i < PII_KEYCACHE; i++)
+            if (t->cache[i].w[len] == 0 && memcmp(t->cache[i].w, key, len) == 0 &&
+                (len > 0 || t->cache[i].w[0] == 0) && t->cache[i].cls != 0xff)
+                return t->cache[i].cls;
+    }
+    uint8_t cls = pii_key_class(t->km, key, len);
+    if (len < sizeof t->cache[0].w && len > 0) {
+        int slot = t->cache_next++ % PII_KEYCACHE;
+        memcpy(t->cache[slot].w, key, len);
+        t->cache[slot].w[len] = 0;
+        t->cache[slot].cls = cls;
+    }
+    return cls;
+}
 
 static inline void emit_value(struct pii_tok *t, uint8_t cls, uint64_t start, uint64_t end)
 {
@@ -235,8 +113,11 @@ static void json_feed(struct pii_tok *t, const uint8_t *p, size_t n)
         switch (t->state) {
         case JS_STR:
             if (!t->u.j.str_is_key) {
-                /* Fast path through value text. */
-                while (i < n && p[i] != '"' && p[i] != '\\') i++;
+                /* Fast path through value text: to the next quote or backslash. */
+                const uint8_t *q = memchr(p + i, '"', n - i);
+                size_t stop = q ? (size_t)(q - p) : n;
+                const uint8_t *bs = memchr(p + i, '\\', stop - i);
+                i = bs ? (size_t)(bs - p) : stop;
                 if (i == n) continue;
                 c = p[i];
                 at = t->pos + i;
@@ -246,7 +127,7 @@ static void json_feed(struct pii_tok *t, const uint8_t *p, size_t n)
             } else if (c == '"') {
                 t->state = JS_TOK;
                 if (t->u.j.str_is_key) {
-                    t->u.j.key_cls = pii_key_class(t->km, (const uint8_t *)t->key, t->key_len);
+                    t->u.j.key_cls = tok_key_class(t, (const uint8_t *)t->key, t->key_len);
                     t->u.j.str_is_key = false;
                 } else {
                     emit_value(t, t->cls, t->vstart, at);
@@ -262,14 +143,12 @@ static void json_feed(struct pii_tok *t, const uint8_t *p, size_t n)
             i++;
             break;
         case JS_SCALAR:
-            if (c == ',' || c == '}' || c == ']' || is_ws(c)) {
-                emit_value(t, t->cls, t->vstart, at);
-                t->cls = PII_CLS_NONE;
-                t->state = JS_TOK;
-                continue;                 /* structural byte handled below */
-            }
-            i++;
-            break;
+            while (i < n && p[i] != ',' && p[i] != '}' && p[i] != ']' && !is_ws(p[i])) i++;
+            if (i == n) continue;
+            emit_value(t, t->cls, t->vstart, t->pos + i);
+            t->cls = PII_CLS_NONE;
+            t->state = JS_TOK;
+            continue;                     /* the terminator is handled as a token */
         default:
             i++;
             if (t->lost) {
@@ -429,7 +308,7 @@ static void x_start_tag_done(struct pii_tok *t, bool selfclose)
 {
     unsigned d = t->u.x.depth + 1u;
     if (d == 2) t->rec++;
-    if (d <= PII_CTX_DEPTH) t->u.x.cls[d] = pii_key_class(t->km, (const uint8_t *)t->key, t->key_len);
+    if (d <= PII_CTX_DEPTH) t->u.x.cls[d] = tok_key_class(t, (const uint8_t *)t->key, t->key_len);
     if (d < 255) t->u.x.depth = (uint8_t)d;
     if (selfclose && t->u.x.depth) t->u.x.depth--;
 }
@@ -523,25 +402,119 @@ static void xml_feed(struct pii_tok *t, const uint8_t *p, size_t n)
     }
 }
 
-/* ---- TEXT / EML: lines ---- */
+/* ---- TEXT / EML: lines ----
+ *
+ * A line whose head (its first PII_HEAD bytes) holds "key:" or "key =" gives
+ * the rest of the line that key's class: "Phone: 0612345678", YAML
+ * "  password: x", INI "pwd = x", vCard "FN:Jane Doe". The key is up to 38
+ * letters, digits, spaces, '_', '.', '-', optionally quoted or after "- ". */
+
+#define PII_HEAD 48
+
+static uint8_t line_key(struct pii_tok *t, const uint8_t *h, size_t n)
+{
+    size_t s = 0, e = n;
+    while (s < e && (h[s] == ' ' || h[s] == '\t')) s++;
+    if (s + 1 < e && h[s] == '-' && h[s + 1] == ' ') s += 2;
+    if (s < e && (h[s] == '"' || h[s] == '\'')) s++;
+    while (e > s && (h[e - 1] == ' ' || h[e - 1] == '\t')) e--;
+    if (e > s && (h[e - 1] == '"' || h[e - 1] == '\'')) e--;
+    if (e == s || e - s > 38 || !((h[s] | 32) >= 'a' && (h[s] | 32) <= 'z')) return PII_CLS_NONE;
+    unsigned spaces = 0;
+    for (size_t i = s; i < e; i++) {
+        if (!is_alnum(h[i]) && h[i] != ' ' && h[i] != '_' && h[i] != '.' && h[i] != '-')
+            return PII_CLS_NONE;
+        if (h[i] == ' ' && ++spaces > 3) return PII_CLS_NONE;   /* a sentence, not a key */
+    }
+    return tok_key_class(t, h + s, e - s);
+}
+
+/* Index of the first ':', '=' or newline in h[0..PII_HEAD), PII_HEAD if none. */
+static size_t head_stop(const uint8_t *h)
+{
+#if defined(__SSE2__)
+    uint64_t m = 0;
+    for (int k = 0; k < PII_HEAD / 16; k++) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(h + 16 * k));
+        __m128i e = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(':')),
+                                              _mm_cmpeq_epi8(v, _mm_set1_epi8('='))),
+                                 _mm_cmpeq_epi8(v, _mm_set1_epi8('\n')));
+        m |= (uint64_t)(unsigned)_mm_movemask_epi8(e) << (16 * k);
+    }
+    return m ? (size_t)__builtin_ctzll(m) : PII_HEAD;
+#else
+    for (size_t i = 0; i < PII_HEAD; i++)
+        if (h[i] == ':' || h[i] == '=' || h[i] == '\n') return i;
+    return PII_HEAD;
+#endif
+}
+
+static void text_line_end(struct pii_tok *t, const uint8_t *p, size_t k)
+{
+    uint64_t at = t->pos + k;
+    if (!t->lost && t->u.t.line_cls != PII_CLS_NONE) {
+        uint64_t end = at;
+        if (k > 0 && p[k - 1] == '\r') end--;
+        emit_value(t, t->u.t.line_cls, t->vstart, end);
+    }
+    t->lost = false;
+    t->u.t.line_cls = PII_CLS_NONE;
+    t->u.t.in_head = true;
+    t->key_len = 0;
+    t->cls = PII_CLS_NONE;
+    if (t->type == PII_DOC_TEXT) t->rec++;
+}
 
 static void text_feed(struct pii_tok *t, const uint8_t *p, size_t n)
 {
     size_t i = 0;
     while (i < n) {
+        if (t->u.t.in_head && !t->lost && t->key_len == 0 && n - i >= PII_HEAD) {
+            /* Fast path: the whole head is in this chunk, nothing to keep. */
+            const uint8_t *h = p + i;
+            size_t lim = head_stop(h);
+            t->u.t.in_head = false;
+            i += lim;
+            if (lim == PII_HEAD || h[lim] == '\n') continue;
+            uint8_t cls = line_key(t, h, lim);
+            i++;
+            if (cls != PII_CLS_NONE) {
+                t->u.t.line_cls = cls;
+                t->cls = cls;
+                t->vstart = t->pos + i;
+            }
+            continue;
+        }
+        if (t->u.t.in_head && !t->lost) {
+            size_t lim = PII_HEAD - t->key_len;
+            if (lim > n - i) lim = n - i;
+            size_t stop = lim;
+            const uint8_t *q;
+            if ((q = memchr(p + i, ':', stop)) != NULL) stop = (size_t)(q - p) - i;
+            if ((q = memchr(p + i, '=', stop)) != NULL) stop = (size_t)(q - p) - i;
+            if ((q = memchr(p + i, '\n', stop)) != NULL) stop = (size_t)(q - p) - i;
+            memcpy(t->key + t->key_len, p + i, stop);
+            t->key_len = (uint8_t)(t->key_len + stop);
+            i += stop;
+            if (stop == lim) {               /* no stop byte yet */
+                if (t->key_len >= PII_HEAD) t->u.t.in_head = false;
+                continue;
+            }
+            t->u.t.in_head = false;
+            if (p[i] == '\n') continue;      /* handled below */
+            uint8_t cls = line_key(t, (const uint8_t *)t->key, t->key_len);
+            i++;
+            if (cls != PII_CLS_NONE) {
+                t->u.t.line_cls = cls;
+                t->cls = cls;
+                t->vstart = t->pos + i;
+            }
+            continue;
+        }
         const uint8_t *nl = memchr(p + i, '\n', n - i);
         if (!nl) return;
         size_t k = (size_t)(nl - p);
-        uint64_t at = t->pos + k;
-        if (!t->lost && t->u.t.line_cls != PII_CLS_NONE) {
-            uint64_t end = at;
-            if (k > 0 && p[k - 1] == '\r') end--;
-            emit_value(t, t->u.t.line_cls, t->vstart, end);
-        }
-        t->lost = false;
-        t->u.t.line_cls = PII_CLS_NONE;
-        t->cls = PII_CLS_NONE;
-        if (t->type == PII_DOC_TEXT) t->rec++;
+        text_line_end(t, p, k);
         i = k + 1;
     }
 }
@@ -552,11 +525,12 @@ void pii_tok_init(struct pii_tok *t, enum pii_doc_type type, const struct pii_ke
                   pii_field_fn emit, void *ctx)
 {
     memset(t, 0, sizeof *t);
+    for (int i = 0; i < PII_KEYCACHE; i++) t->cache[i].cls = 0xff;
     t->type = type == PII_DOC_AUTO ? PII_DOC_TEXT : type;
     t->km = km;
     t->emit = emit;
     t->ctx = ctx;
-    if (t->type == PII_DOC_TEXT || t->type == PII_DOC_EML) t->rec = 1;
+    if (t->type == PII_DOC_TEXT || t->type == PII_DOC_EML) { t->rec = 1; t->u.t.in_head = true; }
 }
 
 void pii_tok_feed(struct pii_tok *t, const uint8_t *p, size_t n)
@@ -604,15 +578,6 @@ void pii_tok_close(struct pii_tok *t)
         break;
     }
     t->cls = PII_CLS_NONE;
-}
-
-void pii_tok_set_linekey(struct pii_tok *t, uint8_t cls, uint64_t vstart)
-{
-    if (t->type != PII_DOC_TEXT && t->type != PII_DOC_EML) return;
-    if (t->lost) return;
-    t->u.t.line_cls = cls;
-    t->cls = cls;
-    t->vstart = vstart;
 }
 
 /* ---- sniffing ---- */

@@ -8,8 +8,7 @@
  *   JSON/NDJSON  current key (inherited by array elements), per-depth class
  *   CSV/TSV      header row (delimiter sniffed among , ; TAB |), column class
  *   XML          current element name, per-depth class
- *   TEXT/EML     "key: value" / "key = value" lines (the key is found by the
- *                scanner's Hyperscan line anchor and handed in)
+ *   TEXT/EML     "key: value" / "key = value" lines (key in the line head)
  *
  * They keep no bytes of values: field names are classified as soon as they
  * end, and values are reported as absolute (start, end) offsets that the
@@ -63,12 +62,16 @@ enum pii_cls {
 #define PII_CSV_COLS 256
 #define PII_CSV_HDR 1024
 #define PII_EXTRA_WORDS 64
+#define PII_KEYCACHE 16           /* field names remembered per tokenizer */
+#define PII_KEYCACHE_LEN 24
 
 /* Field-name classifier: the built-in lists plus the configuration's extra
  * context words, normalised (lower case, letters and digits only). */
+#define PII_KEYHASH 512
 struct pii_keymap {
     unsigned n;
     struct { char w[32]; uint8_t cls; } e[PII_EXTRA_WORDS];
+    struct { char w[24]; uint8_t cls; bool used; } h[PII_KEYHASH];   /* exact words */
 };
 
 void pii_keymap_init(struct pii_keymap *m, const struct pii_config *cfg);
@@ -91,6 +94,8 @@ struct pii_tok {
     uint64_t vstart;        /* start of the current value */
     uint8_t key_len;
     char key[PII_KEY_MAX];
+    struct { char w[PII_KEYCACHE_LEN]; uint8_t cls; } cache[PII_KEYCACHE];   /* recent names */
+    uint8_t cache_next;
     union {
         struct {
             uint8_t depth, rec_depth;
@@ -117,6 +122,7 @@ struct pii_tok {
         } x;
         struct {
             uint8_t line_cls;
+            bool in_head;                        /* key_len bytes of the line head kept */
         } t;
     } u;
 };
@@ -131,8 +137,6 @@ void pii_tok_feed(struct pii_tok *t, const uint8_t *p, size_t n);
 void pii_tok_gap(struct pii_tok *t, uint64_t len);
 /* End of body: report a value still open (last line or CSV field). */
 void pii_tok_close(struct pii_tok *t);
-/* TEXT/EML: the current line is "key: value" with the value from vstart. */
-void pii_tok_set_linekey(struct pii_tok *t, uint8_t cls, uint64_t vstart);
 
 /* Sniff the type of a body from its first bytes (at most a few KB); final
  * tells that no more bytes will come. Returns PII_DOC_AUTO while undecided. */

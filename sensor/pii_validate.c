@@ -554,7 +554,7 @@ bool pii_name_ok(const uint8_t *p, size_t len, unsigned min_tokens)
         }
     }
     if (p[0] == ' ' || p[len - 1] == ' ' || p[len - 1] == '-') return false;
-    if (letters < 2 || tokens < min_tokens || tokens > 6 || !upper_or_utf8) return false;
+    if (letters < 2 || tokens < min_tokens || tokens > 10 || !upper_or_utf8) return false;
     (void)lower;
     /* Placeholders and test values are not people ("John Doe" is the
      * proverbial nobody; the real ones will be there a hundred times over). */

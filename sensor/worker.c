@@ -491,8 +491,10 @@ void worker_packet(worker *w, int dlt, struct timeval ts, const uint8_t *frame,
         int dir;
         bool is_new;
         struct flow *f = flow_table_get(w->flows, &p, w->now_us, &dir, &is_new);
-        if (f && f->closed && tcp && (p.tcp_flags & (TCPF_SYN | TCPF_ACK)) == TCPF_SYN) {
-            /* a new connection reusing the 5-tuple of a closed one */
+        if (f && tcp && (p.tcp_flags & TCPF_SYN) && (f->closed || f->rst || f->fin[0] || f->fin[1])) {
+            /* a new connection reusing the 5-tuple of an ending one (a SYN, or
+             * the SYN-ACK of a reused port): end the old flow, start afresh */
+            teardown(w, f);
             flow_table_remove(w->flows, f);
             f = flow_table_get(w->flows, &p, w->now_us, &dir, &is_new);
         }
@@ -510,10 +512,15 @@ void worker_packet(worker *w, int dlt, struct timeval ts, const uint8_t *frame,
             stream_segment(&w->pool, &f->stream, dir, p.seq, p.ack, p.tcp_flags, p.payload,
                            p.payload_len, p.wire_payload_len, &stream_sink, &d);
         }
-        if (p.tcp_flags & TCPF_RST) f->rst = true;
         if (p.tcp_flags & TCPF_FIN) f->fin[dir] = true;
-        if (f->rst || (f->fin[0] && f->fin[1])) {
+        if (f->fin[0] && f->fin[1]) {
             teardown(w, f);
+            flow_set_class(w->flows, f, FLOW_TCP_CLOSING);
+        } else if (p.tcp_flags & TCPF_RST) {
+            /* A RST the endpoints may ignore (bad MD5, TTL-limited: evasion) must
+             * not blind the sensor: the flow lingers, still fed, and ends at the
+             * close timeout, a FIN pair or a new SYN. */
+            f->rst = true;
             flow_set_class(w->flows, f, FLOW_TCP_CLOSING);
         }
     }

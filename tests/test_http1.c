@@ -276,7 +276,10 @@ static void t_probe(void)
         { "HTTP/1.1 200 OK\r\n", PROBE_YES },
         { "HTTP/1.0 404", PROBE_YES },
         { "HTTP/1.", PROBE_MAYBE },
-        { "HTTP/2.0 200", PROBE_NO },
+        { "HTTP/2.0 200", PROBE_YES },     /* lenient: evasion sends it, clients take it */
+        { "HTTP/1.1  200 ok", PROBE_YES },
+        { "HTTP/ 200", PROBE_NO },
+        { "HTTP/1.1200 OK", PROBE_NO },
         { "HTTP/1.1 2x0", PROBE_NO },
         { "GET / SIP/2.0\r\n", PROBE_NO },
         { "\x16\x03\x01\x02\x00", PROBE_NO },
@@ -318,11 +321,16 @@ static void t_parse_head(void)
     CHECK_EQ(r.status, PARSE_NEED_MORE);
     free(b);
     const char *bad[] = { "GET /\r\n\r\n", "GET / HTTP/2.0\r\n\r\n", "HTTP/1.1 20 OK\r\n\r\n",
-                          "HTTP/1.1 2000 OK\r\n\r\n", "G(T / HTTP/1.1\r\n\r\n" };
+                          "HTTP/1.1 20x OK\r\n\r\n", "G(T / HTTP/1.1\r\n\r\n" };
     for (size_t i = 0; i < 5; i++) {
         r = http1_parse_head((const uint8_t *)bad[i], strlen(bad[i]), &h, hd, 8);
         CHECK_EQ(r.status, PARSE_ERROR);
     }
+    /* lenient status lines, as clients read them (evasion) */
+    r = http1_parse_head((const uint8_t *)"HTTP/1..1  2040 ok\r\n\r\n", 22, &h, hd, 8);
+    CHECK(r.status == PARSE_OK && h.is_response && h.status == 204 && h.version == 11);
+    r = http1_parse_head((const uint8_t *)"HTTP/1.1 200 ok\r\nA: b\n\r\r\nbody", 28, &h, hd, 8);
+    CHECK(r.status == PARSE_OK && h.status == 200 && h.n_hdrs == 1 && r.consumed == 25);
     r = http1_parse_head((const uint8_t *)"HTTP/1.0 204\r\n\r\n", 16, &h, hd, 8);
     CHECK(r.status == PARSE_OK && h.is_response && h.status == 204 && h.version == 10);
 }

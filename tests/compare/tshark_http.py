@@ -131,9 +131,15 @@ def file_stats(binary, path, workdir):
         return {}
 
 
-def explain(path, ts, bw, recs, stats, ts_ports, linktype, unreadable):
+TUNNEL_TAGS = {"ip-in-ip", "gre", "vxlan", "geneve", "erspan", "pppoe", "mpls", "gtp", "teredo", "nsh"}
+
+
+def explain(path, ts, bw, recs, stats, ts_ports, linktype, unreadable, tags=()):
     """Reasons for a difference, from evidence only."""
     why = []
+    tun = sorted(TUNNEL_TAGS.intersection(tags))
+    if tun and bw < ts:
+        why.append("HTTP inside a tunnel the manifest names (" + ",".join(tun) + ")")
     if path in unreadable:
         why.append("capture file unreadable: " + unreadable[path].split(": ", 1)[-1][:80])
     if stats:
@@ -151,6 +157,13 @@ def explain(path, ts, bw, recs, stats, ts_ports, linktype, unreadable):
         errs = {k: v for k, v in dec.items() if k not in ("ok", "other_l4", "not_ip", "fragment", "unsupported_link")}
         if errs:
             why.append("malformed packets: " + ", ".join(f"{k} {v}" for k, v in errs.items()))
+        if ra.get("retrans_bytes") and bw < ts:
+            why.append(f"segments repeated in the capture ({ra['retrans_bytes']} bytes): tshark dissects a "
+                       "retransmitted response again, bleedwatch keeps the first copy")
+        h = stats.get("dissectors", {}).get("http", {})
+        if bw < ts and (h.get("resync") or h.get("bad_head")):
+            why.append(f"HTTP heads bleedwatch rejects as malformed (resync {h.get('resync', 0)}, "
+                       f"bad_head {h.get('bad_head', 0)})")
         trunc = stats.get("truncated_packets", 0)
         if trunc:
             why.append(f"{trunc} snaplen-truncated packets")
@@ -213,9 +226,9 @@ def main():
                 continue
             why = []
             if bw != ts:
-                linktype = next((r["linktype"] for r in rows if r["file"] == f), "?")
-                why = explain(path, ts, bw, recs, file_stats(a.bin, path, wd), cache[f]["ports"], linktype,
-                              unreadable)
+                row = next((r for r in rows if r["file"] == f), {})
+                why = explain(path, ts, bw, recs, file_stats(a.bin, path, wd), cache[f]["ports"],
+                              row.get("linktype", "?"), unreadable, row.get("tags", "").split(","))
                 if not why:
                     why = ["UNEXPLAINED"]
                     unexplained += 1
