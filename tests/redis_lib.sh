@@ -1,13 +1,14 @@
 # tests/redis_lib.sh -- sourced by end-to-end scripts that need a real
 # redis-server (after tests/lib.sh, which sets $TMP). Every server started
 # here runs daemonized in $TMP/<name>, on 127.0.0.1, without persistence
-# unless asked, and is killed at exit with anything else put in PIDS.
+# unless asked, and is killed at exit with anything else put in PIDS; $TMP is
+# removed then, unless BW_KEEP_TMP is set (for a look after a failure).
 
 PIDS=()
 RCLI_AUTH=()     # extra redis-cli arguments (e.g. -a PASSWORD) for start_redis's PING
 redis_cleanup() {
     for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null; done
-    rm -rf "$TMP"
+    if [ -n "${BW_KEEP_TMP:-}" ]; then echo "kept $TMP" >&2; else rm -rf "$TMP"; fi
 }
 trap redis_cleanup EXIT
 
