@@ -23,7 +23,7 @@ The truth file: {"alerts": N, "distinct_emails", "distinct_phones",
 distinct client IPs of the alerting reads), "people": [A, B], "decoys" (reads
 that must not alert), "endpoint": "azure_blob/<account>/<container>",
 "packets", "first_ts", "last_ts"}.
-Deterministic: same arguments, same bytes (apart from scapy's pcap header).
+Deterministic: same arguments, same bytes.
 Run with /usr/bin/python3 (python3-scapy).
 """
 import argparse
@@ -90,7 +90,10 @@ def main():
     a = ap.parse_args()
     if a.n < 1 or a.seconds < 0 or not 0 <= a.offset < 20000:
         ap.error("N >= 1, SECONDS >= 0, 0 <= offset < 20000")
-    lo, hi = (0, 10 * a.n) if a.people is None else map(int, a.people.split(":"))
+    try:
+        lo, hi = (0, 10 * a.n) if a.people is None else map(int, a.people.split(":"))
+    except ValueError:
+        ap.error("--people wants A:B, two integers")
     if hi - lo < a.n or lo < 0:
         ap.error("need at least one person per read (B - A >= N)")
     random.seed(1700 + a.offset)
@@ -99,6 +102,8 @@ def main():
     n_auth = max(1, a.n // 10)
     total = a.n + n_plain + n_auth
     step = a.seconds / total if total > 1 else 0.0
+    if 20000 + a.offset + 2 * total > 65535:
+        ap.error("too many reads for the client port range (20000 + offset + 2 per read)")
     # The decoys sit evenly among the reads; slots more than 1 apart, so distinct.
     n_decoy = n_plain + n_auth
     kinds = ["pii"] * total

@@ -207,6 +207,8 @@ redis-cli -p "$P" -n 1 --raw LRANGE bleedwatch:alerts 0 -1 >"$TMP/list.dump"
 check_alerts list "$TMP/list.dump" "$N_FAST" 0 "$TMP/list.alerts"
 check list_stats_sent [ "$(stat_of list .redis.sent)" -eq "$N_FAST" ]
 check list_heartbeat [ "$(redis-cli -p "$P" -n 1 HGET bleedwatch:sensor:list packets)" = "$(stat_of list .packets)" ]
+ttl=$(redis-cli -p "$P" -n 1 TTL bleedwatch:sensor:list)
+check list_heartbeat_ttl [ "$(( ${ttl:-0} > 0 && ${ttl:-0} <= 60 ))" = 1 ]
 
 bw_wait "$BST" 40 stream
 check stream_exit_0 [ "$RC" -eq 0 ]
