@@ -137,6 +137,7 @@ static int parse_args(int argc, char **argv, struct config *cfg, char **bpf_owne
             fprintf(stderr, "bleedwatch: %s\n", err);
             return 2;
         }
+        cfg->config_file = cf;   /* SIGHUP re-reads it */
     }
     opterr = 0;
     int c;
