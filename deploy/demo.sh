@@ -57,7 +57,7 @@ for ep in $(R --raw SMEMBERS bleedwatch:endpoints); do
     for k in email phone person_name organizations clients; do
         printf '    %-14s %s distinct\n' "$k" "$(R --raw PFCOUNT "bleedwatch:exposed:$ep:$k")"
     done
-    echo "    organisations to notify: $(R --raw ZREVRANGE "bleedwatch:exposed:$ep:domains" 0 -1 WITHSCORES | paste - - | awk '{printf "%s%s (%s)", NR > 1 ? ", " : "", $1, $2}')"
+    echo "    organisations to notify: $(R --raw ZREVRANGE "bleedwatch:exposed:$ep:domains" 0 -1 WITHSCORES | paste - - | awk '{printf "%s%s (%s)", (NR > 1 ? ", " : ""), $1, $2}')"
     echo "    served: $(R --raw HGET "bleedwatch:exposed:$ep" responses) responses, $(R --raw HGET "bleedwatch:exposed:$ep" bytes) bytes," \
          "first $(R --raw HGET "bleedwatch:exposed:$ep" first_seen), last $(R --raw HGET "bleedwatch:exposed:$ep" last_seen)"
 done
