@@ -97,6 +97,7 @@ void alert_json(struct json *j, const struct alert_src *a)
     json_key(j, "pii");
     pii_findings_json(j, a->pii);
     json_kv_u64(j, "flow_id", fv->id);
+    ecs_tunnel(j, fv);
     if (a->input) {
         json_key(j, "input");
         json_obj_open(j);

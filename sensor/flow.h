@@ -1,6 +1,7 @@
 /* flow.h -- the bidirectional flow table of one worker.
  *
- * A flow is keyed by (ip version, transport, VLAN, the two address/port pairs);
+ * A flow is keyed by (ip version, transport, VLAN, innermost tunnel type and
+ * id, the two address/port pairs);
  * both directions of a conversation find the same flow. The table is bounded
  * (cfg->max_flows): when full, the least recently active flow is evicted (and
  * counted). Flows expire after idle timeouts, kept on one LRU list per timeout

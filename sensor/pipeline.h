@@ -3,6 +3,7 @@
 #ifndef BW_PIPELINE_H
 #define BW_PIPELINE_H
 
+#include "decode.h"
 #include "jsonl.h"
 #include "netset.h"
 #include "pii.h"
@@ -27,6 +28,10 @@ struct pipeline {
     uint8_t hash_key[64];
     size_t hash_key_len;
     char name_buf[256];
+
+    /* decoder options (tunnel ports), from cfg */
+    struct decode_opts decode;
+    bool decode_set;                     /* false: a pipeline not made by pipeline_build: defaults */
 };
 
 /* Build everything the workers share from cfg. Returns 0, or -1 with a

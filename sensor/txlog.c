@@ -99,6 +99,7 @@ void txlog_json(struct json *j, const struct flow_view *fv, const struct http_tx
     json_key(j, "bleedwatch");
     json_obj_open(j);
     json_kv_u64(j, "flow_id", fv->id);
+    ecs_tunnel(j, fv);
     if (sr && sr->provider) storage_result_json(sr, j);
     if (t->content_encoding.len) kv_bytes(j, "content_encoding", t->content_encoding);
     json_kv_bool(j, "authorization", t->authorization.len > 0);
