@@ -296,7 +296,7 @@ static struct body_consumer *txn_begin(void *ctx, const struct http_txn *t)
         if (pre.auth != AUTH_PRESENT && !pre.public_ok) {
             char mime[128];
             size_t n = t->content_type.len < sizeof mime - 1 ? t->content_type.len : sizeof mime - 1;
-            memcpy(mime, t->content_type.p, n);
+            if (n) memcpy(mime, t->content_type.p, n);   /* no Content-Type: p may be NULL */
             bc->scan = pii_scan_open(w->pipe->pii, w->scratch, pii_doc_type_from_mime(mime, n));
             if (bc->scan) w->st.bodies_scanned++;
         }
