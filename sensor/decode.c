@@ -519,6 +519,7 @@ bool decode_enter_tunnel(struct dctx *d, enum tunnel_type t, uint32_t id)
     o->n_tunnels++;
     o->tunnel_type = (uint8_t)t;
     o->tunnel_id = id;
+    if (t != TUN_MPLS && t != TUN_IPIP && t != TUN_IP6IP && id) o->tenant_id = id;
     if (t != TUN_MPLS && t != TUN_PPPOE) o->n_vlan = 0;   /* the carrier's tags */
     d->len_from_capture = false;
     return true;

@@ -37,7 +37,7 @@ enum decode_reason {
     DEC_BAD_IPV4_HLEN,     /* IHL < 5 or past the captured bytes */
     DEC_BAD_IP_LEN,        /* total/payload length smaller than the header */
     DEC_BAD_IPV6_EXT,      /* an extension header runs past the packet, or too many */
-    DEC_FRAGMENT,          /* IP fragment (reassembly arrives with the mirror-port issue) */
+    DEC_FRAGMENT,          /* IP fragment: network part and frag_* filled, for frag.c */
     DEC_TRUNC_TCP,         /* shorter than the TCP header, or data offset past the bytes */
     DEC_BAD_TCP_HLEN,      /* data offset < 5 */
     DEC_TRUNC_UDP,
@@ -100,6 +100,12 @@ struct pkt {
     uint16_t frag_hlen;        /* bytes of l3 before the fragment's data */
     uint16_t frag_hdr_at;      /* IPv6: offset in l3 of the fragment header */
     uint16_t frag_nh_at;       /* IPv6: offset in l3 of the next-header byte naming it */
+
+    /* The tunnel id that separates flows (and fragments): the id of the
+     * innermost VXLAN, Geneve, keyed GRE, ERSPAN or PPPoE layer, 0 if none.
+     * MPLS labels and IP-in-IP do not count: labels differ per direction and
+     * per hop, so they would split a conversation in two. */
+    uint32_t tenant_id;
 };
 
 /* Tunnel kinds, as recorded in struct pkt and reported in outputs. */
@@ -142,7 +148,8 @@ int decode_opts_vxlan_ports(struct decode_opts *o, const char *list, char *err, 
  *   frame    captured bytes, caplen of them
  *   wirelen  original length on the wire (pcap_pkthdr.len)
  * Returns DEC_OK with *out filled for TCP/UDP, DEC_OTHER_L4 with the network
- * part filled, or a reason. *out is undefined on error. No allocation. */
+ * part filled, DEC_FRAGMENT with the network part and frag_* filled, or a
+ * reason. *out is otherwise undefined on error. No allocation. */
 enum decode_reason decode_packet(int dlt, const uint8_t *frame, size_t caplen,
                                  size_t wirelen, struct pkt *out);
 

@@ -40,9 +40,10 @@ enum decode_reason decode_ethertype(struct dctx *d, uint16_t type, const uint8_t
 /* An Ethernet header and what follows. */
 enum decode_reason decode_ether(struct dctx *d, const uint8_t *p, size_t len);
 
-/* Enter a tunnel: record it (innermost wins) and forget the VLAN tags of the
- * carrier when the tunnel is an overlay (they belong to the mirror transport,
- * not to the tenant). False when too many tunnels are nested. */
+/* Enter a tunnel: record it (innermost wins; tenant_id only for the kinds
+ * whose id names a tenant or session) and forget the VLAN tags of the carrier
+ * when the tunnel is an overlay (they belong to the mirror transport, not to
+ * the tenant). False when too many tunnels are nested. */
 bool decode_enter_tunnel(struct dctx *d, enum tunnel_type t, uint32_t id);
 
 /* ---- decode_tunnel.c ---- */

@@ -58,7 +58,7 @@ static uint32_t flow_hash(uint64_t seed, uint8_t ver, uint8_t proto, uint16_t vl
     }
     uint64_t h = seed ^ ((uint64_t)ver << 56 | (uint64_t)proto << 48 | (uint64_t)vlan << 32 |
                          (uint64_t)pa << 16 | pb);
-    h = mix64(h ^ tunnel);   /* tunnel id: tenants behind different VNIs are different flows */
+    h = mix64(h ^ tunnel);   /* tenant id: tenants behind different VNIs are different flows */
     h = mix64(h ^ load64(a));
     h = mix64(h ^ load64(a + 8));
     h = mix64(h ^ load64(b));
@@ -219,12 +219,12 @@ struct flow *flow_table_get(flow_table *t, const struct pkt *p, uint64_t now_us,
                             int *dir, bool *is_new)
 {
     uint16_t vlan = p->n_vlan ? p->vlan[p->n_vlan - 1] : 0;
-    uint32_t h = flow_hash(t->seed, p->ip_version, p->l4proto, vlan, p->tunnel_id, p->src, p->sport, p->dst,
+    uint32_t h = flow_hash(t->seed, p->ip_version, p->l4proto, vlan, p->tenant_id, p->src, p->sport, p->dst,
                            p->dport);
     for (struct flow *f = t->buckets[h & t->mask]; f; f = f->hnext) {
         if (f->hash != h || f->v.ip_version != p->ip_version || f->v.l4proto != p->l4proto || f->v.vlan != vlan)
             continue;
-        if (f->v.tunnel_id != p->tunnel_id || f->v.tunnel_type != p->tunnel_type) continue;
+        if (f->tenant_id != p->tenant_id) continue;
         if (f->v.port[0] == p->sport && f->v.port[1] == p->dport &&
             !memcmp(f->v.addr[0], p->src, 16) && !memcmp(f->v.addr[1], p->dst, 16)) {
             *dir = 0;
@@ -254,6 +254,7 @@ struct flow *flow_table_get(flow_table *t, const struct pkt *p, uint64_t now_us,
     f->v.vlan = vlan;
     f->v.tunnel_type = p->tunnel_type;
     f->v.tunnel_id = p->tunnel_id;
+    f->tenant_id = p->tenant_id;
     bool client = sender_is_client(p);
     int c = client ? 0 : 1;
     memcpy(f->v.addr[c], p->src, 16);

@@ -30,7 +30,7 @@ struct dgram {
     /* key */
     uint8_t ver, proto;
     uint16_t vlan;
-    uint32_t id, tunnel_id;
+    uint32_t id, tenant_id;
     uint8_t src[16], dst[16];
     /* state */
     uint64_t first_us;
@@ -72,7 +72,7 @@ static uint32_t key_hash(const frag_table *t, const struct pkt *p, uint16_t vlan
 {
     uint64_t h = t->seed ^ ((uint64_t)p->ip_version << 56 | (uint64_t)p->frag_proto << 48 |
                             (uint64_t)vlan << 32 | p->frag_id);
-    h = mix64(h ^ p->tunnel_id);
+    h = mix64(h ^ p->tenant_id);
     for (int i = 0; i < 16; i += 8) {
         uint64_t a, b;
         memcpy(&a, p->src + i, 8);   /* our own struct pkt copy, not packet bytes */
@@ -155,7 +155,7 @@ static struct dgram *lookup(frag_table *t, const struct pkt *p, uint16_t vlan, u
 {
     for (struct dgram *g = t->buckets[h & t->mask]; g; g = g->hnext)
         if (g->hash == h && g->ver == p->ip_version && g->proto == p->frag_proto && g->vlan == vlan &&
-            g->id == p->frag_id && g->tunnel_id == p->tunnel_id && !memcmp(g->src, p->src, 16) &&
+            g->id == p->frag_id && g->tenant_id == p->tenant_id && !memcmp(g->src, p->src, 16) &&
             !memcmp(g->dst, p->dst, 16))
             return g;
     return NULL;
@@ -175,7 +175,7 @@ static struct dgram *create(frag_table *t, const struct pkt *p, uint16_t vlan, u
     g->proto = p->frag_proto;
     g->vlan = vlan;
     g->id = p->frag_id;
-    g->tunnel_id = p->tunnel_id;
+    g->tenant_id = p->tenant_id;
     memcpy(g->src, p->src, 16);
     memcpy(g->dst, p->dst, 16);
     g->first_us = now_us;

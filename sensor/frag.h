@@ -2,7 +2,7 @@
  *
  * Fragments (decode reason DEC_FRAGMENT, struct pkt's frag_* fields) are
  * collected per datagram, keyed by IP version, addresses, identification,
- * protocol (IPv4), innermost VLAN and tunnel id, so two tenants' datagrams
+ * protocol, innermost VLAN and tenant id (decode.h), so two tenants' datagrams
  * never mix. When a datagram is complete, frag_add() hands back one IP
  * datagram, header first, as if it had never been fragmented.
  *

@@ -454,6 +454,7 @@ static bool mirror_packet(worker *w, struct pkt *p, enum decode_reason *r)
             p->tunnel_type = carrier.tunnel_type;
             p->tunnel_id = carrier.tunnel_id;
         }
+        if (!p->tenant_id) p->tenant_id = carrier.tenant_id;
         p->n_tunnels = (uint8_t)(p->n_tunnels + carrier.n_tunnels);
     }
     if (p->n_tunnels && (*r == DEC_OK || *r == DEC_OTHER_L4)) w->st.tunnel[p->tunnel_type]++;

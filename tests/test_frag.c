@@ -295,7 +295,7 @@ static void t_tunnel_key(void)
             size_t n = frag_frame(o, o->b, s, e, part == 0, 1, frame);
             CHECK_EQ(decode_packet(DLT_EN10MB, frame, n, n, &p), DEC_FRAGMENT);
             p.tunnel_type = TUN_VXLAN;
-            p.tunnel_id = 100 + (uint32_t)who;
+            p.tunnel_id = p.tenant_id = 100 + (uint32_t)who;
             res = frag_add(t, &p, 0, &len);
             if (part == 1) {
                 CHECK(res && same_as_orig(o, res, len));

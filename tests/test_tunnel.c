@@ -12,6 +12,8 @@
 #include "test.h"
 #include "decode.h"
 #include "decode_frames.h"
+#include "config.h"
+#include "flow.h"
 #include "limits.h"
 
 #include <pcap/dlt.h>
@@ -96,6 +98,7 @@ static void t_vxlan(void)
     run(NULL, &b, &o, true);
     CHECK_EQ(o.tunnel_type, TUN_VXLAN);
     CHECK_EQ(o.tunnel_id, 0x123456);
+    CHECK_EQ(o.tenant_id, 0x123456);
     CHECK_EQ(o.n_tunnels, 1);
     CHECK_EQ(o.n_vlan, 0);
 
@@ -334,6 +337,7 @@ static void t_mpls(void)
     run(NULL, &b, &o, true);
     CHECK_EQ(o.tunnel_type, TUN_MPLS);
     CHECK_EQ(o.tunnel_id, 200);
+    CHECK_EQ(o.tenant_id, 0);   /* labels differ per direction: not a flow key */
     CHECK_EQ(o.n_vlan, 1);
     CHECK_EQ(o.vlan[0], 20);
 
@@ -367,6 +371,7 @@ static void t_mpls(void)
     CHECK(memcmp(o.src, A6_SRC, 16) == 0);
     CHECK_EQ(o.tunnel_type, TUN_MPLS);
     CHECK_EQ(o.tunnel_id, 2);
+    CHECK_EQ(o.tenant_id, 0);
     CHECK_EQ(o.n_tunnels, 2);
 
     /* a stack that never ends: capped */
@@ -471,7 +476,62 @@ static void t_nested(void)
     run(NULL, &b, &o, true);
     CHECK_EQ(o.tunnel_type, TUN_VXLAN);
     CHECK_EQ(o.tunnel_id, 9);
+    CHECK_EQ(o.tenant_id, 9);
     CHECK_EQ(o.n_tunnels, 2);
+
+    /* IP-in-IP inside VXLAN 9: still tenant 9 */
+    f->n = 0; eth(f, 0x0800);
+    ip = outer_ip4(f, IPPROTO_UDP);
+    u = udp(f, 1234, 4789);
+    put32(f, 0x08000000); put32(f, 9 << 8);
+    eth(f, 0x0800);
+    ip2 = outer_ip4(f, IPPROTO_IPIP);
+    build_v4_tcp(f, &b.l3, &b.pl);
+    ip4_end(f, ip2);
+    udp_end(f, u);
+    ip4_end(f, ip);
+    run(NULL, &b, &o, true);
+    CHECK_EQ(o.tunnel_type, TUN_IPIP);
+    CHECK_EQ(o.tenant_id, 9);
+}
+
+/* The flow key: the same inner 5-tuple behind two VNIs is two flows; the two
+ * directions of an MPLS conversation (different labels) are one. */
+static void t_flow_key(void)
+{
+    struct config c;
+    config_defaults(&c);
+    flow_table *t = flow_table_new(&c, 1, NULL, NULL);
+    struct built b;
+    struct pkt o, o2;
+    int dir;
+    bool is_new;
+    build_vxlan(&b, 4789, 100, 0x08, -1, -1);
+    run(NULL, &b, &o, true);
+    struct flow *f1 = flow_table_get(t, &o, 1, &dir, &is_new);
+    CHECK(f1 && is_new);
+    CHECK(f1 && f1->v.tunnel_type == TUN_VXLAN && f1->v.tunnel_id == 100);
+    build_vxlan(&b, 4789, 200, 0x08, -1, -1);
+    run(NULL, &b, &o2, true);
+    struct flow *f2 = flow_table_get(t, &o2, 2, &dir, &is_new);
+    CHECK(f2 && is_new && f2 != f1);
+    CHECK(flow_table_get(t, &o, 3, &dir, &is_new) == f1 && !is_new);
+
+    /* MPLS: client->server under label 200, the answer under label 300 */
+    struct fb *f = &b.f;
+    f->n = 0; eth(f, 0x8847);
+    mpls(f, 200, true);
+    build_v4_tcp(f, &b.l3, &b.pl);
+    run(NULL, &b, &o, true);
+    struct flow *m = flow_table_get(t, &o, 4, &dir, &is_new);
+    CHECK(m && is_new);
+    o.tunnel_id = 300;   /* the reverse packet: swap the endpoints, other label */
+    uint8_t a[16];
+    memcpy(a, o.src, 16); memcpy(o.src, o.dst, 16); memcpy(o.dst, a, 16);
+    uint16_t pt = o.sport; o.sport = o.dport; o.dport = pt;
+    CHECK(flow_table_get(t, &o, 5, &dir, &is_new) == m && !is_new);
+    CHECK_EQ(flow_table_stats(t)->created, 3);
+    flow_table_free(t);
 }
 
 /* decode_ip(): a datagram with no link layer, as reassembly hands it over. */
@@ -563,6 +623,7 @@ int main(void)
     RUN(t_pppoe);
     RUN(t_ip_in_ip);
     RUN(t_nested);
+    RUN(t_flow_key);
     RUN(t_decode_ip);
     RUN(t_robust);
     return test_done();

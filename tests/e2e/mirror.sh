@@ -65,3 +65,8 @@ check mirror_no_dedup python3 -c "import json,sys; s=json.load(open('$TMP/nodedu
 # without --vxlan-ports the UDP 8472 variant is plain UDP: no transaction
 bw "$TMP/m/demo.vxlan_port.pcap" "$TMP/noport"
 check mirror_vxlan_port_needed [ ! -s "$TMP/noport.tx" ]
+# option errors: one line, exit 2
+"$BW_BIN" -q -r pcaps/demo.pcap --vxlan-ports 4789,99999 >/dev/null 2>"$TMP/err"; rc=$?
+check mirror_vxlan_ports_error [ "$rc" -eq 2 -a "$(wc -l <"$TMP/err")" -eq 1 ]
+"$BW_BIN" -q -r pcaps/demo.pcap --geneve-port 70000 >/dev/null 2>"$TMP/err"; rc=$?
+check mirror_geneve_port_error [ "$rc" -eq 2 -a "$(wc -l <"$TMP/err")" -eq 1 ]
