@@ -291,17 +291,21 @@ static enum decode_reason decode_l4(struct dctx *d, uint8_t proto, const uint8_t
         return decode_tcp(d, p, len, wire);
     case IPPROTO_UDP: {
         enum decode_reason r = decode_udp(d, p, len, wire), tr;
-        if (r == DEC_OK && decode_tunnel_udp(d, d->out->dport, d->out->payload, d->out->payload_len, &tr))
-            return tr;
+        if (r != DEC_OK) return r;
+        decode_clip_wire(d, d->out->payload, d->out->wire_payload_len);
+        if (decode_tunnel_udp(d, d->out->dport, d->out->payload, d->out->payload_len, &tr)) return tr;
         return r;
     }
     case IPPROTO_IPIP:
         if (!decode_enter_tunnel(d, TUN_IPIP, 0)) return DEC_TOO_DEEP;
+        decode_clip_wire(d, p, wire);
         return decode_ethertype(d, ETH_P_IPV4, p, len);
     case IPPROTO_IPV6:
         if (!decode_enter_tunnel(d, TUN_IP6IP, 0)) return DEC_TOO_DEEP;
+        decode_clip_wire(d, p, wire);
         return decode_ethertype(d, ETH_P_IPV6, p, len);
     case IPPROTO_GRE:
+        decode_clip_wire(d, p, wire);
         return decode_tunnel_gre(d, p, len);
     default:
         return DEC_OTHER_L4;
@@ -321,6 +325,7 @@ static size_t ip_wire_len(struct dctx *d, const uint8_t *p, size_t len, size_t f
      * header is sane, wirelen >= caplen, this is >= len). */
     size_t at = (size_t)(p - d->frame);
     size_t on_wire = d->wirelen >= d->caplen ? d->wirelen - at : len;
+    if (d->wire_end - at < on_wire) on_wire = d->wire_end - at;   /* a tunnel's carrier ends sooner */
     if (field == 0) {
         d->len_from_capture = true;
         field = on_wire;
@@ -512,6 +517,12 @@ static enum decode_reason decode_ipv6(struct dctx *d, const uint8_t *p, size_t l
 
 /* ---- tunnels ---- */
 
+void decode_clip_wire(struct dctx *d, const uint8_t *p, size_t wire)
+{
+    size_t end = (size_t)(p - d->frame) + wire;
+    if (end < d->wire_end) d->wire_end = end;
+}
+
 bool decode_enter_tunnel(struct dctx *d, enum tunnel_type t, uint32_t id)
 {
     struct pkt *o = d->out;
@@ -587,7 +598,8 @@ enum decode_reason decode_ip(const struct decode_opts *opts, int version, const 
                              size_t len, struct pkt *out)
 {
     memset(out, 0, sizeof *out);
-    struct dctx d = { out, opts ? opts : &default_opts, p, len, len, 0, false };
+    struct dctx d = { .out = out, .opts = opts ? opts : &default_opts, .frame = p, .wirelen = len,
+                      .caplen = len, .wire_end = SIZE_MAX };
     if (version == 4) return decode_ethertype(&d, ETH_P_IPV4, p, len);
     if (version == 6) return decode_ethertype(&d, ETH_P_IPV6, p, len);
     return DEC_BAD_IP_VERSION;
@@ -597,7 +609,8 @@ enum decode_reason decode_frame(const struct decode_opts *opts, int dlt, const u
                                 size_t caplen, size_t wirelen, struct pkt *out)
 {
     memset(out, 0, sizeof *out);
-    struct dctx d = { out, opts ? opts : &default_opts, frame, wirelen, caplen, 0, false };
+    struct dctx d = { .out = out, .opts = opts ? opts : &default_opts, .frame = frame, .wirelen = wirelen,
+                      .caplen = caplen, .wire_end = SIZE_MAX };
 
     switch (dlt) {
     case DLT_EN10MB: return decode_ether(&d, frame, caplen);

@@ -19,6 +19,8 @@ struct dctx {
     size_t caplen;
     unsigned depth;         /* network-layer dispatches so far */
     bool len_from_capture;  /* IP length field was 0 (TSO, jumbogram): length guessed */
+    size_t wire_end;        /* offset in the frame where the innermost tunnel's carrier
+                             * ends by its own length (IP, UDP, PPPoE); SIZE_MAX if none */
 };
 
 enum {
@@ -45,6 +47,10 @@ enum decode_reason decode_ether(struct dctx *d, const uint8_t *p, size_t len);
  * when the tunnel is an overlay (they belong to the mirror transport, not to
  * the tenant). False when too many tunnels are nested. */
 bool decode_enter_tunnel(struct dctx *d, enum tunnel_type t, uint32_t id);
+
+/* The wire bytes of what p carries end after `wire` bytes (the carrier's
+ * length field): an inner IP length claiming more is trusted no further. */
+void decode_clip_wire(struct dctx *d, const uint8_t *p, size_t wire);
 
 /* ---- decode_tunnel.c ---- */
 

@@ -215,15 +215,19 @@ enum decode_reason decode_tunnel_pppoe(struct dctx *d, const uint8_t *p, size_t 
     uint16_t sess = cur_be16(&c);
     size_t plen = cur_be16(&c);
     uint16_t proto = cur_u8(&c);
-    if (!(proto & 1)) proto = (uint16_t)(proto << 8 | cur_u8(&c));
+    size_t pfield = 1;
+    if (!(proto & 1)) {
+        proto = (uint16_t)(proto << 8 | cur_u8(&c));
+        pfield = 2;
+    }
     if (!cur_ok(&c)) return DEC_TRUNC_TUNNEL;
     if (vt != 0x11 || code != 0) return DEC_BAD_TUNNEL;
-    size_t pfield = proto > 0xff ? 2 : 1;
     if (plen < pfield) return DEC_BAD_TUNNEL;
     size_t m = cur_left(&c);
     if (plen - pfield < m) m = plen - pfield;   /* padding after the PPP frame */
     if (proto != 0x0021 && proto != 0x0057) return DEC_NOT_IP;
     if (!decode_enter_tunnel(d, TUN_PPPOE, sess)) return DEC_TOO_DEEP;
+    decode_clip_wire(d, cur_ptr(&c), plen - pfield);
     return decode_ethertype(d, proto == 0x0021 ? ETH_P_IPV4 : ETH_P_IPV6, cur_ptr(&c), m);
 }
 

@@ -109,6 +109,16 @@ static void t_vxlan(void)
     CHECK_EQ(o.n_vlan, 1);
     CHECK_EQ(o.vlan[0], 12);
 
+    /* the inner IP claims more than the outer UDP datagram carried (and the
+     * frame has padding after it): the carrier's length wins, not a snaplen cut */
+    build_vxlan(&b, 4789, 5, 0x08, -1, -1);
+    set16(&b.f, b.l3 + 2, (unsigned)(b.f.n - b.l3 + 100));
+    fill(&b.f, 0, 8);
+    CHECK_EQ(run(NULL, &b, &o, false), DEC_OK);
+    CHECK_EQ(o.payload_len, strlen(HTTP_REQ));
+    CHECK_EQ(o.wire_payload_len, strlen(HTTP_REQ));
+    CHECK(!o.truncated);
+
     /* I flag clear: not VXLAN, the outer UDP packet is the packet */
     build_vxlan(&b, 4789, 5, 0x00, -1, -1);
     CHECK_EQ(run(NULL, &b, &o, false), DEC_OK);
@@ -405,6 +415,20 @@ static void t_pppoe(void)
     CHECK_EQ(o.tunnel_id, 0x42);
     CHECK_EQ(o.n_vlan, 1);
     CHECK_EQ(o.l3_len, inner);
+
+    /* the IP header claims 6 bytes more than PPPoE carries (they are the
+     * Ethernet padding): PPPoE's length wins, as in tshark; nothing is lost */
+    f->n = 0; eth(f, 0x8864);
+    pppoe(f, 0x11, 0x43, 0x0021, 40);
+    size_t l3 = ip4(f, IPPROTO_TCP, 0, 0x4000);
+    tcp(f, 443, 20394, 1, 2, TCPF_ACK, 100, 0);
+    fill(f, 0, 6);
+    ip4_end(f, l3);
+    CHECK_EQ(run(NULL, &b, &o, false), DEC_OK);
+    CHECK_EQ(o.l3_len, 40);
+    CHECK_EQ(o.payload_len, 0);
+    CHECK_EQ(o.wire_payload_len, 0);
+    CHECK(!o.truncated);
 
     f->n = 0; eth(f, 0x8864);
     pppoe(f, 0x11, 1, 0xc021, 4);   /* LCP */
