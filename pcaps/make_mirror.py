@@ -28,7 +28,10 @@ Variants:
               change nothing: a conflicting copy after completion, tiny
               fragments, a datagram of too many fragments, one never completed)
   duplicates  dup (each packet again from another port: other MACs, a VLAN
-              tag, TTL one lower), dup_mixed (the copy comes through VXLAN)
+              tag, TTL one lower), dup_mixed (the copy comes through VXLAN),
+              aws_both (VXLAN, both ends mirrored in a session each: every
+              packet twice, first under its sender's VNI; run with
+              --no-tunnel-flow-key)
 
 Fragments are made by hand (no scapy fragment()) so that offsets, overlap and
 order are exactly what the manifest says. Needs Debian's python3-scapy.
@@ -309,7 +312,7 @@ def frag_variant(name, base):
         link = link_of(base[0])
         fake = ipv4_hdr(6, bytes(range(256)) * 40, 0, src="10.66.0.1", dst="10.66.0.2")
         pay = ip_payload_len(fake)
-        tiny = fragment(fake, [(0, 16)], 60001)                       # tiny first fragment
+        tiny = fragment(fake, [(0, 16), (16, 40)], 60001)             # tiny fragments, the rest missing
         many = fragment(fake, [(k * 64, k * 64 + 64) for k in range(130)], 60002)   # too many
         never = fragment(fake, [(0, 1024), (2048, pay)], 60003)      # a hole: never completes
         for f in tiny + many + never:
@@ -325,6 +328,21 @@ def frag_variant(name, base):
 
 def dup_variant(name, base):
     v = Variant()
+    client = base[0][IP].src if base and IP in base[0] else (base[0][IPv6].src if base and IPv6 in base[0] else None)
+    if name == "aws_both":
+        # both ends mirrored, one session (VNI) each: a packet is seen leaving
+        # its sender under the sender's VNI, then arriving under the other's
+        v.args = ["--no-tunnel-flow-key"]
+        for i, p in enumerate(base):
+            t = float(p.time)
+            etype, ipb = ip_of(p)
+            src = p[IP].src if IP in p else (p[IPv6].src if IPv6 in p else None)
+            first, second = (101, 202) if src == client else (202, 101)
+            v.add(eth_hdr(0x0800) + udp_outer(4789, vxlan(first, raw(p)), ident=2 * i), t)
+            v.add(eth_hdr(0x0800) + udp_outer(4789, vxlan(second, raw(p)), ident=2 * i + 1), t + 0.00002)
+            v.count("mirror.tunnels.vxlan")
+            v.count("mirror.duplicates")
+        return v
     for i, p in enumerate(base):
         t = float(p.time)
         etype, ipb = ip_of(p)
@@ -351,7 +369,7 @@ def dup_variant(name, base):
 TUNNELS = ["vxlan", "vxlan_port", "geneve", "gre_ip", "gre_key", "erspan2", "erspan3", "mpls",
            "mpls_pw_cw", "mpls_pw", "pppoe", "ipip", "nested"]
 FRAGS = ["frag", "frag_ooo", "frag_overlap", "frag_outer", "frag_in_tunnel", "frag_attack"]
-DUPS = ["dup", "dup_mixed"]
+DUPS = ["dup", "dup_mixed", "aws_both"]
 ALL = TUNNELS + FRAGS + DUPS
 
 

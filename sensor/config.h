@@ -73,7 +73,8 @@ struct config {
     uint32_t frag_max_datagrams;         /* --frag-max-datagrams: in flight */
     uint64_t frag_max_total;             /* --frag-max-total: bytes buffered */
     uint32_t frag_max_fragments;         /* --frag-max-fragments: per datagram */
-    uint32_t frag_min_size;              /* --frag-min-size: smaller non-last fragments are attacks */
+    uint32_t frag_min_size;              /* --frag-min-size: smaller non-last fragments are counted as tiny */
+    bool no_tunnel_flow_key;             /* --no-tunnel-flow-key: tunnel ids do not separate flows */
 };
 
 /* Fill with the defaults of limits.h. */

@@ -36,6 +36,7 @@ struct dgram {
     uint64_t first_us;
     bool dead;                     /* dropped: later fragments swallowed */
     bool have_first, have_last;
+    bool tiny;                     /* a tiny fragment was counted */
     uint32_t total;                /* payload length, once the last fragment is in */
     uint32_t n_frags, n_ranges;
     uint16_t hdr_len, nh_at;
@@ -314,7 +315,6 @@ const uint8_t *frag_add(frag_table *t, const struct pkt *p, uint64_t now_us, siz
 
     if (e > t->max_bytes) { drop_dgram(t, g, &t->st.too_big); return NULL; }
     if (more && (n % 8 || n == 0)) { drop_dgram(t, g, &t->st.inconsistent); return NULL; }
-    if (more && n < t->min_size) { drop_dgram(t, g, &t->st.tiny); return NULL; }
     if (!more) {
         bool past = g->n_ranges && g->r[g->n_ranges - 1].e > e;
         if ((g->have_last && e != g->total) || past) { drop_dgram(t, g, &t->st.inconsistent); return NULL; }
@@ -326,6 +326,10 @@ const uint8_t *frag_add(frag_table *t, const struct pkt *p, uint64_t now_us, siz
     bool overlap;
     if (!agrees(g, d, s, e, &overlap)) { drop_dgram(t, g, &t->st.overlap_conflict); return NULL; }
     if (overlap) t->st.overlap_same++;
+    if (more && n < t->min_size && !g->tiny) {   /* counted, harmless to a first-wins reassembly */
+        g->tiny = true;
+        t->st.tiny++;
+    }
 
     if (s == 0 && !g->have_first) {
         size_t hl = p->ip_version == 4 ? p->frag_hlen : p->frag_hdr_at;

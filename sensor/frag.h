@@ -11,10 +11,13 @@
  * counted; one that overlaps with different bytes is the evasion of Ptacek &
  * Newsham and RFC 5722: the whole datagram is dropped and every later
  * fragment of it swallowed until its timeout, so no payload other than the
- * first-wins one can ever come out. Tiny non-last fragments (smaller than
- * cfg->frag_min_size), too many fragments, oversized datagrams and
- * inconsistent ends (data past the last fragment) drop the datagram the same
- * way, each counted under its own reason.
+ * first-wins one can ever come out. Too many fragments, oversized datagrams
+ * and inconsistent ends (data past the last fragment, non-last fragments not
+ * a multiple of 8) drop the datagram the same way, each counted under its own
+ * reason. Tiny non-last fragments (smaller than cfg->frag_min_size, the
+ * fragroute / RFC 1858 shape meant to split a transport header) are counted
+ * once per datagram but reassembled: with first data winning they cannot
+ * change what comes out, and frag_max_fragments bounds their number.
  *
  * Memory is bounded: at most cfg->frag_max_datagrams datagrams in flight and
  * cfg->frag_max_total bytes buffered (the oldest datagram is evicted to make
@@ -37,7 +40,7 @@ struct frag_stats {
     uint64_t reassembled;      /* datagrams completed */
     uint64_t overlap_same;     /* fragments overlapping earlier data with the same bytes (accepted) */
     uint64_t overlap_conflict; /* datagrams dropped: overlap with different bytes */
-    uint64_t tiny;             /* datagrams dropped: a non-last fragment under frag_min_size */
+    uint64_t tiny;             /* datagrams with a non-last fragment under frag_min_size (reassembled) */
     uint64_t too_many;         /* datagrams dropped: more than frag_max_fragments */
     uint64_t too_big;          /* datagrams dropped: past frag_max_bytes */
     uint64_t inconsistent;     /* datagrams dropped: two ends, data past the end, bad sizes */

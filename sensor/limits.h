@@ -37,7 +37,7 @@
 #define LIM_FRAG_MAX_DATAGRAMS   4096u        /* --frag-max-datagrams: in flight */
 #define LIM_FRAG_MAX_TOTAL       (32u << 20)  /* --frag-max-total: buffered bytes in all */
 #define LIM_FRAG_MAX_FRAGMENTS   128u         /* --frag-max-fragments: per datagram */
-#define LIM_FRAG_MIN_SIZE        64u          /* --frag-min-size: a smaller non-last fragment is an attack */
+#define LIM_FRAG_MIN_SIZE        64u          /* --frag-min-size: a smaller non-last fragment is counted as tiny */
 #define LIM_FRAG_HEADER          512u         /* unfragmentable part kept per datagram (IPv6 ext headers) */
 #define LIM_DEDUP_WINDOW_MS      10u          /* --dedup-window-ms */
 #define LIM_DEDUP_SIZE           8192u        /* --dedup-size: recent packet digests kept */

@@ -57,7 +57,8 @@ const struct option_def option_table[] = {
     { "frag-max-datagrams", 0, OPT_U32, F(frag_max_datagrams), "N", "datagrams reassembled at once, oldest evicted past it (default 4096)" },
     { "frag-max-total", 0, OPT_U64, F(frag_max_total), "BYTES", "fragment bytes buffered in all (default 32M)" },
     { "frag-max-fragments", 0, OPT_U32, F(frag_max_fragments), "N", "fragments per datagram before it is dropped (default 128)" },
-    { "frag-min-size", 0, OPT_U32, F(frag_min_size), "BYTES", "a smaller non-last fragment drops its datagram (default 64)" },
+    { "frag-min-size", 0, OPT_U32, F(frag_min_size), "BYTES", "a smaller non-last fragment is counted as tiny (default 64)" },
+    { "no-tunnel-flow-key", 0, OPT_BOOL, F(no_tunnel_flow_key), NULL, "one flow whatever VNI/key/session a packet came through (both ends of a conversation mirrored in two sessions, e.g. AWS per-ENI sessions)" },
     /* actions */
     { "config", 'c', OPT_STR, F(config_file), "FILE", "read options from FILE (keys = long option names); command-line options override it" },
     { "help", 'h', OPT_ACTION, 0, NULL, "show this help and exit" },

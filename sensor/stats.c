@@ -42,7 +42,7 @@ static uint64_t decode_errors(const struct worker_stats *w)
 {
     uint64_t e = 0;
     for (int r = 0; r < DEC__COUNT; r++)
-        if (r != DEC_OK && r != DEC_OTHER_L4 && r != DEC_NOT_IP) e += w->decode[r];
+        if (r != DEC_OK && r != DEC_OTHER_L4 && r != DEC_NOT_IP && r != DEC_FRAGMENT) e += w->decode[r];
     return e;
 }
 

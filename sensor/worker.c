@@ -435,6 +435,7 @@ static const struct decode_opts *decode_opts_of(const worker *w)
  * through stay on the packet. False when there is nothing more to process. */
 static bool mirror_packet(worker *w, struct pkt *p, enum decode_reason *r)
 {
+    if (w->cfg->no_tunnel_flow_key) p->tenant_id = 0;
     bool has_l3 = *r == DEC_OK || *r == DEC_OTHER_L4 || *r == DEC_FRAGMENT;
     if (w->dedup && has_l3 && dedup_seen(w->dedup, p->l3, p->l3_len, w->now_us)) {
         w->st.duplicates++;
@@ -454,7 +455,7 @@ static bool mirror_packet(worker *w, struct pkt *p, enum decode_reason *r)
             p->tunnel_type = carrier.tunnel_type;
             p->tunnel_id = carrier.tunnel_id;
         }
-        if (!p->tenant_id) p->tenant_id = carrier.tenant_id;
+        if (!p->tenant_id || w->cfg->no_tunnel_flow_key) p->tenant_id = carrier.tenant_id;
         p->n_tunnels = (uint8_t)(p->n_tunnels + carrier.n_tunnels);
     }
     if (p->n_tunnels && (*r == DEC_OK || *r == DEC_OTHER_L4)) w->st.tunnel[p->tunnel_type]++;
