@@ -20,7 +20,9 @@ Variants:
               gre_ip, gre_key (bridged Ethernet, keyed), erspan2, erspan3,
               mpls (two labels, IP), mpls_pw_cw, mpls_pw (Ethernet pseudowire
               with / without control word), pppoe, ipip (IP-in-IP or 6in4),
-              nested (VXLAN inside keyed GRE behind a VLAN)
+              nested (VXLAN inside keyed GRE behind a VLAN), vxlan_snap (every
+              frame cut 200 bytes into the inner frame; compared with the plain
+              capture cut at 200, written as NAME.snap.pcap)
   fragments   frag (in order), frag_ooo (last first), frag_overlap
               (overlapping with the same bytes), frag_outer (the VXLAN
               carrier fragmented), frag_in_tunnel (fragments carried in
@@ -48,6 +50,7 @@ os.makedirs(OUT, exist_ok=True)
 
 OUTER_SRC, OUTER_DST = "192.0.2.1", "192.0.2.2"
 FRAG = 512           # fragment payload size (multiple of 8)
+SNAP = 200           # snaplen of the cut variants
 FRAG_MIN = 600       # IP payloads above this are fragmented
 
 
@@ -69,9 +72,11 @@ def ip_of(p):
     return None, None
 
 
-def frame(b, t):
-    p = Ether(b)
+def frame(b, t, wirelen=None):
+    p = Raw(b)   # written as is (a cut frame too), linktype given to wrpcap
     p.time = t
+    if wirelen is not None:
+        p.wirelen = wirelen
     return p
 
 
@@ -189,8 +194,8 @@ class Variant:
         self.stats = {}
         self.args = []
 
-    def add(self, b, t):
-        self.pkts.append(frame(b, t))
+    def add(self, b, t, wirelen=None):
+        self.pkts.append(frame(b, t, wirelen))
 
     def count(self, key, n=1):
         self.stats[key] = self.stats.get(key, 0) + n
@@ -237,6 +242,12 @@ def simple_tunnel(name, base):
                 continue
             v.add(eth_hdr(0x0800) + ipv4_hdr(4 if etype == 0x0800 else 41, ipb, i), t)
             tun = "ipip" if etype == 0x0800 else "ip6ip"
+        elif name == "snap":   # the reference for vxlan_snap: every frame cut at SNAP bytes
+            v.add(fr[:SNAP], t, wirelen=len(fr))
+            continue
+        elif name == "vxlan_snap":   # the same cut, SNAP bytes of the inner frame
+            full = eth_hdr(0x0800) + udp_outer(4789, vxlan(5003, fr), ident=i)
+            v.add(full[:SNAP + len(full) - len(fr)], t, wirelen=len(full)); tun = "vxlan"
         elif name == "nested":
             inner = udp_outer(4789, vxlan(77, fr), ident=i)
             outer = raw(Ether(src="02:00:00:00:bb:01", dst="02:00:00:00:bb:02") / Dot1Q(vlan=10, type=0x0800))
@@ -252,7 +263,7 @@ TUNNEL_OF = {"vxlan": ("vxlan", 5001), "vxlan_port": ("vxlan", 5002), "geneve": 
              "gre_ip": ("gre", 0), "gre_key": ("gre", 0xabcd01), "erspan2": ("erspan2", 7),
              "erspan3": ("erspan3", 9), "mpls": ("mpls", 2000), "mpls_pw_cw": ("mpls", 3000),
              "mpls_pw": ("mpls", 3001), "pppoe": ("pppoe", 0x1234), "nested": ("vxlan", 77),
-             "frag_outer": ("vxlan", 4242), "frag_in_tunnel": ("vxlan", 31)}
+             "frag_outer": ("vxlan", 4242), "frag_in_tunnel": ("vxlan", 31), "vxlan_snap": ("vxlan", 5003)}
 
 
 def frag_variant(name, base):
@@ -367,7 +378,7 @@ def dup_variant(name, base):
 
 
 TUNNELS = ["vxlan", "vxlan_port", "geneve", "gre_ip", "gre_key", "erspan2", "erspan3", "mpls",
-           "mpls_pw_cw", "mpls_pw", "pppoe", "ipip", "nested"]
+           "mpls_pw_cw", "mpls_pw", "pppoe", "ipip", "nested", "vxlan_snap"]
 FRAGS = ["frag", "frag_ooo", "frag_overlap", "frag_outer", "frag_in_tunnel", "frag_attack"]
 DUPS = ["dup", "dup_mixed", "aws_both"]
 ALL = TUNNELS + FRAGS + DUPS
@@ -398,6 +409,11 @@ def main():
             v.stats.setdefault("mirror.duplicates", 0)
             manifest[key] = {"base": bname, "base_pcap": path, "args": v.args, "stats": v.stats,
                              "tunnel": TUNNEL_OF.get(vn)}
+            if vn == "vxlan_snap":   # compared with the plain capture cut the same way
+                snap = simple_tunnel("snap", base)
+                wrpcap(os.path.join(OUT, bname + ".snap.pcap"), snap.pkts, linktype=1)
+                manifest[key]["base"] = bname + ".snap"
+                manifest[key]["base_pcap"] = os.path.join(OUT, bname + ".snap.pcap")
     with open(os.path.join(OUT, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=1, sort_keys=True)
     print("wrote", len(manifest), "captures to", OUT)

@@ -8,7 +8,7 @@ if ! /usr/bin/python3 -c 'import scapy' 2>/dev/null; then skip mirror "python3-s
 # demo.pcap (alerts) in every variant; the others (a 70 kB body, IPv6, VLAN
 # and QinQ) in the variants where they differ
 /usr/bin/python3 pcaps/make_mirror.py "$TMP/m" pcaps/demo.pcap \
-    "$TMP/bb/keepalive.pcap:keepalive:vxlan,erspan3,mpls_pw_cw,frag,frag_ooo,frag_overlap,frag_outer,frag_attack,dup" \
+    "$TMP/bb/keepalive.pcap:keepalive:vxlan,erspan3,mpls_pw_cw,vxlan_snap,frag,frag_ooo,frag_overlap,frag_outer,frag_attack,dup" \
     "$TMP/bb/ipv6.pcap:ipv6:vxlan,gre_ip,ipip,frag_ooo,frag_overlap,dup" \
     "$TMP/bb/vlan.pcap:vlan:vxlan,erspan2,frag,dup" >"$TMP/make.log" 2>&1 ||
     { fail mirror_make "make_mirror.py failed: $(tail -3 "$TMP/make.log" | tr '\n' ';')"; exit 0; }
