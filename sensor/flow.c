@@ -263,7 +263,7 @@ struct flow *flow_table_get(flow_table *t, const struct pkt *p, uint64_t now_us,
     f->v.handshake_seen = p->l4proto == IPPROTO_TCP && (p->tcp_flags & TCPF_SYN);
     f->first_us = f->last_us = now_us;
     /* stable id: the same flow gets the same id whatever worker or run sees it */
-    f->v.id = mix64((uint64_t)flow_hash(0, p->ip_version, p->l4proto, vlan, p->tenant_id, p->src, p->sport, p->dst, p->dport) << 32 ^
+    f->v.id = mix64((uint64_t)flow_hash(0, p->ip_version, p->l4proto, vlan, 0, p->src, p->sport, p->dst, p->dport) << 32 ^
                     now_us);
     f->fclass = p->l4proto == IPPROTO_TCP ? FLOW_TCP_OPEN : FLOW_OTHER;
     stream_init(&f->stream);
