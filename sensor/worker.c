@@ -626,6 +626,8 @@ void worker_tick(worker *w, struct timeval ts)
 void worker_finish(worker *w)
 {
     flow_table_end_all(w->flows);
+    /* the next input is another capture: its packets are no copies of these */
+    dedup_reset(w->dedup);
 }
 
 void worker_free(worker *w)
