@@ -328,7 +328,7 @@ static void on_command(struct mongo_state *s, int32_t id, uint32_t wire_len, con
                bson_find(doc, len, "speculativeAuthenticate", &e)) {
         kind = PK_HELLO_SPEC;
     }
-    if (kind == PK_NONE) return;
+    /* every command is remembered, so that only a reply to nothing seen is an orphan */
     struct mpend *pd = pend_add(s, id, env);
     pd->kind = (uint8_t)kind;
     pd->req_len = wire_len;

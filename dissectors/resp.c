@@ -93,6 +93,8 @@ struct resp_state {
     struct rdir d[2];
     struct rpend q[RESP_PENDING];
     unsigned head, n;       /* FIFO of commands awaiting replies */
+    uint64_t untracked;     /* commands past a full FIFO: answered after it, not rendered */
+    uint8_t reply_mode;     /* CLIENT REPLY: 0 on, 1 off, 2 skip the next command */
     int client_dir;
     bool role_known;
     bool authed;
@@ -217,11 +219,18 @@ static void on_command(struct resp_state *s, const struct resp_cmd *cmd, uint32_
     cnt(env, RC_COMMANDS);
     if (!cmd->nargs) return;
     if (s->unmatched) return;
-    if (s->n == RESP_PENDING) {
-        /* replies can no longer be paired with certainty: stop pairing */
-        cnt(env, RC_PIPELINE_OVERFLOW);
-        s->unmatched = true;
-        s->n = 0;
+    /* CLIENT REPLY OFF|SKIP|ON: commands the server will not answer are not queued */
+    if (cmd->nargs >= 3 && name_is(cmd->arg[0], "CLIENT") && name_is(cmd->arg[1], "REPLY")) {
+        s->reply_mode = name_is(cmd->arg[2], "OFF") ? 1 : name_is(cmd->arg[2], "SKIP") ? 2 : 0;
+        if (s->reply_mode) return;   /* OFF and SKIP are not answered; ON is (+OK) */
+    } else if (s->reply_mode) {
+        if (s->reply_mode == 2) s->reply_mode = 0;
+        return;
+    }
+    if (s->n == RESP_PENDING || s->untracked) {
+        /* a deep pipeline: answered in order after the queue, not rendered */
+        if (!s->untracked) cnt(env, RC_PIPELINE_OVERFLOW);
+        s->untracked++;
         return;
     }
     struct rpend *pd = &s->q[(s->head + s->n++) % RESP_PENDING];
@@ -342,7 +351,11 @@ static void on_reply(struct resp_state *s, const uint8_t *p, size_t len, const s
         s->authed = false;
     }
     if (s->unmatched) return;
-    if (!s->n) { cnt(env, RC_ORPHAN_REPLY); return; }
+    if (!s->n) {
+        if (s->untracked) s->untracked--;
+        else cnt(env, RC_ORPHAN_REPLY);
+        return;
+    }
     struct rpend *pd = &s->q[s->head];
     s->head = (s->head + 1) % RESP_PENDING;
     s->n--;
