@@ -51,8 +51,8 @@ static const struct readcmd reads[] = {
     { "GET", RR_KEY, RESP_R_PLAIN, 1 }, { "GETDEL", RR_KEY, RESP_R_PLAIN, 1 },
     { "GETEX", RR_KEY, RESP_R_PLAIN, 1 }, { "GETSET", RR_KEY, RESP_R_PLAIN, 1 },
     { "GETRANGE", RR_KEY, RESP_R_PLAIN, 1 }, { "SUBSTR", RR_KEY, RESP_R_PLAIN, 1 },
-    { "MGET", RR_KEY, RESP_R_PLAIN, 0 }, { "HGET", RR_KEY, RESP_R_PLAIN, 2 },
-    { "HGETALL", RR_KEY, RESP_R_PAIRS, 0 }, { "HMGET", RR_KEY, RESP_R_PLAIN, 0 },
+    { "MGET", RR_KEY, RESP_R_NAMED, 0 }, { "HGET", RR_KEY, RESP_R_PLAIN, 2 },
+    { "HGETALL", RR_KEY, RESP_R_PAIRS, 0 }, { "HMGET", RR_KEY, RESP_R_NAMED, 0 },
     { "HVALS", RR_KEY, RESP_R_PLAIN, 0 }, { "HKEYS", RR_KEY, RESP_R_PLAIN, 0 },
     { "HRANDFIELD", RR_KEY, RESP_R_PLAIN, 0 }, { "LRANGE", RR_KEY, RESP_R_PLAIN, 0 },
     { "LINDEX", RR_KEY, RESP_R_PLAIN, 1 }, { "LPOP", RR_KEY, RESP_R_PLAIN, 0 },
@@ -79,6 +79,10 @@ struct rpend {
     char name[20];
     char res[200];          /* "db<N>/<key>" */
     char wrapkey[128];
+    /* RESP_R_NAMED: the keys (MGET) or fields (HMGET) asked for, back to back */
+    char names[256];
+    uint8_t name_len[RESP_MAX_ARGS];
+    uint8_t nnames;
 };
 
 struct rdir {
@@ -280,6 +284,17 @@ static void on_command(struct resp_state *s, const struct resp_cmd *cmd, uint32_
         size_t kl = wk.len < sizeof pd->wrapkey - 1 ? wk.len : sizeof pd->wrapkey - 1;
         if (kl) memcpy(pd->wrapkey, wk.p, kl);
         pd->wrapkey[kl] = 0;
+        if (pd->mode == RESP_R_NAMED) {
+            /* MGET k1 k2 ...: names from argument 1; HMGET key f1 f2 ...: from 2 */
+            size_t off = 0;
+            for (uint64_t k = name_is(name, "MGET") ? 1 : 2; k < cmd->nargs && k < RESP_MAX_ARGS; k++) {
+                size_t l = cmd->arg[k].len;
+                if (l > 255 || off + l > sizeof pd->names) break;
+                memcpy(pd->names + off, cmd->arg[k].p, l);
+                pd->name_len[pd->nnames++] = (uint8_t)l;
+                off += l;
+            }
+        }
         return;
     }
 }
@@ -332,7 +347,18 @@ static void emit(struct resp_state *s, struct rpend *pd, const uint8_t *p, size_
     struct body_consumer *bc = env->out->begin(env->out_ctx, &t);
     struct flushctx fc = { env, bc };
     wj_init(&s->w, RESP_JSON_CAP, to_body, &fc);
-    resp_render(p, len, (enum resp_render_mode)pd->mode, pd->wrap ? bytes_str(pd->wrapkey) : bytes_of(NULL, 0), &s->w);
+    if (pd->mode == RESP_R_NAMED) {
+        struct bytes names[RESP_MAX_ARGS];
+        size_t off = 0;
+        for (unsigned i = 0; i < pd->nnames; i++) {
+            names[i] = bytes_of(pd->names + off, pd->name_len[i]);
+            off += pd->name_len[i];
+        }
+        resp_render_named(p, len, names, pd->nnames, &s->w);
+    } else {
+        resp_render(p, len, (enum resp_render_mode)pd->mode, pd->wrap ? bytes_str(pd->wrapkey) : bytes_of(NULL, 0),
+                    &s->w);
+    }
     wj_finish(&s->w);
     t.resp_body_decoded = s->w.total;
     if (s->w.capped) { t.flags |= TXN_BODY_CAP; cnt(env, RC_JSON_CAPPED); }

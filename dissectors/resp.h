@@ -54,6 +54,8 @@ enum resp_render_mode {
     RESP_R_PLAIN = 0,      /* arrays as arrays, maps as objects */
     RESP_R_PAIRS,          /* the top array alternates field, value: render an object (HGETALL in RESP2) */
     RESP_R_STREAM,         /* stream entries [id, [f, v, ...]]: objects keyed by id (XRANGE) */
+    RESP_R_NAMED,          /* the top array answers named requests (MGET keys, HMGET fields):
+                              an object keyed by the names given to resp_render_named */
 };
 
 /* Render the complete value at p (len = what resp_scan consumed) as JSON
@@ -63,6 +65,10 @@ enum resp_render_mode {
  * {"error": "..."}. */
 void resp_render(const uint8_t *p, size_t len, enum resp_render_mode mode, struct bytes wrap_key,
                  struct wjson *w);
+
+/* The same with names for RESP_R_NAMED: element i of the top array is keyed
+ * by names[i] (n of them; elements past n keep their index as key). */
+void resp_render_named(const uint8_t *p, size_t len, const struct bytes *names, size_t n, struct wjson *w);
 
 /* Is the value at p an error reply ('-' or '!')? Its text into *msg. */
 bool resp_is_error(const uint8_t *p, size_t len, struct bytes *msg);

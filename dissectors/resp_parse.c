@@ -194,6 +194,8 @@ static bool looks_json(struct bytes b)
 struct rr {
     struct cursor c;
     struct wjson *w;
+    const struct bytes *names;   /* RESP_R_NAMED */
+    size_t nnames;
 };
 
 static void render_value(struct rr *r, unsigned depth, enum resp_render_mode mode, bool as_key);
@@ -258,6 +260,23 @@ static void render_value(struct rr *r, unsigned depth, enum resp_render_mode mod
         }
         if (t == '%') { render_seq(r, (uint64_t)n * 2, depth, true, RESP_R_PLAIN); return; }
         if (mode == RESP_R_PAIRS) { render_seq(r, (uint64_t)n, depth, true, RESP_R_PLAIN); return; }
+        if (mode == RESP_R_NAMED && depth == 0) {
+            wj_lit(r->w, "{");
+            for (int64_t i = 0; i < n && cur_ok(&r->c); i++) {
+                if (i) wj_lit(r->w, ",");
+                if ((uint64_t)i < r->nnames) {
+                    wj_str(r->w, r->names[i].p, r->names[i].len);
+                } else {
+                    wj_lit(r->w, "\"");
+                    wj_i64(r->w, i);
+                    wj_lit(r->w, "\"");
+                }
+                wj_lit(r->w, ":");
+                render_value(r, depth + 1, RESP_R_PLAIN, false);
+            }
+            wj_lit(r->w, "}");
+            return;
+        }
         if (mode == RESP_R_STREAM && depth == 0) {
             /* [[id, [f, v, ...]], ...] -> {"id": {"f": v}, ...} */
             wj_lit(r->w, "{");
@@ -302,7 +321,7 @@ static void render_value(struct rr *r, unsigned depth, enum resp_render_mode mod
 
 void resp_render(const uint8_t *p, size_t len, enum resp_render_mode mode, struct bytes wrap_key, struct wjson *w)
 {
-    struct rr r = { cur_init(p, len), w };
+    struct rr r = { cur_init(p, len), w, NULL, 0 };
     if (wrap_key.len) {
         wj_lit(w, "{");
         wj_str(w, wrap_key.p, wrap_key.len);
@@ -310,4 +329,10 @@ void resp_render(const uint8_t *p, size_t len, enum resp_render_mode mode, struc
     }
     render_value(&r, 0, mode, false);
     if (wrap_key.len) wj_lit(w, "}");
+}
+
+void resp_render_named(const uint8_t *p, size_t len, const struct bytes *names, size_t n, struct wjson *w)
+{
+    struct rr r = { cur_init(p, len), w, names, n };
+    render_value(&r, 0, RESP_R_NAMED, false);
 }

@@ -155,6 +155,18 @@ static void t_render(void)
     CHECK_STR(o->s, "{\"error\":\"NOAUTH Authentication required.\"}");
     render("|1\r\n+ttl\r\n:3\r\n$2\r\nhi\r\n", RESP_R_PLAIN, NULL, o);
     CHECK_STR(o->s, "\"hi\"");
+    {
+        struct wjson *w = malloc(sizeof *w);
+        const char v[] = "*3\r\n$7\r\na@b.org\r\n$-1\r\n:5\r\n";
+        struct bytes names[2] = { bytes_str("user:1:email"), bytes_str("user:2:email") };
+        o->n = 0;
+        o->s[0] = 0;
+        wj_init(w, 1 << 20, to_sbuf, o);
+        resp_render_named((const uint8_t *)v, sizeof v - 1, names, 2, w);
+        wj_finish(w);
+        CHECK_STR(o->s, "{\"user:1:email\":\"a@b.org\",\"user:2:email\":null,\"2\":5}");
+        free(w);
+    }
     free(o);
 }
 
@@ -289,6 +301,15 @@ static void t_midstream_and_resp3(void)
     CHECK(!(r->rec.t[0].flags & TXN_CONN_MIDSTREAM));
     CHECK_STR(r->rec.t[0].body, "{\"k\":\"v\"}");
     CHECK_EQ(ws_counter(&resp_dissector, r, "push"), 1);
+    /* MGET: an object keyed by the keys asked for */
+    memset(c, 0, sizeof *c);
+    n = cmd(c->buf[0], sizeof c->buf[0], (const char *const[]){ "MGET", "u:1:email", "u:1:phone", NULL });
+    add(c, 0, c->buf[0], n);
+    ADDS(c, 1, "*2\r\n$7\r\na@b.org\r\n$11\r\n+4930123456\r\n");
+    ws_play(&resp_dissector, c->m, c->n, 0, true, r);
+    CHECK_EQ(r->rec.n, 1);
+    CHECK_STR(r->rec.t[0].uri, "db0/u:1:email");
+    CHECK_STR(r->rec.t[0].body, "{\"u:1:email\":\"a@b.org\",\"u:1:phone\":\"+4930123456\"}");
     free(r);
     free(c);
 }
