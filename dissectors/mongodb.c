@@ -31,7 +31,7 @@ static const char *const counter_names[MC__COUNT] = {
     "messages", "requests", "replies", "transactions", "bad_header", "too_big", "malformed",
     "bson_malformed", "depth_capped", "elems_capped", "json_capped", "compressed",
     "decompress_error", "unknown_compressor", "checksum_present", "orphan_reply", "pending_full",
-    "auth_ok", "auth_failed", "gap_gave_up", "unanswered", "legacy_op",
+    "auth_ok", "auth_failed", "gap", "resync", "unanswered", "legacy_op",
 };
 
 enum pkind { PK_NONE = 0, PK_READ, PK_SASL, PK_AUTHENTICATE, PK_HELLO_SPEC };
@@ -52,7 +52,8 @@ struct mdir {
     uint8_t *buf;
     size_t cap, len;
     uint64_t skip;           /* bytes of an oversized message still to pass */
-    bool dead;               /* framing lost (gap, bad header): ignore the direction */
+    bool dead;               /* out of memory: ignore the direction */
+    bool resync;             /* framing lost (gap, bad header): looking for a header */
 };
 
 struct mongo_state {
@@ -60,6 +61,7 @@ struct mongo_state {
     struct mpend pend[MONGO_PENDING];
     uint32_t seq;
     bool authed;
+    bool resynced;           /* framing was lost and found again: transactions say so */
     uint8_t *zbuf;           /* OP_COMPRESSED: header + decompressed body */
     size_t zcap;
     int client_dir;          /* where requests came from (0 until one is seen) */
@@ -222,6 +224,7 @@ static void emit(struct mongo_state *s, int reply_dir, const struct mpend *pd, b
     if (s->authed) t.flags |= TXN_CONN_AUTH;
     else if (!env->flow->handshake_seen) t.flags |= TXN_CONN_MIDSTREAM;
     if (req_missing) t.flags |= TXN_REQ_MISSING;
+    if (s->resynced) t.flags |= TXN_RESYNC;
     t.method = bytes_str(pd->cmd);
     t.uri = bytes_str(pd->ns);
     t.req_body_wire = pd->req_len;
@@ -634,11 +637,58 @@ static uint32_t frame_len(const uint8_t *h)
     return n;
 }
 
+static void mongodb_on_data(void *state, int dir, const uint8_t *p, size_t len, const struct dissect_env *env);
+
+static void lose_framing(struct mdir *d)
+{
+    d->resync = true;
+    d->len = 0;
+    d->skip = 0;
+}
+
+/* After a gap or a bad header: hold what arrives and look, at every offset,
+ * for what the probe takes for a message start (a sane length, a known
+ * opcode, OP_MSG flags and section kind...). Parsing resumes there;
+ * requests and replies still pair by requestID/responseTo. */
+static void resync_data(struct mongo_state *s, int dir, const uint8_t *p, size_t len, const struct dissect_env *env)
+{
+    struct mdir *d = &s->d[dir & 1];
+    if (!dir_reserve(d, d->len + len)) { d->dead = true; return; }
+    memcpy(d->buf + d->len, p, len);
+    d->len += len;
+    size_t i = 0;
+    for (; i < d->len; i++) {
+        enum probe_result r = mongodb_probe(d->buf + i, d->len - i, dir);
+        if (r == PROBE_MAYBE) break;
+        if (r == PROBE_YES) {
+            size_t n = d->len - i;
+            uint8_t *rest = malloc(n);   /* once per resynchronisation, not per packet */
+            if (!rest) { d->dead = true; return; }
+            memcpy(rest, d->buf + i, n);
+            d->len = 0;
+            d->resync = false;
+            s->resynced = true;
+            cnt(env, MC_RESYNC);
+            mongodb_on_data(s, dir, rest, n, env);
+            free(rest);
+            return;
+        }
+    }
+    /* keep the undecided tail, bounded */
+    if (d->len - i > MONGO_RESYNC_HOLD) i = d->len - MONGO_RESYNC_HOLD;
+    memmove(d->buf, d->buf + i, d->len - i);
+    d->len -= i;
+}
+
 static void mongodb_on_data(void *state, int dir, const uint8_t *p, size_t len, const struct dissect_env *env)
 {
     struct mongo_state *s = state;
     struct mdir *d = &s->d[dir & 1];
     while (len && !d->dead) {
+        if (d->resync) {
+            resync_data(s, dir, p, len, env);
+            return;
+        }
         if (d->skip) {
             size_t take = len < d->skip ? len : (size_t)d->skip;
             d->skip -= take;
@@ -648,7 +698,7 @@ static void mongodb_on_data(void *state, int dir, const uint8_t *p, size_t len, 
         }
         if (d->len == 0 && len >= MONGO_HDR) {
             uint32_t n = frame_len(p);
-            if (!n) { d->dead = true; cnt(env, MC_BAD_HEADER); return; }
+            if (!n) { cnt(env, MC_BAD_HEADER); lose_framing(d); continue; }
             if (n <= len) {   /* whole message in this delivery: parse in place */
                 message(s, dir, p, n, env, false);
                 p += n;
@@ -666,7 +716,15 @@ static void mongodb_on_data(void *state, int dir, const uint8_t *p, size_t len, 
             if (d->len < MONGO_HDR) return;
         }
         uint32_t n = frame_len(d->buf);
-        if (!n) { d->dead = true; cnt(env, MC_BAD_HEADER); return; }
+        if (!n) {
+            /* the held header is no header: look again from its second byte */
+            uint8_t held[MONGO_HDR];
+            memcpy(held, d->buf + 1, MONGO_HDR - 1);
+            cnt(env, MC_BAD_HEADER);
+            lose_framing(d);
+            resync_data(s, dir, held, MONGO_HDR - 1, env);
+            continue;
+        }
         if (n > MONGO_BUF_CAP) {
             cnt(env, MC_TOO_BIG);
             d->skip = n - MONGO_HDR;
@@ -701,11 +759,9 @@ static void mongodb_on_gap(void *state, int dir, uint64_t len, enum gap_reason w
         d->skip -= len;
         return;
     }
-    /* Framing is lost: no resynchronisation on a length-prefixed protocol
-     * without a marker; the direction is given up and counted. */
-    if (!d->dead) cnt(env, MC_GAP_GAVE_UP);
-    d->dead = true;
-    d->len = 0;
+    /* the message being assembled is lost with its framing: look for the next header */
+    cnt(env, MC_GAP);
+    if (!d->resync) lose_framing(d);
 }
 
 static void mongodb_init(void *state, const struct dissect_env *env)

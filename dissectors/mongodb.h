@@ -36,13 +36,14 @@ enum {
 #define MONGO_BUF_CAP (16u << 20)     /* longest message (or decompressed body) buffered and parsed */
 #define MONGO_JSON_CAP (8u << 20)     /* JSON rendered per reply */
 #define MONGO_PENDING 32u             /* requests awaiting a reply, per connection */
+#define MONGO_RESYNC_HOLD 4096u       /* bytes held while looking for a header after a gap */
 
 /* Counters (names in mongodb.c). */
 enum {
     MC_MESSAGES, MC_REQUESTS, MC_REPLIES, MC_TXNS, MC_BAD_HEADER, MC_TOO_BIG, MC_MALFORMED,
     MC_BSON_MALFORMED, MC_DEPTH_CAPPED, MC_ELEMS_CAPPED, MC_JSON_CAPPED, MC_COMPRESSED,
     MC_DECOMPRESS_ERROR, MC_UNKNOWN_COMPRESSOR, MC_CHECKSUM, MC_ORPHAN_REPLY, MC_PENDING_FULL,
-    MC_AUTH_OK, MC_AUTH_FAILED, MC_GAP_GAVE_UP, MC_UNANSWERED, MC_LEGACY_OP, MC__COUNT
+    MC_AUTH_OK, MC_AUTH_FAILED, MC_GAP, MC_RESYNC, MC_UNANSWERED, MC_LEGACY_OP, MC__COUNT
 };
 
 /* Is this a known opcode? */

@@ -385,15 +385,18 @@ static void t_bad_framing(void)
     struct conv *c = malloc(sizeof *c);
     memset(c, 0, sizeof *c);
     add(c, 0, msg_find(c->buf[c->n], 1, "customers", "shop"));
-    /* a reply whose header announces 10 bytes: framing is lost for good */
+    /* a reply whose header announces 10 bytes: framing is lost, then found
+     * again at the next real header, and the find is answered there */
     memcpy(c->buf[c->n], "\x0a\x00\x00\x00\x65\x00\x00\x00\x01\x00\x00\x00\xdd\x07\x00\x00garbage", 23);
     add(c, 1, 23);
     add(c, 1, msg_cursor_reply(c->buf[c->n], 101, 1, "shop.customers", true, 0));
     struct ws_run *r = malloc(sizeof *r);
     ws_play(&mongodb_dissector, c->m, c->n, 0, true, r);
     CHECK_EQ(ws_counter(&mongodb_dissector, r, "bad_header"), 1);
-    CHECK_EQ(r->rec.n, 1);   /* the find, unanswered at close */
-    CHECK(r->rec.t[0].flags & TXN_RESP_MISSING);
+    CHECK_EQ(ws_counter(&mongodb_dissector, r, "resync"), 1);
+    CHECK_EQ(r->rec.n, 1);
+    CHECK(has(&r->rec.t[0], "find", "shop.customers", 200));
+    CHECK(r->rec.t[0].flags & TXN_RESYNC);
     /* a body section whose document overruns the message */
     memset(c, 0, sizeof *c);
     add(c, 0, msg_find(c->buf[c->n], 1, "customers", "shop"));
@@ -406,6 +409,56 @@ static void t_bad_framing(void)
     free(c);
 }
 
+/* A gap inside a reply: the rest of that message is skipped, the next
+ * request/reply pair is parsed and paired again. Every cut of the stream
+ * after the gap is tried. */
+static void t_gap_resync(void)
+{
+    struct conv *c = malloc(sizeof *c);
+    memset(c, 0, sizeof *c);
+    size_t q1 = msg_find(c->buf[0], 1, "customers", "shop");
+    size_t r1 = msg_cursor_reply(c->buf[1], 101, 1, "shop.customers", true, 0);
+    size_t q2 = msg_find(c->buf[2], 2, "orders", "shop");
+    size_t r2 = msg_cursor_reply(c->buf[3], 102, 2, "shop.orders", true, 0);
+    /* server stream after the gap: the tail of reply 1, then reply 2 */
+    size_t lost = 40, tail = r1 - lost;
+    uint8_t *after = malloc(tail + r2);
+    memcpy(after, c->buf[1] + lost, tail);
+    memcpy(after + tail, c->buf[3], r2);
+    unsigned good = 0, tries = 0;
+    for (size_t cut = 1; cut < tail + r2; cut += 7) {
+        struct ws_run *run = calloc(1, sizeof *run);
+        run->fv.handshake_seen = true;
+        struct dissect_env env = { NULL, &run->fv, { 1, 0 }, &ws_sink, &run->rec, run->counters };
+        void *st = calloc(1, mongodb_dissector.state_size);
+        mongodb_dissector.init(st, &env);
+        mongodb_dissector.on_data(st, 0, c->buf[0], q1, &env);
+        mongodb_dissector.on_data(st, 1, c->buf[1], lost / 2, &env);
+        mongodb_dissector.on_gap(st, 1, lost - lost / 2, GAP_LOSS, &env);
+        mongodb_dissector.on_data(st, 0, c->buf[2], q2, &env);
+        uint8_t *a = malloc(cut), *b = malloc(tail + r2 - cut);
+        memcpy(a, after, cut);
+        memcpy(b, after + cut, tail + r2 - cut);
+        mongodb_dissector.on_data(st, 1, a, cut, &env);
+        mongodb_dissector.on_data(st, 1, b, tail + r2 - cut, &env);
+        free(a);
+        free(b);
+        mongodb_dissector.on_close(st, &env);
+        free(st);
+        tries++;
+        /* the orders find answered after the resync; the customers one never */
+        bool ok = run->rec.n == 2 && has(&run->rec.t[0], "find", "shop.orders", 200) &&
+                  (run->rec.t[0].flags & TXN_RESYNC) && strstr(run->rec.t[0].body, "mira.lindqvist") &&
+                  has(&run->rec.t[1], "find", "shop.customers", 0) &&
+                  ws_counter(&mongodb_dissector, run, "gap") == 1 && ws_counter(&mongodb_dissector, run, "resync") == 1;
+        good += ok;
+        free(run);
+    }
+    CHECK_EQ(good, tries);
+    free(after);
+    free(c);
+}
+
 int main(void)
 {
     RUN(t_conversation);
@@ -414,5 +467,6 @@ int main(void)
     RUN(t_probe);
     RUN(t_snappy);
     RUN(t_bad_framing);
+    RUN(t_gap_resync);
     return test_done();
 }
