@@ -105,6 +105,7 @@ struct resp_state {
     bool unmatched;         /* pub/sub, MONITOR or lost sync: replies no longer answer commands */
     int64_t db;
     struct resp_scan_stats ss;
+    struct resp_scanner sc;     /* the reply being assembled */
     struct wjson w;
 };
 
@@ -439,7 +440,7 @@ static size_t consume(struct resp_state *s, int dir, struct rdir *d, const uint8
         struct resp_cmd cmd;
         struct resp_scan_stats ss0 = s->ss;
         if (client) r = resp_parse_cmd(m, ml, &cmd);
-        else r = resp_scan(m, ml, &s->ss);
+        else r = resp_scan_more(&s->sc, m, ml, &s->ss);
         if (r.status == PARSE_NEED_MORE) {
             d->need = ml + (r.needed ? r.needed : 1);
             if (d->need > RESP_BUF_CAP) {
@@ -448,6 +449,7 @@ static size_t consume(struct resp_state *s, int dir, struct rdir *d, const uint8
                 if ((m[0] == '$') && !client) {
                     d->skip = d->need - ml;
                     d->need = 0;
+                    s->sc.active = false;
                     on_reply(s, (const uint8_t *)"$-1\r\n", 5, env);   /* answered, body unseen */
                     return len;
                 }

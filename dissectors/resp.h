@@ -35,6 +35,23 @@ struct resp_scan_stats {
  * counted in st when st is not NULL). */
 struct parse_result resp_scan(const uint8_t *p, size_t len, struct resp_scan_stats *st);
 
+/* Resumable scanning of one value that arrives in pieces: the state at the
+ * start of the first incomplete element, so a long reply is not rescanned
+ * from its first byte at every delivery. */
+struct resp_scanner {
+    uint64_t left[RESP_MAX_DEPTH + 1];
+    unsigned depth;
+    uint64_t elems;
+    size_t off;
+    bool active;
+};
+
+/* As resp_scan, for p/len = the same value's bytes from its first byte, a
+ * longer prefix at each call. NEED_MORE keeps the state in *sc; OK and
+ * ERROR end it (the next call starts a new value). Zero-initialise sc, or
+ * set active = false, to start. */
+struct parse_result resp_scan_more(struct resp_scanner *sc, const uint8_t *p, size_t len, struct resp_scan_stats *st);
+
 /* One request: a RESP array of bulk strings, or an inline command line
  * (words split on blanks). Up to RESP_MAX_ARGS arguments are kept as views
  * into p; nargs is the full count. */

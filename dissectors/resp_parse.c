@@ -44,61 +44,94 @@ static bool is_type(uint8_t t)
     return strchr("+-:$*_#,(!=%~>|", t) != NULL && t != 0;
 }
 
-struct parse_result resp_scan(const uint8_t *p, size_t len, struct resp_scan_stats *st)
+struct parse_result resp_scan_more(struct resp_scanner *sc, const uint8_t *p, size_t len, struct resp_scan_stats *st)
 {
+    if (!sc->active || sc->off > len) {
+        memset(sc, 0, sizeof *sc);
+        sc->active = true;
+        sc->left[0] = 1;
+    }
     struct cursor c = cur_init(p, len);
-    uint64_t left[RESP_MAX_DEPTH + 1];   /* values still owed by each open aggregate */
-    unsigned depth = 0;
-    uint64_t elems = 0;
-    left[0] = 1;
-    while (depth > 0 || left[0] > 0) {
-        if (left[depth] == 0) { depth--; continue; }
-        left[depth]--;
-        if (++elems > RESP_MAX_ELEMS) {
+    c.off = sc->off;
+    uint64_t *left = sc->left;   /* values still owed by each open aggregate */
+    while (sc->depth > 0 || left[0] > 0) {
+        if (left[sc->depth] == 0) { sc->depth--; continue; }
+        /* where this element starts: NEED_MORE resumes from here */
+        unsigned at_depth = sc->depth;
+        uint64_t at_left = left[sc->depth], at_elems = sc->elems;
+        size_t at_off = c.off;
+        left[sc->depth]--;
+        if (++sc->elems > RESP_MAX_ELEMS) {
             if (st) st->elems_capped++;
+            sc->active = false;
             return pr(PARSE_ERROR, 0, 0);
         }
-        if (!cur_has(&c, 1)) return pr(PARSE_NEED_MORE, 0, 1);
+        struct parse_result res = pr(PARSE_NEED_MORE, 0, 1);
+        bool more = false;
+        if (!cur_has(&c, 1)) { more = true; goto need; }
         uint8_t t = cur_u8(&c);
-        if (!is_type(t)) return pr(PARSE_ERROR, 0, 0);
+        if (!is_type(t)) goto bad;
         struct bytes line;
         int lr = take_line(&c, &line);
-        if (lr == 0) return pr(PARSE_NEED_MORE, 0, 1);
+        if (lr == 0) { more = true; goto need; }
         if (lr < 0) {
             if (st) st->line_capped++;
-            return pr(PARSE_ERROR, 0, 0);
+            goto bad;
         }
         int64_t n = 0;
         switch (t) {
         case '$': case '!': case '=':
-            if (!line_int(line, &n) || n < -1 || n > (int64_t)RESP_BULK_MAX) return pr(PARSE_ERROR, 0, 0);
+            if (!line_int(line, &n) || n < -1 || n > (int64_t)RESP_BULK_MAX) goto bad;
             if (n == -1) break;
-            if (!cur_has(&c, (size_t)n + 2)) return pr(PARSE_NEED_MORE, 0, (size_t)n + 2 - cur_left(&c));
+            if (!cur_has(&c, (size_t)n + 2)) {
+                res.needed = (size_t)n + 2 - cur_left(&c);
+                more = true;
+                goto need;
+            }
             cur_skip(&c, (size_t)n);
-            if (cur_u8(&c) != '\r' || cur_u8(&c) != '\n') return pr(PARSE_ERROR, 0, 0);
+            if (cur_u8(&c) != '\r' || cur_u8(&c) != '\n') goto bad;
             break;
         case '*': case '~': case '>': case '%': case '|':
-            if (!line_int(line, &n) || n < -1) return pr(PARSE_ERROR, 0, 0);
-            if (n > 0 && (uint64_t)n > RESP_MAX_ELEMS - elems) {
+            if (!line_int(line, &n) || n < -1) goto bad;
+            if (n > 0 && (uint64_t)n > RESP_MAX_ELEMS - sc->elems) {
                 if (st) st->elems_capped++;
-                return pr(PARSE_ERROR, 0, 0);
+                goto bad;
             }
             if (n <= 0) break;
-            if (depth + 1 > RESP_MAX_DEPTH) {
+            if (sc->depth + 1 > RESP_MAX_DEPTH) {
                 if (st) st->depth_capped++;
-                return pr(PARSE_ERROR, 0, 0);
+                goto bad;
             }
             /* a map owes two values per entry; an attribute also precedes one more value */
-            left[++depth] = (uint64_t)n * (t == '%' || t == '|' ? 2 : 1);
-            if (t == '|') left[depth - 1]++;
+            left[++sc->depth] = (uint64_t)n * (t == '%' || t == '|' ? 2 : 1);
+            if (t == '|') left[sc->depth - 1]++;
             break;
         case ':': case '(':
-            if (!line_int(line, &n) && t == ':') return pr(PARSE_ERROR, 0, 0);
+            if (!line_int(line, &n) && t == ':') goto bad;
             break;
         default: break;   /* + - _ # , carry their value in the line */
         }
+        continue;
+    need:
+        (void)more;
+        sc->depth = at_depth;
+        left[at_depth] = at_left;
+        sc->elems = at_elems;
+        sc->off = at_off;
+        return res;
+    bad:
+        sc->active = false;
+        return pr(PARSE_ERROR, 0, 0);
     }
+    sc->active = false;
     return pr(PARSE_OK, c.off, 0);
+}
+
+struct parse_result resp_scan(const uint8_t *p, size_t len, struct resp_scan_stats *st)
+{
+    struct resp_scanner sc;
+    sc.active = false;
+    return resp_scan_more(&sc, p, len, st);
 }
 
 struct parse_result resp_parse_cmd(const uint8_t *p, size_t len, struct resp_cmd *cmd)

@@ -70,6 +70,20 @@ static void t_scan_prefixes(void)
             free(p);
         }
         CHECK_EQ(need_more, n);
+        /* the same, resumed: one scanner over ever longer prefixes */
+        struct resp_scanner sc = { .active = false };
+        unsigned resumed_more = 0;
+        size_t got = 0;
+        for (size_t k = 0; k <= n; k++) {
+            uint8_t *q = malloc(k ? k : 1);
+            memcpy(q, vals[v], k);
+            struct parse_result r = resp_scan_more(&sc, q, k, NULL);
+            if (r.status == PARSE_NEED_MORE) resumed_more++;
+            else if (r.status == PARSE_OK) got = r.consumed;
+            free(q);
+        }
+        CHECK_EQ(resumed_more, n);
+        CHECK_EQ(got, n);
         uint8_t *p = malloc(n);
         memcpy(p, vals[v], n);
         struct parse_result r = resp_scan(p, n, NULL);
