@@ -50,7 +50,7 @@ void alert_json(struct json *j, const struct alert_src *a)
     json_kv_cstr(j, "version", BW_VERSION);
     json_obj_close(j);
 
-    ecs_endpoints(j, fv, t->client_dir, "http", a->client_geo);
+    ecs_endpoints(j, fv, t->client_dir, t->app_proto ? t->app_proto : "http", a->client_geo);
 
     struct bytes uhost, path, query;
     ecs_split_uri(t->uri, &uhost, &path, &query);
