@@ -238,6 +238,7 @@ void ocsf_alert_json(struct json *j, const struct alert_src *a)
     storage_result_json(sr, j);
     json_key(j, "pii");
     pii_findings_json(j, a->pii);
+    alert_org_domains_json(j, a->pii);
     snprintf(buf, sizeof buf, "%016" PRIx64, fv->id);
     json_kv_cstr(j, "flow_id", buf);
     json_kv_cstr(j, "observer", a->sensor);
