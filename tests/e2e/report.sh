@@ -11,9 +11,10 @@ PY=/usr/bin/python3
 if ! $PY -c 'import scapy' 2>/dev/null; then skip report "python3-scapy not installed"; exit 0; fi
 $PY tests/report/make_capture.py "$TMP/cap" || { fail report_capture "generator failed"; exit 1; }
 KEY=$TMP/hash.key
+GEO=(--geoip tests/geoip/city.mmdb --geoip tests/geoip/asn.mmdb)   # test databases of documentation ranges
 
-"$BW_BIN" -q -r "$TMP/cap.pcap" --alerts "$TMP/ecs.jsonl" --hash-key-file "$KEY" 2>/dev/null
-"$BW_BIN" -q -r "$TMP/cap.pcap" --alerts "$TMP/ocsf.jsonl" --schema ocsf --hash-key-file "$KEY"
+"$BW_BIN" -q -r "$TMP/cap.pcap" --alerts "$TMP/ecs.jsonl" --hash-key-file "$KEY" "${GEO[@]}" 2>/dev/null
+"$BW_BIN" -q -r "$TMP/cap.pcap" --alerts "$TMP/ocsf.jsonl" --schema ocsf --hash-key-file "$KEY" "${GEO[@]}"
 WANT_ALERTS=$($PY -c 'import json,sys; print(sum(v["responses"] for v in json.load(open(sys.argv[1])).values()))' "$TMP/cap.truth.json")
 check report_alerts_written [ "$(wc -l <"$TMP/ecs.jsonl")" -eq "$WANT_ALERTS" ]
 check report_ocsf_alerts_written [ "$(grep -c '"class_uid":2006' "$TMP/ocsf.jsonl")" -eq "$WANT_ALERTS" ]
@@ -50,11 +51,26 @@ sys.exit(1 if bad else 0)
 PYEOF
 }
 
+# geo_ok REPORT_JSON: each client's country and AS are those its alerts carry
+geo_ok() {
+    $PY - "$TMP/ecs.jsonl" "$1" <<'PYEOF'
+import json, sys
+want = {}
+for l in open(sys.argv[1]):
+    a = json.loads(l); s = a["source"]
+    want[s["ip"]] = (s.get("geo", {}).get("country_iso_code"), s.get("as", {}).get("number"))
+got = {c["ip"]: (c.get("country"), c.get("asn")) for e in json.load(open(sys.argv[2]))["endpoints"] for c in e["clients"]}
+sys.exit(not (got == want and any(v[0] for v in want.values()) and any(v[1] for v in want.values())))
+PYEOF
+}
+
 "$BW_BIN" report --format json "$TMP/ecs.jsonl" >"$TMP/r_ecs.json"
 check report_jsonl_exit0 [ $? -eq 0 ]
 out=$(compare jsonl "$TMP/r_ecs.json" 0) && pass report_jsonl_matches_truth || fail report_jsonl_matches_truth "$out"
+check report_jsonl_client_geo geo_ok "$TMP/r_ecs.json"
 "$BW_BIN" report --format json --alerts "$TMP/ocsf.jsonl" >"$TMP/r_ocsf.json"
 out=$(compare ocsf "$TMP/r_ocsf.json" 0) && pass report_ocsf_jsonl_matches_truth || fail report_ocsf_jsonl_matches_truth "$out"
+check report_ocsf_client_geo geo_ok "$TMP/r_ocsf.json"
 "$BW_BIN" report "$TMP/ecs.jsonl" >"$TMP/r_ecs.txt"
 check report_text_names_endpoints grep -q '^== azure_blob/leakyacct/backup ==' "$TMP/r_ecs.txt"
 
@@ -77,15 +93,16 @@ if command -v redis-server >/dev/null && command -v redis-cli >/dev/null; then
     for _ in $(seq 50); do redis-cli -p "$P" PING 2>/dev/null | grep -q PONG && break; sleep 0.1; done
     [ -s "$TMP/redis/pid" ] && PIDS+=("$(cat "$TMP/redis/pid")")
     "$BW_BIN" -q -r "$TMP/cap.pcap" --redis "redis://127.0.0.1:$P/0" --redis-mode stream \
-        --spool-dir "$TMP/spool" --hash-key-file "$KEY"
+        --spool-dir "$TMP/spool" --hash-key-file "$KEY" "${GEO[@]}"
     "$BW_BIN" report --format json --redis "redis://127.0.0.1:$P/0" >"$TMP/r_redis.json"
     check report_redis_exit0 [ $? -eq 0 ]
     check report_redis_from_ledger $PY -c 'import json,sys; r=json.load(open(sys.argv[1])); sys.exit(not (r["from_ledger"] and all(e["distinct_exact"] for e in r["endpoints"])))' "$TMP/r_redis.json"
     # HyperLogLog: Redis's standard error is 0.81%; allow 5% (about 6 sigma)
     out=$(compare redis "$TMP/r_redis.json" 0.05) && pass report_redis_matches_truth || fail report_redis_matches_truth "$out"
+    check report_redis_client_geo geo_ok "$TMP/r_redis.json"
     # list mode into another prefix gives the same report
     "$BW_BIN" -q -r "$TMP/cap.pcap" --redis "redis://127.0.0.1:$P/0" --redis-prefix lst \
-        --spool-dir "$TMP/spool" --hash-key-file "$KEY"
+        --spool-dir "$TMP/spool" --hash-key-file "$KEY" "${GEO[@]}"
     "$BW_BIN" report --format json --redis "redis://127.0.0.1:$P/0" --redis-prefix lst >"$TMP/r_list.json"
     out=$(compare list "$TMP/r_list.json" 0.05) && pass report_redis_list_matches_truth || fail report_redis_list_matches_truth "$out"
     "$BW_BIN" report --format html --redis "redis://127.0.0.1:$P/0" -o "$TMP/report.html"
