@@ -133,6 +133,9 @@ void report_free(struct report *r);
 /* "2022-09-19T09:00:00Z" (seconds) into buf (at least 32 bytes); "-" for 0. */
 const char *report_time(int64_t us, char *buf, size_t len);
 
+/* "950 B", "17.3 kB", "4.2 MB", "1.1 GB" (powers of 1000) into buf. */
+void report_bytes_human(uint64_t b, char *buf, size_t len);
+
 void report_text(FILE *f, const struct report *r);
 void report_json(FILE *f, const struct report *r);
 void report_html(FILE *f, const struct report *r);

@@ -78,9 +78,11 @@ static void timeline(FILE *f, const struct report_endpoint *e)
             W - PAD_L - PAD_R, H - PAD_T - PAD_B);
     for (int g = 0; g <= 4; g++) {
         double y = PAD_T + (H - PAD_T - PAD_B) * (1.0 - g / 4.0);
+        char hb[32];
+        report_bytes_human(ymax * (uint64_t)g / 4, hb, sizeof hb);
         fprintf(f, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#e4e4e4\"/>"
-                   "<text x=\"%d\" y=\"%.1f\" class=\"ax\" text-anchor=\"end\">%" PRIu64 "</text>\n",
-                PAD_L, W - PAD_R, y, y, PAD_L - 6, y + 4, ymax * (uint64_t)g / 4);
+                   "<text x=\"%d\" y=\"%.1f\" class=\"ax\" text-anchor=\"end\">%s</text>\n",
+                PAD_L, W - PAD_R, y, y, PAD_L - 6, y + 4, hb);
     }
     fprintf(f, "<text x=\"%d\" y=\"%d\" class=\"ax\">%s</text><text x=\"%d\" y=\"%d\" class=\"ax\" "
                "text-anchor=\"end\">%s</text>\n",

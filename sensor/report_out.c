@@ -18,7 +18,7 @@ const char *report_time(int64_t us, char *buf, size_t len)
     return buf;
 }
 
-static void human(uint64_t b, char *buf, size_t len)
+void report_bytes_human(uint64_t b, char *buf, size_t len)
 {
     if (b < 10000) snprintf(buf, len, "%" PRIu64 " B", b);
     else if (b < 10000000) snprintf(buf, len, "%.1f kB", (double)b / 1e3);
@@ -41,7 +41,7 @@ void report_text(FILE *f, const struct report *r)
         if (e->host[0]) fprintf(f, "  host          %s\n", e->host);
         fprintf(f, "  first seen    %s\n  last seen     %s\n", report_time(e->first_us, t1, sizeof t1),
                 report_time(e->last_us, t2, sizeof t2));
-        human(e->bytes, hb, sizeof hb);
+        report_bytes_human(e->bytes, hb, sizeof hb);
         fprintf(f, "  responses     %" PRIu64 "\n  bytes served  %" PRIu64 " (%s)\n", e->responses, e->bytes, hb);
         fprintf(f, "  distinct values per kind (%s):\n", e->exact ? "ledger HyperLogLogs" : "estimated from alerts");
         for (int k = 0; k < PII__COUNT; k++)
@@ -53,15 +53,17 @@ void report_text(FILE *f, const struct report *r)
         fprintf(f, "  clients       %" PRIu64 " distinct\n", e->clients_distinct);
         for (size_t c = 0; c < e->n_clients; c++) {
             const struct report_client *cl = &e->clients[c];
-            human(cl->bytes, hb, sizeof hb);
-            fprintf(f, "    %-39s %-2s AS%-7" PRIu32 " %-24.24s %4" PRIu64 " responses %10s  %s .. %s\n", cl->ip,
-                    cl->country[0] ? cl->country : "--", cl->asn, cl->as_org[0] ? cl->as_org : "-", cl->responses,
+            report_bytes_human(cl->bytes, hb, sizeof hb);
+            char as[16] = "-";
+            if (cl->asn) snprintf(as, sizeof as, "AS%" PRIu32, cl->asn);
+            fprintf(f, "    %-39s %-2s %-9s %-24.24s %4" PRIu64 " responses %10s  %s .. %s\n", cl->ip,
+                    cl->country[0] ? cl->country : "--", as, cl->as_org[0] ? cl->as_org : "-", cl->responses,
                     hb, report_time(cl->first_us, t1, sizeof t1), report_time(cl->last_us, t2, sizeof t2));
         }
         fprintf(f, "  top objects\n");
         for (size_t o = 0; o < e->n_objects && o < REPORT_TOP_OBJECTS; o++) {
             const struct report_object *ob = &e->objects[o];
-            human(ob->bytes, hb, sizeof hb);
+            report_bytes_human(ob->bytes, hb, sizeof hb);
             fprintf(f, "    %-48s %4" PRIu64 " responses %10s  %" PRIu64 " PII values\n", ob->name, ob->responses, hb,
                     ob->pii_total);
         }
