@@ -219,14 +219,16 @@ void report_finish(struct report *r)
              * truncated one, keep the larger of the two */
             if (e->n_domains && (!e->domains_truncated || e->n_domains > e->organizations))
                 e->organizations = e->n_domains;
-            qsort(e->domains, e->n_domains, sizeof *e->domains, cmp_domain);
+            if (e->n_domains > 1) qsort(e->domains, e->n_domains, sizeof *e->domains, cmp_domain);
         }
-        qsort(e->clients, e->n_clients, sizeof *e->clients, cmp_client);
-        qsort(e->objects, e->n_objects, sizeof *e->objects, cmp_object);
+        /* qsort's base must not be NULL, even for no elements */
+        if (e->n_clients > 1) qsort(e->clients, e->n_clients, sizeof *e->clients, cmp_client);
+        if (e->n_objects > 1) qsort(e->objects, e->n_objects, sizeof *e->objects, cmp_object);
         for (size_t k = 0; k < e->n_clients; k++)
-            qsort(e->clients[k].points, e->clients[k].n_points, sizeof *e->clients[k].points, cmp_point);
+            if (e->clients[k].n_points > 1)
+                qsort(e->clients[k].points, e->clients[k].n_points, sizeof *e->clients[k].points, cmp_point);
     }
-    qsort(r->eps, r->n_eps, sizeof *r->eps, cmp_endpoint);
+    if (r->n_eps > 1) qsort(r->eps, r->n_eps, sizeof *r->eps, cmp_endpoint);
 }
 
 void report_free(struct report *r)
