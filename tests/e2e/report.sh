@@ -22,7 +22,7 @@ check report_ocsf_alerts_written [ "$(grep -c '"class_uid":2006' "$TMP/ocsf.json
 # compare SOURCE_NAME REPORT_JSON TOLERANCE: every figure against the truth;
 # TOLERANCE is the relative error allowed on distinct values (0 = exact).
 compare() {
-    $PY - "$TMP/cap.truth.json" "$2" "$3" <<'PYEOF'
+    $PY - "${4:-$TMP/cap.truth.json}" "$2" "$3" <<'PYEOF'
 import json, sys, datetime, math
 truth = json.load(open(sys.argv[1])); rep = json.load(open(sys.argv[2])); tol = float(sys.argv[3])
 eps = {e["endpoint"]: e for e in rep["endpoints"]}
@@ -71,6 +71,11 @@ check report_jsonl_client_geo geo_ok "$TMP/r_ecs.json"
 "$BW_BIN" report --format json --alerts "$TMP/ocsf.jsonl" >"$TMP/r_ocsf.json"
 out=$(compare ocsf "$TMP/r_ocsf.json" 0) && pass report_ocsf_jsonl_matches_truth || fail report_ocsf_jsonl_matches_truth "$out"
 check report_ocsf_client_geo geo_ok "$TMP/r_ocsf.json"
+# pcaps/demo.pcap, against what pcaps/make_demo.py served
+$PY tests/report/demo_truth.py >"$TMP/demo.truth.json"
+"$BW_BIN" -q -r pcaps/demo.pcap --alerts "$TMP/demo.jsonl" --hash-key-file "$KEY" 2>/dev/null
+"$BW_BIN" report --format json "$TMP/demo.jsonl" >"$TMP/r_demo.json"
+out=$(compare demo "$TMP/r_demo.json" 0 "$TMP/demo.truth.json") && pass report_demo_matches_truth || fail report_demo_matches_truth "$out"
 "$BW_BIN" report "$TMP/ecs.jsonl" >"$TMP/r_ecs.txt"
 check report_text_names_endpoints grep -q '^== azure_blob/leakyacct/backup ==' "$TMP/r_ecs.txt"
 
@@ -105,6 +110,11 @@ if command -v redis-server >/dev/null && command -v redis-cli >/dev/null; then
         --spool-dir "$TMP/spool" --hash-key-file "$KEY" "${GEO[@]}"
     "$BW_BIN" report --format json --redis "redis://127.0.0.1:$P/0" --redis-prefix lst >"$TMP/r_list.json"
     out=$(compare list "$TMP/r_list.json" 0.05) && pass report_redis_list_matches_truth || fail report_redis_list_matches_truth "$out"
+    "$BW_BIN" -q -r pcaps/demo.pcap --redis "redis://127.0.0.1:$P/0" --redis-prefix demo \
+        --spool-dir "$TMP/spool" --hash-key-file "$KEY"
+    "$BW_BIN" report --format json --redis "redis://127.0.0.1:$P/0" --redis-prefix demo >"$TMP/r_demo_redis.json"
+    out=$(compare demo "$TMP/r_demo_redis.json" 0.05 "$TMP/demo.truth.json") && pass report_demo_redis_matches_truth ||
+        fail report_demo_redis_matches_truth "$out"
     "$BW_BIN" report --format html --redis "redis://127.0.0.1:$P/0" -o "$TMP/report.html"
     "$BW_BIN" report --redis "redis://127.0.0.1:1/0" >/dev/null 2>&1; check report_redis_down_exit1 [ $? -eq 1 ]
 else
