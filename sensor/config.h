@@ -72,6 +72,7 @@ struct config {
     const char *pii_disable;             /* --pii-disable KIND,... */
     uint64_t pii_scan_cap;               /* --pii-scan-cap BYTES (0 = whole body) */
     struct str_list geoip;               /* --geoip FILE (repeatable) */
+    struct str_list pii_context;         /* --pii-context KIND:FIELD,... (repeatable) */
 
     /* strings owned by the config (values read from a config file) */
     struct owned *owned;

@@ -110,10 +110,19 @@ static void build_getopt(struct option *longs, char *shorts, size_t shorts_cap)
 static const char *find_config_arg(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++) {
-        if (argv[i][0] != '-') return NULL;   /* BPF filter begins */
-        if (!strcmp(argv[i], "--")) return NULL;
-        if ((!strcmp(argv[i], "-c") || !strcmp(argv[i], "--config")) && i + 1 < argc) return argv[i + 1];
-        if (!strncmp(argv[i], "--config=", 9)) return argv[i] + 9;
+        const char *a = argv[i];
+        if (a[0] != '-' || !a[1]) return NULL;   /* BPF filter (or "-") begins */
+        if (!strcmp(a, "--")) return NULL;
+        if ((!strcmp(a, "-c") || !strcmp(a, "--config")) && i + 1 < argc) return argv[i + 1];
+        if (!strncmp(a, "--config=", 9)) return a + 9;
+        /* skip the value of an option that takes one */
+        const struct option_def *o = NULL;
+        if (a[1] == '-') {
+            if (!strchr(a, '=')) o = option_find(a + 2);
+        } else if (!a[2]) {
+            o = option_find_short(a[1]);
+        }
+        if (o && o->type != OPT_BOOL && o->type != OPT_ACTION) i++;
     }
     return NULL;
 }
@@ -130,6 +139,7 @@ static int parse_args(int argc, char **argv, struct config *cfg, char **bpf_owne
             fprintf(stderr, "bleedwatch: %s\n", err);
             return 2;
         }
+        cfg->config_file = cf;   /* SIGHUP re-reads it */
     }
     opterr = 0;
     int c;

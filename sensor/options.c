@@ -30,6 +30,7 @@ const struct option_def option_table[] = {
     { "alert-distinct-min", 0, OPT_U32, F(alert_distinct_min), "N", "distinct lower-risk values that alert (default 3)" },
     { "pii-disable", 0, OPT_STR, F(pii_disable), "KIND,...", "PII kinds not to look for (email, phone, payment_card, national_id, iban, person_name, date_of_birth, postal_address, email_message, credential)" },
     { "geoip", 0, OPT_LIST, F(geoip), "FILE", "MaxMind DB (GeoIP2/GeoLite2 or ip-location-db) for source geo/ASN; repeatable, first wins per field" },
+    { "pii-context", 0, OPT_LIST, F(pii_context), "KIND:FIELD,...", "more field names whose values are of KIND (e.g. phone:handynummer,gsm); repeatable" },
     { "pii-scan-cap", 0, OPT_U64, F(pii_scan_cap), "BYTES", "scan at most BYTES of each body (default 0 = the whole body)" },
     { "pace", 0, OPT_U32, F(pace), "N", "replay capture files at N times real time, by their timestamps (default 0: as fast as possible)" },
     { "user", 'u', OPT_STR, F(user), "NAME", "drop privileges to NAME once the capture and outputs are open" },

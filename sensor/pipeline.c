@@ -69,6 +69,25 @@ int pipeline_build(struct pipeline *pp, const struct config *cfg, char *err, siz
         free_list(kinds);
     }
     pc.scan_cap = cfg->pii_scan_cap;
+    for (unsigned i = 0; i < cfg->pii_context.n; i++) {
+        const char *e = cfg->pii_context.v[i], *colon = strchr(e, ':');
+        char kind[32];
+        int k = -1;
+        if (colon && (size_t)(colon - e) < sizeof kind) {
+            snprintf(kind, sizeof kind, "%.*s", (int)(colon - e), e);
+            k = pii_kind_from_name(kind);
+        }
+        if (k < 0 || !colon[1]) {
+            snprintf(err, errlen, "--pii-context '%s': expected KIND:FIELD[,FIELD...] with a known kind", e);
+            return -1;
+        }
+        if (pp->context_words[k]) {
+            snprintf(err, errlen, "--pii-context: %s given twice; list all its fields once", kind);
+            return -1;
+        }
+        pp->context_words[k] = split_list(colon + 1);
+        pc.context_words[k] = (const char *const *)pp->context_words[k];
+    }
     char path[4096];
     if (cfg->hash_key_file) snprintf(path, sizeof path, "%s", cfg->hash_key_file);
     else hashkey_default_path(path, sizeof path);
@@ -169,6 +188,10 @@ void pipeline_free(struct pipeline *pp)
     geoip_close(pp->geo);
     pp->geo = NULL;
     free_list(pp->public_ok);
+    for (int k = 0; k < PII__COUNT; k++) {
+        free_list(pp->context_words[k]);
+        pp->context_words[k] = NULL;
+    }
     for (unsigned i = 0; i < pp->n_retired; i++) {
         free_list(pp->retired_lists[i]);
         netset_free(pp->retired_nets[i]);

@@ -29,6 +29,7 @@ struct pipeline {
     pii_db *pii_owned;
     netset *home_net;
     char **public_ok;                    /* NULL-terminated */
+    char **context_words[PII__COUNT];    /* --pii-context lists, NULL-terminated */
     /* replaced by reloads; freed at the end (workers may still read them) */
     char **retired_lists[16];
     netset *retired_nets[16];
