@@ -12,15 +12,9 @@ if ! command -v redis-server >/dev/null || ! command -v redis-cli >/dev/null; th
     skip consumer "redis-server/redis-cli not installed"; exit 0
 fi
 if ! $PY -c 'import scapy' 2>/dev/null; then skip consumer "python3-scapy not installed"; exit 0; fi
-PIDS=()
-trap 'for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null; done; rm -rf "$TMP"' EXIT
-P=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-mkdir -p "$TMP/redis"
-redis-server --port "$P" --bind 127.0.0.1 --save '' --appendonly no --dir "$TMP/redis" --daemonize yes \
-    --pidfile "$TMP/redis/pid" --logfile "$TMP/redis/log" >/dev/null
-for _ in $(seq 50); do redis-cli -p "$P" PING 2>/dev/null | grep -q PONG && break; sleep 0.1; done
-[ -s "$TMP/redis/pid" ] || { fail consumer_redis_start "redis-server did not start"; exit 1; }
-PIDS+=("$(cat "$TMP/redis/pid")")
+. tests/redis_lib.sh
+P=$(free_port)
+start_redis main "$P" || { fail consumer_redis_start "cannot start redis-server on $P"; exit 1; }
 URL=redis://127.0.0.1:$P/0
 R() { redis-cli -p "$P" "$@"; }
 

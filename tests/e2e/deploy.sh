@@ -68,6 +68,11 @@ done
 n_checked=$("$BW_BIN" --help | grep -c '^  *\(-[A-Za-z], \)\{0,1\}--')
 if [ -z "$missing" ] && [ "$n_checked" -gt 40 ]; then pass man_covers_every_option
 else fail man_covers_every_option "not in $M:$missing"; fi
+missing=""
+for o in $("$BW_BIN" --help | sed -n 's/^  *\(-[A-Za-z], \)\{0,1\}--\([a-z0-9-]*\).*/\2/p'); do
+    grep -qF -- "\`--$o" README.md || missing="$missing $o"
+done
+if [ -z "$missing" ]; then pass readme_covers_every_option; else fail readme_covers_every_option "not in README.md:$missing"; fi
 check man_option_count [ "$(grep -c '^\.TP' $M)" -ge "$n_checked" ]
 check man_renders man -l $M >/dev/null 2>&1
 if command -v groff >/dev/null; then
@@ -83,14 +88,9 @@ bad=$(grep -v '^\s*#' deploy/bleedwatch.conf | awk 'NF {print $1}' | while read 
 if [ -z "$bad" ]; then pass config_keys_are_options; else fail config_keys_are_options "unknown keys: $bad"; fi
 # a real replay with it: the live interface replaced by a capture file, Redis on a free port
 if command -v redis-server >/dev/null && command -v redis-cli >/dev/null; then
-    PIDS=()
-    trap 'for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null; done; rm -rf "$TMP"' EXIT
-    P=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-    mkdir -p "$TMP/redis"
-    redis-server --port "$P" --bind 127.0.0.1 --save '' --appendonly no --dir "$TMP/redis" --daemonize yes \
-        --pidfile "$TMP/redis/pid" --logfile "$TMP/redis/log" >/dev/null
-    for _ in $(seq 50); do redis-cli -p "$P" PING 2>/dev/null | grep -q PONG && break; sleep 0.1; done
-    [ -s "$TMP/redis/pid" ] && PIDS+=("$(cat "$TMP/redis/pid")")
+    . tests/redis_lib.sh
+    P=$(free_port)
+    start_redis main "$P" || fail redis_start "cannot start redis-server on $P"
     sed -e '/^interface /d' -e '/^syslog/d' -e "s#^redis redis://127.0.0.1:6379/0#redis redis://127.0.0.1:$P/0#" \
         -e "s#/var/lib/bleedwatch/#$TMP/state/#" deploy/bleedwatch.conf >"$TMP/dry.conf"
     mkdir -p "$TMP/state"

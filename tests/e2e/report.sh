@@ -89,14 +89,9 @@ check report_bad_lines_counted $PY -c 'import json,sys; r=json.load(open(sys.arg
 
 # ---- from the Redis ledger ----
 if command -v redis-server >/dev/null && command -v redis-cli >/dev/null; then
-    PIDS=()
-    trap 'for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null; done; rm -rf "$TMP"' EXIT
-    P=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-    mkdir -p "$TMP/redis"
-    redis-server --port "$P" --bind 127.0.0.1 --save '' --appendonly no --dir "$TMP/redis" --daemonize yes \
-        --pidfile "$TMP/redis/pid" --logfile "$TMP/redis/log" >/dev/null
-    for _ in $(seq 50); do redis-cli -p "$P" PING 2>/dev/null | grep -q PONG && break; sleep 0.1; done
-    [ -s "$TMP/redis/pid" ] && PIDS+=("$(cat "$TMP/redis/pid")")
+    . tests/redis_lib.sh
+    P=$(free_port)
+    start_redis main "$P" || fail redis_start "cannot start redis-server on $P"
     "$BW_BIN" -q -r "$TMP/cap.pcap" --redis "redis://127.0.0.1:$P/0" --redis-mode stream \
         --spool-dir "$TMP/spool" --hash-key-file "$KEY" "${GEO[@]}"
     "$BW_BIN" report --format json --redis "redis://127.0.0.1:$P/0" >"$TMP/r_redis.json"
