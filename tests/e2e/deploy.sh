@@ -59,6 +59,36 @@ else
     skip unit_systemd_analyze_verify "systemd-analyze not installed"
 fi
 
+# The unit's privileges, emulated with setpriv (no systemd here): a non-root
+# user holding only CAP_NET_RAW and CAP_NET_ADMIN (ambient, bounding set)
+# captures live; without them the capture is refused.
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null && id nobody >/dev/null 2>&1; then
+    C=$(mktemp -d /tmp/bw-caps.XXXXXX); chmod 755 "$C"; chown nobody "$C"
+    cp "$BW_BIN" "$C/bleedwatch"; chmod 755 "$C/bleedwatch"
+    CP=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    as_unit() {  # CAPS ("+net_raw,+net_admin" or "") then bleedwatch arguments
+        local caps=$1; shift
+        setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all$caps --ambient-caps=-all$caps \
+            --bounding-set=-all$caps "$C/bleedwatch" "$@"
+    }
+    ( cd "$C" && exec timeout -s TERM 4 setpriv --reuid=nobody --regid=nogroup --clear-groups \
+        --inh-caps=-all,+net_raw,+net_admin --ambient-caps=-all,+net_raw,+net_admin \
+        --bounding-set=-all,+net_raw,+net_admin "$C/bleedwatch" -i lo --hash-key-file "$C/k" \
+        --stats "$C/s.json" -q "tcp port $CP" ) 2>"$C/err" &
+    LP=$!
+    for _ in $(seq 30); do grep -q 'capturing on lo' "$C/err" 2>/dev/null && break; sleep 0.1; done
+    $PY -c 'import socket,sys
+try: socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=1)
+except OSError: pass' "$CP"
+    wait "$LP"
+    check unit_caps_live_capture $PY -c 'import json,sys; sys.exit(not json.load(open(sys.argv[1]))["packets"] >= 1)' "$C/s.json"
+    as_unit "" -i lo --hash-key-file "$C/k2" -q "tcp port $CP" >/dev/null 2>"$C/err2"
+    check unit_no_caps_refused [ $? -eq 2 ]
+    rm -rf "$C"
+else
+    skip unit_caps_live_capture "needs root and setpriv to emulate the unit's user and capabilities"
+fi
+
 # ---- the man page covers every option of --help ----
 M=man/bleedwatch.8
 missing=""
