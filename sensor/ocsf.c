@@ -95,7 +95,7 @@ static void data_classification(struct json *j, const struct pii_findings *f)
     json_arr_close(j);
     json_kv_u64(j, "total", f->total);
     json_kv_cstr(j, "status", f->complete ? "Complete" : "Partial");
-    json_kv_i64(j, "status_id", f->complete ? 3 : 2);
+    json_kv_i64(j, "status_id", f->complete ? 1 : 2);   /* OCSF: 1 Complete, 2 Partial */
     json_obj_close(j);
 }
 

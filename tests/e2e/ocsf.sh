@@ -39,6 +39,10 @@ for l in open(sys.argv[2]):
     dd = {d["type"]: d["count"] for d in o["data_classification"]["discovery_details"]}
     want(dd == {k: v["count"] for k, v in kinds.items()}, f"discovery_details {dd}")
     want(o["data_classification"]["total"] == e["bleedwatch"]["pii"]["total"], "total")
+    complete = e["bleedwatch"]["pii"]["complete"]
+    want(o["data_classification"]["status_id"] == (1 if complete else 2) and
+         o["data_classification"]["status"] == ("Complete" if complete else "Partial"), "classification status")
+    want(o["data_classification"]["category_id"] == 1, "category Personal")
     want(o["src_endpoint"]["ip"] == e["source"]["ip"] and o["src_endpoint"]["port"] == e["source"]["port"], "src")
     want(o["dst_endpoint"]["ip"] == e["destination"]["ip"] and o["dst_endpoint"]["port"] == e["destination"]["port"], "dst")
     want(o["connection_info"]["community_uid"] == e["network"]["community_id"], "community id")
