@@ -136,6 +136,10 @@ const char *report_time(int64_t us, char *buf, size_t len);
 /* "950 B", "17.3 kB", "4.2 MB", "1.1 GB" (powers of 1000) into buf. */
 void report_bytes_human(uint64_t b, char *buf, size_t len);
 
+/* Write the finished report r (see report_finish) to f: report_text for a
+ * terminal, report_json as one JSON object and a newline (the fields of the
+ * text, "distinct_exact" telling ledger counts from estimates), report_html as
+ * one self-contained page. Counts only: nothing in r is personal data. */
 void report_text(FILE *f, const struct report *r);
 void report_json(FILE *f, const struct report *r);
 void report_html(FILE *f, const struct report *r);

@@ -210,6 +210,25 @@ void report_html(FILE *f, const struct report *r)
     fputs(".</p>\n<p class=\"note\">What personal data was served to clients that presented no credential, to "
           "whom and when: the facts an owner needs to notify customers and regulators. No raw personal data is in "
           "this report: counts only.</p>\n", f);
+    if (r->n_eps > 1) {   /* the overview: one line per endpoint, most bytes first */
+        fputs("<h2>Overview</h2>\n<table class=\"list overview\"><tr><th>endpoint</th><th>first seen</th>"
+              "<th>last seen</th><th>responses</th><th>bytes</th><th>clients</th><th>organisations</th>"
+              "<th>distinct values</th></tr>\n", f);
+        for (size_t i = 0; i < r->n_eps; i++) {
+            const struct report_endpoint *e = &r->eps[i];
+            char t1[40], t2[40];
+            uint64_t values = 0;
+            for (int k = 0; k < PII__COUNT; k++) values += e->distinct[k];
+            fprintf(f, "<tr><td><a href=\"#ep%zu\">", i);
+            esc(f, e->key);
+            fprintf(f, "</a></td><td>%s</td><td>%s</td><td class=\"n\">%" PRIu64 "</td><td class=\"n\">%" PRIu64
+                       "</td><td class=\"n\">%" PRIu64 "</td><td class=\"n\">%" PRIu64 "</td><td class=\"n\">%" PRIu64
+                       "</td></tr>\n",
+                    report_time(e->first_us, t1, sizeof t1), report_time(e->last_us, t2, sizeof t2), e->responses,
+                    e->bytes, e->clients_distinct, e->organizations, values);
+        }
+        fputs("</table>\n", f);
+    }
     for (size_t i = 0; i < r->n_eps; i++) endpoint(f, &r->eps[i], i);
     fputs("</body></html>\n", f);
 }

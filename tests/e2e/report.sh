@@ -118,7 +118,9 @@ else
 fi
 
 # ---- the HTML page ----
-check report_html_self_contained [ "$(grep -ciE '(src|href)=|@import|url\(' "$TMP/report.html")" -eq 0 ]
+# nothing to fetch: no src, no href but in-page anchors, no CSS import or url()
+check report_html_self_contained [ "$(grep -ciP '(src|href)\s*=\s*"(?!#)|@import|url\(' "$TMP/report.html")" -eq 0 ]
+check report_html_overview [ "$(grep -c '<a href="#ep' "$TMP/report.html")" -eq 2 ]
 CHROME=$(command -v chromium || command -v chromium-browser || true)
 if [ -z "$CHROME" ]; then
     skip report_html_render "chromium not installed (deploy/install-deps.sh installs it)"
