@@ -137,11 +137,14 @@ install: bleedwatch
 		install -m 0640 deploy/bleedwatch.conf $(DESTDIR)$(SYSCONFDIR)/bleedwatch/bleedwatch.conf
 	install -m 0644 deploy/bleedwatch.conf $(DESTDIR)$(DATADIR)/bleedwatch.conf.example
 	install -m 0755 deploy/consumer/bleedwatch_consumer.py $(DESTDIR)$(DATADIR)/consumer/
+	sed -e 's#/usr/local/share/bleedwatch/#$(DATADIR)/#g' deploy/consumer/bleedwatch-consumer.service \
+		>$(DESTDIR)$(UNITDIR)/bleedwatch-consumer.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/bleedwatch-consumer.service
 	install -m 0644 deploy/siem/* $(DESTDIR)$(DATADIR)/siem/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/bleedwatch $(DESTDIR)$(MANDIR)/man8/bleedwatch.8 \
-		$(DESTDIR)$(UNITDIR)/bleedwatch.service
+		$(DESTDIR)$(UNITDIR)/bleedwatch.service $(DESTDIR)$(UNITDIR)/bleedwatch-consumer.service
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:

@@ -52,6 +52,15 @@ if command -v systemd-analyze >/dev/null; then
     else
         fail unit_systemd_analyze_verify "$(head -5 "$TMP/verify.out")"
     fi
+    # the consumer's unit, its script path pointing at the staged copy
+    sed "s#/usr/local/share/bleedwatch/#$D/usr/local/share/bleedwatch/#" \
+        "$D/usr/local/lib/systemd/system/bleedwatch-consumer.service" >"$TMP/unit/bleedwatch-consumer.service"
+    if MANPATH="$D/usr/local/share/man" systemd-analyze verify "$TMP/unit/bleedwatch-consumer.service" \
+        >"$TMP/verify2.out" 2>&1 && [ ! -s "$TMP/verify2.out" ]; then
+        pass consumer_unit_systemd_analyze_verify
+    else
+        fail consumer_unit_systemd_analyze_verify "$(head -5 "$TMP/verify2.out")"
+    fi
     level=$(systemd-analyze security --offline=true "$TMP/unit/bleedwatch.service" 2>/dev/null |
             sed -n 's/.*Overall exposure level for bleedwatch.service: \([0-9.]*\).*/\1/p')
     check unit_security_exposure_low $PY -c "import sys; sys.exit(not ('$level' and float('$level') <= 3.0))"
