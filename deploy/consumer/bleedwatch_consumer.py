@@ -14,7 +14,7 @@ again after it, with the same event.id (metadata.uid in OCSF) to drop duplicates
 Only the Python 3 standard library: RESP over a socket, no redis module.
 
   bleedwatch_consumer.py --redis redis://127.0.0.1:6379/0 --group siem --consumer fwd-1 \\
-      --output /var/log/bleedwatch/forwarded.jsonl
+      --output /var/log/bleedwatch-consumer/forwarded.jsonl
 
 Each alert is written as one JSON line to --output (default stdout), flushed and
 fsync'd, then acknowledged (XACK). Replace deliver() to post to a SIEM instead.
