@@ -85,10 +85,17 @@ static char *join_args(int argc, char **argv)
     return s;
 }
 
-/* Build getopt_long's tables from the option table. */
-static void build_getopt(struct option *longs, char *shorts, size_t shorts_cap)
+/* Build getopt_long's tables from the option table. longs has room for
+ * longs_cap entries including the terminating zero entry. */
+static void build_getopt(struct option *longs, size_t longs_cap, char *shorts, size_t shorts_cap)
 {
     size_t k = 0, s = 0;
+    size_t n = 0;
+    while (option_table[n].name) n++;
+    if (n + 1 > longs_cap) {   /* a programmer error: the table outgrew main's array */
+        fprintf(stderr, "bleedwatch: internal: %zu options, room for %zu\n", n, longs_cap - 1);
+        abort();
+    }
     shorts[s++] = '+';   /* stop at the first non-option: the BPF filter */
     for (const struct option_def *o = option_table; o->name; o++, k++) {
         bool arg = o->type != OPT_BOOL && o->type != OPT_ACTION;
@@ -129,9 +136,9 @@ static const char *find_config_arg(int argc, char **argv)
 
 static int parse_args(int argc, char **argv, struct config *cfg, char **bpf_owned)
 {
-    static struct option longs[64];
+    static struct option longs[256];
     static char shorts[128];
-    build_getopt(longs, shorts, sizeof shorts);
+    build_getopt(longs, sizeof longs / sizeof longs[0], shorts, sizeof shorts);
     const char *cf = find_config_arg(argc, argv);
     if (cf) {
         char err[512];

@@ -52,6 +52,22 @@ int pipeline_build(struct pipeline *pp, const struct config *cfg, char *err, siz
     }
     pp->sensor_name = pp->name_buf;
 
+    /* decoder: tunnel ports */
+    decode_opts_default(&pp->decode);
+    if (cfg->vxlan_ports) {
+        char derr[200];
+        if (decode_opts_vxlan_ports(&pp->decode, cfg->vxlan_ports, derr, sizeof derr) < 0) {
+            snprintf(err, errlen, "--vxlan-ports: %s", derr);
+            return -1;
+        }
+    }
+    if (cfg->geneve_port > 65535) {
+        snprintf(err, errlen, "--geneve-port: %u is not a UDP port", (unsigned)cfg->geneve_port);
+        return -1;
+    }
+    pp->decode.geneve_port = (uint16_t)cfg->geneve_port;
+    pp->decode_set = true;
+
     /* PII engine */
     struct pii_config pc;
     pii_config_defaults(&pc);
