@@ -1,6 +1,7 @@
 /* worker.c -- from a captured frame to dissector callbacks, for one worker. */
 #include "worker.h"
 #include "alert.h"
+#include "ocsf.h"
 #include "config.h"
 #include "dedup.h"
 #include "dissect.h"
@@ -419,7 +420,8 @@ static void txn_end(void *ctx, struct body_consumer *bc, const struct http_txn *
                                    .flow = &d->f->v, .txn = t, .storage = sr, .pii = &pf, .verdict = &v,
                                    .client_geo = has_geo ? &gi : NULL };
             json_reset(&w->json);
-            alert_json(&w->json, &a);
+            if (pp->schema_ocsf) ocsf_alert_json(&w->json, &a);
+            else alert_json(&w->json, &a);
             if (pp->redis) {
                 if (sink_alert(pp->redis, w->json.buf, w->json.len) < 0) w->st.alerts_dropped++;
                 char ip[64];
