@@ -85,9 +85,10 @@ uint8_t pii_key_class(const struct pii_keymap *m, const uint8_t *key, size_t len
 
 /* Field names seen lately by one thread's scans, by hash of the raw name
  * (names shorter than PII_KEYCACHE_LEN): JSON with many distinct keys and
- * the next body of the same API skip pii_key_class. Lives in the scratch,
+ * the next body of the same API skip pii_key_class (2-way sets, most recent
+ * first). Lives in the scratch,
  * so it is per thread and per database; 0 in len marks a free slot. */
-#define PII_KC_SLOTS 512
+#define PII_KC_SLOTS 1024          /* 512 sets of 2 */
 struct pii_keycache {
     struct { uint8_t len, cls; char w[PII_KEYCACHE_LEN]; } e[PII_KC_SLOTS];
 };
