@@ -113,21 +113,26 @@ awk -v a="$w1" -v b="$bw" -v l="${blabel#bleedwatch-}" 'BEGIN { printf "scaling:
 RUNS=${MEM_RUNS:-1}   # peak RSS hardly varies; the idle replay is long
 
 # ---- memory ----
-# Idle flows: handshake plus one small request, never closed (loadgen --mix
-# idle). Base: the same with 1,000 flows. Bytes per flow = the difference
-# of peak RSS over the difference of flows.
+# Idle flows (loadgen --mix idle), never closed: "request" = handshake plus
+# one small HTTP request left unanswered (the HTTP dissector keeps its state
+# and the pending request), "handshake" = handshake only (flow table and
+# reassembly state). Base: the same with 1,000 flows. Bytes per flow = the
+# difference of peak RSS over the difference of flows.
 echo
-idle=build/bench/idle-$IDLE_FLOWS.pcap
-base=build/bench/idle-1000.pcap
-[ -s "$idle" ] || "$B/tools/loadgen" -o "$idle" --mix idle --idle-flows "$IDLE_FLOWS" 2>/dev/null
-[ -s "$base" ] || "$B/tools/loadgen" -o "$base" --mix idle --idle-flows 1000 2>/dev/null
 maxf=$((IDLE_FLOWS + IDLE_FLOWS / 10))
-ri=$(measure idle "${BW[@]}" --workers 1 --max-flows "$maxf" -r "$idle")
-rb=$(measure base "${BW[@]}" --workers 1 --max-flows "$maxf" -r "$base")
-awk -v i="$(awk '{print $3}' <<<"$ri")" -v b="$(awk '{print $3}' <<<"$rb")" -v n="$IDLE_FLOWS" -v m="$maxf" \
-    -v t="$(awk '{print $2}' <<<"$ri")" 'BEGIN {
-    printf "memory: %d concurrent idle TCP flows (--max-flows %d, 1 worker): peak RSS %.1f MB, base (1,000 flows) %.1f MB: %.0f bytes per flow beyond the base (%.1f s)\n",
-        n, m, i / 1024, b / 1024, (i - b) * 1024 / (n - 1000), t }'
+for kind in request handshake; do
+    req=yes; [ "$kind" = handshake ] && req=no
+    idle=build/bench/idle-$kind-$IDLE_FLOWS.pcap
+    base=build/bench/idle-$kind-1000.pcap
+    [ -s "$idle" ] || "$B/tools/loadgen" -o "$idle" --mix idle --idle-flows "$IDLE_FLOWS" --idle-request $req 2>/dev/null
+    [ -s "$base" ] || "$B/tools/loadgen" -o "$base" --mix idle --idle-flows 1000 --idle-request $req 2>/dev/null
+    ri=$(measure idle "${BW[@]}" --workers 1 --max-flows "$maxf" -r "$idle")
+    rb=$(measure base "${BW[@]}" --workers 1 --max-flows "$maxf" -r "$base")
+    awk -v i="$(awk '{print $3}' <<<"$ri")" -v b="$(awk '{print $3}' <<<"$rb")" -v n="$IDLE_FLOWS" -v m="$maxf" \
+        -v t="$(awk '{print $2}' <<<"$ri")" -v k="$kind" 'BEGIN {
+        printf "memory: %d concurrent idle TCP flows (%s; --max-flows %d, 1 worker): peak RSS %.1f MB, base (1,000 flows) %.1f MB: %.0f bytes per flow beyond the base (%.1f s)\n",
+            n, k, m, i / 1024, b / 1024, (i - b) * 1024 / (n - 1000), t }'
+done
 
 # Flat RSS: a capture of size S and one of 2S (same mix, more flows):
 # peak RSS must not grow with the capture's length.

@@ -15,6 +15,7 @@
  * --idle-flows N: first N concurrent idle TCP flows (handshake plus one small
  *   request without answer, never closed), all within a few seconds of
  *   capture time, then the mix. Default 0 for http, 1000000 for idle.
+ * --idle-request no: idle flows are the handshake only (no payload).
  * --size BYTES: stop starting flows once the file holds BYTES (default 64M);
  *   flows under way are finished, so the file ends a little past it.
  *
@@ -57,6 +58,7 @@ struct gen {
     uint64_t rng;
     uint64_t ts_us;
     uint64_t file_bytes, packets, flows, txns, elephant_bytes, pii_bodies;
+    bool idle_request;            /* idle flows send one request (else: handshake only) */
     uint8_t frame[14 + 20 + 20 + MSS];
 };
 
@@ -321,6 +323,10 @@ static void step(struct gen *g, struct conn *c, struct txn_plan *t, size_t eleph
     case P_SYNACK: emit(g, c, 1, F_SYN | F_ACK, NULL, 0); c->phase = P_ACK; break;
     case P_ACK:
         emit(g, c, 0, F_ACK, NULL, 0);
+        if (c->kind == K_IDLE && !g->idle_request) {
+            c->phase = P_DONE;
+            break;
+        }
         if (c->kind == K_IDLE) {
             c->msg.len = 0;
             b_printf(&c->msg, "GET /idle/%u HTTP/1.1\r\nHost: acct%u.blob.core.windows.net\r\n\r\n", c->n, c->acct);
@@ -369,7 +375,7 @@ static void step(struct gen *g, struct conn *c, struct txn_plan *t, size_t eleph
 static void usage(void)
 {
     fprintf(stderr, "usage: loadgen -o FILE [--size BYTES] [--mix http|idle] [--idle-flows N] [--seed S]\n"
-                    "               [--concurrency K] [--elephant-bytes BYTES]\n");
+                    "               [--concurrency K] [--elephant-bytes BYTES] [--idle-request yes|no]\n");
     exit(2);
 }
 
@@ -393,7 +399,7 @@ int main(int argc, char **argv)
     const char *out = NULL, *mix = "http";
     uint64_t size = 64u << 20, idle = 0, seed = 1, elephant = 8u << 20;
     unsigned conc = 64;
-    bool idle_set = false;
+    bool idle_set = false, idle_req = true;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (i + 1 >= argc) usage();
@@ -405,6 +411,7 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--seed")) seed = strtoull(v, NULL, 10);
         else if (!strcmp(a, "--concurrency")) conc = (unsigned)atoi(v);
         else if (!strcmp(a, "--elephant-bytes")) elephant = parse_size(v);
+        else if (!strcmp(a, "--idle-request") && (!strcmp(v, "yes") || !strcmp(v, "no"))) idle_req = !strcmp(v, "yes");
         else usage();
     }
     bool http = !strcmp(mix, "http");
@@ -414,7 +421,7 @@ int main(int argc, char **argv)
 
     pcap_t *dead = pcap_open_dead(DLT_EN10MB, 65535);
     struct gen g = { .rng = seed * 0x9e3779b97f4a7c15ULL + 88172645463325252ULL,
-                     .ts_us = 1700000000ull * 1000000u, .file_bytes = 24 };
+                     .ts_us = 1700000000ull * 1000000u, .file_bytes = 24, .idle_request = idle_req };
     if (!(g.d = pcap_dump_open(dead, out))) { fprintf(stderr, "loadgen: %s\n", pcap_geterr(dead)); return 1; }
 
     struct txn_plan scratch = { 0 };
