@@ -134,13 +134,15 @@ for kind in request handshake; do
             n, k, m, i / 1024, b / 1024, (i - b) * 1024 / (n - 1000), t }'
 done
 
-# Flat RSS: a capture of size S and one of 2S (same mix, more flows):
-# peak RSS must not grow with the capture's length.
-s1=build/bench/flat-$FLAT_SIZE.pcap
-s2=build/bench/flat-2x$FLAT_SIZE.pcap
+# Flat RSS: a capture of size S and one of 2S (same mix, more flows), 100 us
+# between packets so that both run well past the flow timeouts (S = 256 MB
+# is ~50 s of capture time; closed flows linger 10 s, idle ones 300 s): peak
+# RSS must not grow with the capture's length.
+s1=build/bench/flat100us-$FLAT_SIZE.pcap
+s2=build/bench/flat100us-2x$FLAT_SIZE.pcap
 bytes1=$(numfmt --from=iec "$FLAT_SIZE")
-[ -s "$s1" ] || "$B/tools/loadgen" -o "$s1" --size "$bytes1" 2>/dev/null
-[ -s "$s2" ] || "$B/tools/loadgen" -o "$s2" --size $((2 * bytes1)) --seed 2 2>/dev/null
+[ -s "$s1" ] || "$B/tools/loadgen" -o "$s1" --size "$bytes1" --gap-us 100 2>/dev/null
+[ -s "$s2" ] || "$B/tools/loadgen" -o "$s2" --size $((2 * bytes1)) --seed 2 --gap-us 100 2>/dev/null
 r1=$(measure S "${BW[@]}" --workers 1 -r "$s1")
 r2=$(measure 2S "${BW[@]}" --workers 1 -r "$s2")
 awk -v a="$(awk '{print $3}' <<<"$r1")" -v b="$(awk '{print $3}' <<<"$r2")" -v s="$FLAT_SIZE" \

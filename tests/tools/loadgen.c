@@ -16,11 +16,13 @@
  *   request without answer, never closed), all within a few seconds of
  *   capture time, then the mix. Default 0 for http, 1000000 for idle.
  * --idle-request no: idle flows are the handshake only (no payload).
+ * --gap-us N: capture time between packets (default 5 us, 200k packets/s);
+ *   larger spreads the capture over time, past the sensor's flow timeouts.
  * --size BYTES: stop starting flows once the file holds BYTES (default 64M);
  *   flows under way are finished, so the file ends a little past it.
  *
  * Deterministic: the same arguments write the same bytes (xorshift PRNG,
- * fixed start time, 5 us between packets). Prints a summary on stderr. */
+ * fixed start time, fixed time between packets). Prints a summary on stderr. */
 #include <inttypes.h>
 #include <pcap/pcap.h>
 #include <stdarg.h>
@@ -30,7 +32,6 @@
 #include <string.h>
 
 #define MSS 1448u
-#define PKT_GAP_US 5u
 
 enum kind { K_SMALL, K_ELEPHANT, K_IDLE };
 enum phase { P_SYN, P_SYNACK, P_ACK, P_REQ, P_RESP, P_FIN1, P_FIN2, P_FIN3, P_DONE };
@@ -59,6 +60,7 @@ struct gen {
     uint64_t ts_us;
     uint64_t file_bytes, packets, flows, txns, elephant_bytes, pii_bodies;
     bool idle_request;            /* idle flows send one request (else: handshake only) */
+    unsigned gap_us;              /* capture time between packets */
     uint8_t frame[14 + 20 + 20 + MSS];
 };
 
@@ -152,7 +154,7 @@ static void emit(struct gen *g, struct conn *c, int dir, uint8_t flags, const ui
     h.ts.tv_usec = (suseconds_t)(g->ts_us % 1000000u);
     h.caplen = h.len = (bpf_u_int32)(54 + n);
     pcap_dump((u_char *)g->d, &h, f);
-    g->ts_us += PKT_GAP_US;
+    g->ts_us += g->gap_us;
     g->packets++;
     g->file_bytes += 16 + 54 + n;
 }
@@ -375,7 +377,8 @@ static void step(struct gen *g, struct conn *c, struct txn_plan *t, size_t eleph
 static void usage(void)
 {
     fprintf(stderr, "usage: loadgen -o FILE [--size BYTES] [--mix http|idle] [--idle-flows N] [--seed S]\n"
-                    "               [--concurrency K] [--elephant-bytes BYTES] [--idle-request yes|no]\n");
+                    "               [--concurrency K] [--elephant-bytes BYTES] [--idle-request yes|no]\n"
+                    "               [--gap-us N]\n");
     exit(2);
 }
 
@@ -398,7 +401,7 @@ int main(int argc, char **argv)
 {
     const char *out = NULL, *mix = "http";
     uint64_t size = 64u << 20, idle = 0, seed = 1, elephant = 8u << 20;
-    unsigned conc = 64;
+    unsigned conc = 64, gap = 5;
     bool idle_set = false, idle_req = true;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -411,6 +414,7 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--seed")) seed = strtoull(v, NULL, 10);
         else if (!strcmp(a, "--concurrency")) conc = (unsigned)atoi(v);
         else if (!strcmp(a, "--elephant-bytes")) elephant = parse_size(v);
+        else if (!strcmp(a, "--gap-us")) gap = (unsigned)atoi(v);
         else if (!strcmp(a, "--idle-request") && (!strcmp(v, "yes") || !strcmp(v, "no"))) idle_req = !strcmp(v, "yes");
         else usage();
     }
@@ -421,7 +425,8 @@ int main(int argc, char **argv)
 
     pcap_t *dead = pcap_open_dead(DLT_EN10MB, 65535);
     struct gen g = { .rng = seed * 0x9e3779b97f4a7c15ULL + 88172645463325252ULL,
-                     .ts_us = 1700000000ull * 1000000u, .file_bytes = 24, .idle_request = idle_req };
+                     .ts_us = 1700000000ull * 1000000u, .file_bytes = 24, .idle_request = idle_req,
+                     .gap_us = gap };
     if (!(g.d = pcap_dump_open(dead, out))) { fprintf(stderr, "loadgen: %s\n", pcap_geterr(dead)); return 1; }
 
     struct txn_plan scratch = { 0 };
