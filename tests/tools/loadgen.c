@@ -143,7 +143,7 @@ static void emit(struct gen *g, struct conn *c, int dir, uint8_t flags, const ui
     tcp[12] = 5 << 4;
     tcp[13] = flags;
     put16(tcp + 14, 65535);
-    memcpy(tcp + 20, pl, n);
+    if (n) memcpy(tcp + 20, pl, n);
     uint32_t s = csum_add(0, ip + 12, 8) + 6 + (uint32_t)(20 + n);
     s = csum_add(s, tcp, 20 + n);
     put16(tcp + 16, csum_fold(s));
