@@ -58,21 +58,23 @@ cat "$pcap" >/dev/null
 
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-measure() {  # label, command...  ->  "label wall_s maxrss_kb"
+measure() {  # label, command...  ->  "label wall_s maxrss_kb cpu_s"
     local label=$1; shift
-    local walls=() rss=()
+    local walls=() rss=() cpus=()
     for _ in $(seq "$RUNS"); do
         local line
         line=$("$B/tools/runstat" "$@" 2>/dev/null | grep '^runstat ')
         walls+=("$(awk '{print $3}' <<<"$line")")
         rss+=("$(awk '{print $5}' <<<"$line")")
+        cpus+=("$(awk '{print $9}' <<<"$line")")
         local st; st=$(awk '{print $7}' <<<"$line")
         [ "$st" = 0 ] || { echo "bench: $label exited $st" >&2; exit 1; }
     done
-    local w r
+    local w r c
     w=$(printf '%s\n' "${walls[@]}" | median)
     r=$(printf '%s\n' "${rss[@]}" | median)
-    echo "$label $w $r"
+    c=$(printf '%s\n' "${cpus[@]}" | median)
+    echo "$label $w $r $c"
 }
 
 ncpu=$(nproc)
@@ -99,12 +101,14 @@ else
 fi
 floor=$(awk '{print $2}' <<<"${results[0]}")
 w1=$(awk '{print $2}' <<<"${results[1]}")
-printf '%-16s %9s %10s %9s %10s %8s\n' "run" "seconds" "Mpkt/s" "Gbit/s" "peakRSS" "ratio"
+printf '%-16s %9s %10s %9s %10s %8s %9s\n' "run" "seconds" "Mpkt/s" "Gbit/s" "peakRSS" "ratio" "cpu_s"
 for r in "${results[@]}"; do
-    read -r label w rss <<<"$r"
-    awk -v l="$label" -v w="$w" -v p="$packets" -v b="$bytes" -v rss="$rss" -v f="$floor" 'BEGIN {
-        printf "%-16s %9.3f %10.3f %9.3f %8.1fMB %8.3f\n", l, w, p / w / 1e6, b * 8 / w / 1e9, rss / 1024, f / w }'
+    read -r label w rss cpu <<<"$r"
+    awk -v l="$label" -v w="$w" -v p="$packets" -v b="$bytes" -v rss="$rss" -v f="$floor" -v c="$cpu" 'BEGIN {
+        printf "%-16s %9.3f %10.3f %9.3f %8.1fMB %8.3f %9.3f\n", l, w, p / w / 1e6, b * 8 / w / 1e9, rss / 1024, f / w, c }'
 done
+echo "(seconds: wall time, what the rates and ratios use; cpu_s: user + system time of all"
+echo " threads, which on a busy machine says more about the work than the wall time does)"
 read -r blabel bw _ <<<"$best"
 echo "workers tried: ${tried[*]}; kept ${blabel#bleedwatch-}"
 awk -v a="$w1" -v b="$bw" -v l="${blabel#bleedwatch-}" 'BEGIN { printf "scaling: %s is %.2fx bleedwatch-w1\n", l, a / b }'
