@@ -608,6 +608,12 @@ worker *worker_new(const struct pipeline *pipe, unsigned index, uint64_t seed)
 
 void worker_set_input(worker *w, const char *name) { w->input = name; }
 
+void worker_clock(worker *w, struct timeval now)
+{
+    uint64_t t_us = (uint64_t)now.tv_sec * 1000000u + (uint64_t)now.tv_usec;
+    if (t_us > w->now_us) { w->now_us = t_us; w->now_tv = now; }
+}
+
 void worker_tick(worker *w, struct timeval ts)
 {
     uint64_t t_us = (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_usec;

@@ -1,9 +1,11 @@
 # Offline replay with one worker and with three gives the same alerts and
 # transactions: the same event.id set, and byte-identical alert and
 # transaction lines once sorted (only their order may differ). Inputs: the
-# real-server captures and a loadgen capture (many interleaved keep-alive
+# real-server captures, a loadgen capture (many interleaved keep-alive
 # flows and an elephant), whose alert count must also equal the number of
-# PII-bearing bodies loadgen reports writing.
+# PII-bearing bodies loadgen reports writing, and, when $SHARED is there, a
+# pcapmix of real captures (times not in order across them: flow ids and
+# timeouts must follow the capture's clock, not each worker's).
 . tests/lib.sh
 
 KEY="$TMP/hash.key"
@@ -62,4 +64,13 @@ if [ -x "$LOADGEN" ]; then
     check loadgen_alert_per_pii_body [ "$(wc -l <"$TMP/loadgen.w1.alerts")" -eq "${pii:-x}" ]
 else
     skip loadgen "no $LOADGEN (make tools)"
+fi
+
+PCAPMIX=$BW_BUILD/tools/pcapmix
+if [ -x "$PCAPMIX" ] && [ -f "$SHARED/pcaps/bench-inputs.txt" ]; then
+    mapfile -t files < <(sed "s|^|$SHARED/pcaps/|" "$SHARED/pcaps/bench-inputs.txt")
+    "$PCAPMIX" -o "$TMP/mix.pcap" -k 1 "${files[@]}" 2>/dev/null
+    same sharedmix "$TMP/mix.pcap"
+else
+    skip sharedmix "no $SHARED/pcaps/bench-inputs.txt"
 fi
