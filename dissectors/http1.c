@@ -103,16 +103,25 @@ static struct pend *pend_new(const uint8_t *buf, size_t blen, const struct http1
     return pe;
 }
 
+/* The ring starts with room for two requests and doubles up to
+ * cfg->http_max_pipeline: most flows never pipeline, and an idle flow with
+ * one request waiting keeps 16 bytes of ring, not max_pipeline pointers. */
 static void queue_push(struct http1_state *st, struct pend *pe, const struct dissect_env *env)
 {
-    if (!st->q) {
-        unsigned cap = env->cfg->http_max_pipeline ? env->cfg->http_max_pipeline : 1;
-        st->q = calloc(cap, sizeof *st->q);
-        if (!st->q) {
+    unsigned max = env->cfg->http_max_pipeline ? env->cfg->http_max_pipeline : 1;
+    if (st->q_len == st->q_cap && st->q_cap < max) {
+        unsigned cap = st->q_cap ? st->q_cap * 2 : 2;
+        if (cap > max) cap = max;
+        struct pend **nq = malloc(cap * sizeof *nq);
+        if (!nq) {
             http1_cnt(env, C_OOM);
-            free(pe);
+            http1_pend_free(st, pe);
             return;
         }
+        for (unsigned i = 0; i < st->q_len; i++) nq[i] = st->q[(st->q_head + i) % st->q_cap];
+        free(st->q);
+        st->q = nq;
+        st->q_head = 0;
         st->q_cap = cap;
     }
     if (st->q_len == st->q_cap) {
@@ -640,6 +649,7 @@ static void http1_on_close(void *state, const struct dissect_env *env)
     }
     free(st->q);
     st->q = NULL;
+    st->q_cap = st->q_head = st->q_len = 0;
     st->dead = true;
 }
 

@@ -7,8 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define FILE_READ_BUF (1u << 20)
+
 struct capture {
     pcap_t *p;
+    char *fbuf;                 /* stdio buffer of an offline file (outlives pcap_close) */
     bool live;
     int dlt;
     char name[256];
@@ -36,10 +39,24 @@ capture *capture_open_file(const char *path, const char *bpf, char *err, size_t 
 {
     char ebuf[PCAP_ERRBUF_SIZE] = "";
     pcap_t *p;
-    if (strcmp(path, "-") == 0)
+    FILE *fp = NULL;
+    char *fbuf = NULL;
+    if (strcmp(path, "-") == 0) {
         p = pcap_fopen_offline_with_tstamp_precision(stdin, PCAP_TSTAMP_PRECISION_MICRO, ebuf);
-    else
+    } else if ((fp = fopen(path, "rb")) != NULL) {
+        /* libpcap reads a file with fread: a 1 MB stdio buffer instead of
+         * the default 4 KB makes it 256 times fewer read() calls (glibc
+         * takes the size only with a buffer given) */
+        if ((fbuf = malloc(FILE_READ_BUF)) != NULL) setvbuf(fp, fbuf, _IOFBF, FILE_READ_BUF);
+        p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_MICRO, ebuf);
+        if (!p) {
+            fclose(fp);
+            free(fbuf);
+        }
+    } else {
+        /* for libpcap's own wording of the error */
         p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_MICRO, ebuf);
+    }
     if (!p) {
         snprintf(err, errlen, "cannot read %s: %s", strcmp(path, "-") ? path : "stdin", ebuf);
         return NULL;
@@ -47,6 +64,7 @@ capture *capture_open_file(const char *path, const char *bpf, char *err, size_t 
     capture *c = calloc(1, sizeof *c);
     if (!c) abort();
     c->p = p;
+    c->fbuf = fbuf;
     c->dlt = pcap_datalink(p);
     snprintf(c->name, sizeof c->name, "%s", path);
     if (apply_filter(c, bpf, err, errlen) < 0) { capture_close(c); return NULL; }
@@ -126,5 +144,6 @@ void capture_close(capture *c)
 {
     if (!c) return;
     pcap_close(c->p);
+    free(c->fbuf);
     free(c);
 }

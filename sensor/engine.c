@@ -17,6 +17,7 @@ struct rec {
     uint32_t type;
     int32_t dlt;
     struct timeval ts;
+    struct timeval now;             /* REC_PACKET: the capture's clock (worker_clock) */
     uint32_t caplen, wirelen;
     const char *name;
 };
@@ -35,6 +36,8 @@ struct engine {
     worker **workers;
     uint64_t seed;
     uint64_t ring_waits;
+    struct timeval now;             /* latest packet time seen */
+    uint64_t now_us, last_tick_us;  /* ticks: when one worker would expire flows */
     bool stopped;
 };
 
@@ -59,6 +62,7 @@ static void *worker_main(void *arg)
         uint32_t type = r->type;
         switch (type) {
         case REC_PACKET:
+            worker_clock(s->w, r->now);
             worker_packet(s->w, r->dlt, r->ts, (const uint8_t *)(r + 1), r->caplen, r->wirelen);
             break;
         case REC_BEGIN_INPUT: worker_set_input(s->w, r->name); break;
@@ -138,11 +142,22 @@ void engine_packet(engine *e, int dlt, const struct cap_frame *fr)
     rec->type = REC_PACKET;
     rec->dlt = dlt;
     rec->ts = fr->ts;
+    uint64_t t_us = (uint64_t)fr->ts.tv_sec * 1000000u + (uint64_t)fr->ts.tv_usec;
+    if (t_us > e->now_us) { e->now_us = t_us; e->now = fr->ts; }
+    rec->now = e->now;
     rec->caplen = caplen;
     rec->wirelen = fr->wirelen;
     rec->name = NULL;
     memcpy(rec + 1, fr->data, caplen);
     ring_commit(r);
+    /* A single worker looks for idle flows once a second of packet time,
+     * after the packet that crosses the second: so do all of them, at the
+     * same packets, whichever worker got it (same flows end, at the same
+     * times, as with one worker). */
+    if (e->now_us - e->last_tick_us >= 1000000u) {
+        e->last_tick_us = e->now_us;
+        for (unsigned k = 0; k < e->n; k++) send_ctl(e, k, REC_TICK, NULL, e->now);
+    }
 }
 
 void engine_begin_input(engine *e, const char *name) { broadcast(e, REC_BEGIN_INPUT, name, (struct timeval){ 0, 0 }); }

@@ -91,7 +91,7 @@ flow_table *flow_table_new(const struct config *cfg, uint64_t seed, flow_end_fn 
     t->cfg = cfg;
     t->seed = mix64(seed ^ 0x9e3779b97f4a7c15ULL);
     uint32_t n = 1024;
-    uint64_t want = (uint64_t)(cfg->max_flows ? cfg->max_flows : 1) * 2;
+    uint64_t want = cfg->max_flows ? cfg->max_flows : 1;   /* load factor <= 1: 8 bytes a flow */
     while (n < want && n < (1u << 30)) n <<= 1;
     t->buckets = calloc(n, sizeof *t->buckets);
     if (!t->buckets) abort();
@@ -261,7 +261,7 @@ struct flow *flow_table_get(flow_table *t, const struct pkt *p, uint64_t now_us,
     f->v.port[c] = p->sport;
     f->v.port[!c] = p->dport;
     f->v.handshake_seen = p->l4proto == IPPROTO_TCP && (p->tcp_flags & TCPF_SYN);
-    f->first_us = f->last_us = now_us;
+    f->last_us = now_us;
     /* stable id: the same flow gets the same id whatever worker or run sees it */
     f->v.id = mix64((uint64_t)flow_hash(0, p->ip_version, p->l4proto, vlan, 0, p->src, p->sport, p->dst, p->dport) << 32 ^
                     now_us);

@@ -42,8 +42,7 @@ struct flow {
     struct flow_view v;
 
     /* ---- life ---- */
-    uint64_t first_us, last_us;     /* packet time, microseconds */
-    uint64_t packets[2], bytes[2];
+    uint64_t last_us;               /* packet time, microseconds */
     bool fin[2], rst;
     bool closed;                    /* torn down (dissector closed), lingering for stray packets */
     bool inspect_off;               /* no dissector wants it: packets only counted */

@@ -313,7 +313,10 @@ pii_scan *pii_scan_open(const pii_db *db, pii_scratch *s, enum pii_doc_type type
     }
     sc->type = type;
     pii_numscan_reset(&sc->ns);
-    if (type != PII_DOC_AUTO) pii_tok_init(&sc->tok, type, &db->km, on_field, sc);
+    if (type != PII_DOC_AUTO) {
+        pii_tok_init(&sc->tok, type, &db->km, on_field, sc);
+        sc->tok.kc = &s->kc;
+    }
     sc->last_rec = UINT64_MAX;
     sc->f.complete = true;
     pii_counter_init(&sc->cnt, db->cfg.max_distinct);
@@ -383,6 +386,7 @@ static void sniff_decide(struct pii_scan *sc, bool final)
     memcpy(held, sc->ring, n);
     sc->type = t;
     pii_tok_init(&sc->tok, t, &sc->db->km, on_field, sc);
+    sc->tok.kc = &sc->s->kc;
     feed_known(sc, held, n);
 }
 

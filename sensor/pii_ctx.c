@@ -20,6 +20,30 @@ static inline bool is_ws(uint8_t c) { return c == ' ' || c == '\t' || c == '\r' 
 /* Field names repeat (every record has the same keys): remember a few. */
 static uint8_t tok_key_class(struct pii_tok *t, const uint8_t *key, size_t len)
 {
+    if (t->kc && len > 0 && len < PII_KEYCACHE_LEN) {
+        uint32_t h = 2166136261u;
+        for (size_t i = 0; i < len; i++) h = (h ^ key[i]) * 16777619u;
+        /* two ways per set, the most recent first: a stream of one-off
+         * names (package names, versions as keys) does not push out the
+         * names every record repeats */
+        struct pii_keycache *kc = t->kc;
+        unsigned set = ((h ^ h >> 15) & (PII_KC_SLOTS / 2 - 1)) * 2;
+        if (kc->e[set].len == len && memcmp(kc->e[set].w, key, len) == 0) return kc->e[set].cls;
+        if (kc->e[set + 1].len == len && memcmp(kc->e[set + 1].w, key, len) == 0) {
+            uint8_t cls = kc->e[set + 1].cls;
+            kc->e[set + 1] = kc->e[set];
+            kc->e[set].len = (uint8_t)len;
+            kc->e[set].cls = cls;
+            memcpy(kc->e[set].w, key, len);
+            return cls;
+        }
+        uint8_t cls = pii_key_class(t->km, key, len);
+        kc->e[set + 1] = kc->e[set];
+        kc->e[set].len = (uint8_t)len;
+        kc->e[set].cls = cls;
+        memcpy(kc->e[set].w, key, len);
+        return cls;
+    }
     if (len < sizeof t->cache[0].w) {
         for (int i = 0; i < PII_KEYCACHE; i++)
             if (t->cache[i].w[len] == 0 && memcmp(t->cache[i].w, key, len) == 0 &&

@@ -68,15 +68,30 @@ enum pii_cls {
 /* Field-name classifier: the built-in lists plus the configuration's extra
  * context words, normalised (lower case, letters and digits only). */
 #define PII_KEYHASH 512
+#define PII_SUB_SLOTS 16
 struct pii_keymap {
     unsigned n;
     struct { char w[32]; uint8_t cls; } e[PII_EXTRA_WORDS];
     struct { char w[24]; uint8_t cls; bool used; } h[PII_KEYHASH];   /* exact words */
+    /* substring rules by first letter, in rule order (rule index + 1, 0 ends):
+     * one pass over a name instead of a strstr per rule */
+    uint8_t sub[26][PII_SUB_SLOTS];
+    bool sub_ok;                  /* the index holds every rule */
 };
 
 void pii_keymap_init(struct pii_keymap *m, const struct pii_config *cfg);
 /* Class of a field name given raw ("First_Name", "customer-phone"). */
 uint8_t pii_key_class(const struct pii_keymap *m, const uint8_t *key, size_t len);
+
+/* Field names seen lately by one thread's scans, by hash of the raw name
+ * (names shorter than PII_KEYCACHE_LEN): JSON with many distinct keys and
+ * the next body of the same API skip pii_key_class (2-way sets, most recent
+ * first). Lives in the scratch,
+ * so it is per thread and per database; 0 in len marks a free slot. */
+#define PII_KC_SLOTS 1024          /* 512 sets of 2 */
+struct pii_keycache {
+    struct { uint8_t len, cls; char w[PII_KEYCACHE_LEN]; } e[PII_KC_SLOTS];
+};
 
 /* A value of a judged class: [start, end) absolute body offsets. */
 typedef void (*pii_field_fn)(void *ctx, uint8_t cls, uint64_t start, uint64_t end, uint64_t rec);
@@ -84,6 +99,7 @@ typedef void (*pii_field_fn)(void *ctx, uint8_t cls, uint64_t start, uint64_t en
 struct pii_tok {
     enum pii_doc_type type;
     const struct pii_keymap *km;
+    struct pii_keycache *kc;    /* optional (set after pii_tok_init): the thread's name cache */
     pii_field_fn emit;
     void *ctx;
     uint64_t pos;           /* absolute offset of the next byte */

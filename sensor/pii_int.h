@@ -110,6 +110,7 @@ struct pii_scratch {
     hs_scratch_t *hs;
     void *work;                   /* HMAC work context */
     uint32_t cand[PII_CHUNK];     /* digit-scan candidates of one chunk: end << 8 | pat */
+    struct pii_keycache kc;       /* field-name classes seen by this thread's scans */
 };
 
 struct pii_numscan {

@@ -68,25 +68,28 @@ static const struct { const char *w; uint8_t cls; } exact_words[] = {
 };
 
 /* Substring rules, tried in order after the exact words. */
-static const struct { const char *w; uint8_t cls; } contains_words[] = {
-    {"socialsecurity", PII_CLS_SSN}, {"socialinsurance", PII_CLS_SIN}, {"aadha", PII_CLS_AADHAAR},
-    {"burgerservice", PII_CLS_BSN}, {"securitesociale", PII_CLS_NIR},
-    {"birth", PII_CLS_DOB}, {"emailaddress", PII_CLS_EMAIL}, {"email", PII_CLS_EMAIL},
-    {"ipaddress", PII_CLS_NEG}, {"macaddress", PII_CLS_NEG},
-    {"phone", PII_CLS_PHONE}, {"mobile", PII_CLS_PHONE}, {"telef", PII_CLS_PHONE},
-    {"msisdn", PII_CLS_PHONE}, {"cardnumber", PII_CLS_CARD}, {"creditcard", PII_CLS_CARD},
-    {"iban", PII_CLS_IBAN}, {"nationalid", PII_CLS_NATID}, {"taxid", PII_CLS_NATID},
-    {"postcode", PII_CLS_ZIP}, {"postalcode", PII_CLS_ZIP}, {"zipcode", PII_CLS_ZIP},
-    {"address", PII_CLS_ADDRESS}, {"street", PII_CLS_ADDRESS}, {"strasse", PII_CLS_ADDRESS},
-    {"firstname", PII_CLS_FIRST}, {"givenname", PII_CLS_FIRST},
-    {"lastname", PII_CLS_LAST}, {"surname", PII_CLS_LAST}, {"familyname", PII_CLS_LAST},
-    {"fullname", PII_CLS_NAME},
-    {"order", PII_CLS_NEG}, {"invoice", PII_CLS_NEG}, {"tracking", PII_CLS_NEG},
-    {"serial", PII_CLS_NEG}, {"sku", PII_CLS_NEG}, {"isbn", PII_CLS_NEG}, {"gtin", PII_CLS_NEG},
-    {"transaction", PII_CLS_NEG}, {"ticket", PII_CLS_NEG}, {"reference", PII_CLS_NEG},
-    {"version", PII_CLS_NEG}, {"timestamp", PII_CLS_NEG}, {"checksum", PII_CLS_NEG},
-    {"hash", PII_CLS_NEG}, {"shipment", PII_CLS_NEG}, {"parcel", PII_CLS_NEG},
+#define W(s, c) { s, sizeof s - 1, c }
+static const struct { const char *w; uint8_t len, cls; } contains_words[] = {
+    W("socialsecurity", PII_CLS_SSN), W("socialinsurance", PII_CLS_SIN), W("aadha", PII_CLS_AADHAAR),
+    W("burgerservice", PII_CLS_BSN), W("securitesociale", PII_CLS_NIR),
+    W("birth", PII_CLS_DOB), W("emailaddress", PII_CLS_EMAIL), W("email", PII_CLS_EMAIL),
+    W("ipaddress", PII_CLS_NEG), W("macaddress", PII_CLS_NEG),
+    W("phone", PII_CLS_PHONE), W("mobile", PII_CLS_PHONE), W("telef", PII_CLS_PHONE),
+    W("msisdn", PII_CLS_PHONE), W("cardnumber", PII_CLS_CARD), W("creditcard", PII_CLS_CARD),
+    W("iban", PII_CLS_IBAN), W("nationalid", PII_CLS_NATID), W("taxid", PII_CLS_NATID),
+    W("postcode", PII_CLS_ZIP), W("postalcode", PII_CLS_ZIP), W("zipcode", PII_CLS_ZIP),
+    W("address", PII_CLS_ADDRESS), W("street", PII_CLS_ADDRESS), W("strasse", PII_CLS_ADDRESS),
+    W("firstname", PII_CLS_FIRST), W("givenname", PII_CLS_FIRST),
+    W("lastname", PII_CLS_LAST), W("surname", PII_CLS_LAST), W("familyname", PII_CLS_LAST),
+    W("fullname", PII_CLS_NAME),
+    W("order", PII_CLS_NEG), W("invoice", PII_CLS_NEG), W("tracking", PII_CLS_NEG),
+    W("serial", PII_CLS_NEG), W("sku", PII_CLS_NEG), W("isbn", PII_CLS_NEG), W("gtin", PII_CLS_NEG),
+    W("transaction", PII_CLS_NEG), W("ticket", PII_CLS_NEG), W("reference", PII_CLS_NEG),
+    W("version", PII_CLS_NEG), W("timestamp", PII_CLS_NEG), W("checksum", PII_CLS_NEG),
+    W("hash", PII_CLS_NEG), W("shipment", PII_CLS_NEG), W("parcel", PII_CLS_NEG),
 };
+#undef W
+#define N_CONTAINS (sizeof contains_words / sizeof contains_words[0])
 
 /* "<person word>name" (customerName, contact_name) names a person; other
  * *name fields (fileName, hostName, companyName) do not. */
@@ -147,6 +150,14 @@ void pii_keymap_init(struct pii_keymap *m, const struct pii_config *cfg)
     memset(m, 0, sizeof *m);
     for (size_t i = 0; i < sizeof exact_words / sizeof exact_words[0]; i++)
         kh_put(m, exact_words[i].w, exact_words[i].cls);
+    m->sub_ok = true;
+    for (size_t i = 0; i < N_CONTAINS; i++) {
+        unsigned c = (uint8_t)contains_words[i].w[0] - 'a';
+        unsigned j = 0;
+        while (c < 26 && j < PII_SUB_SLOTS && m->sub[c][j]) j++;
+        if (c >= 26 || j == PII_SUB_SLOTS || i + 1 > UINT8_MAX) { m->sub_ok = false; break; }
+        m->sub[c][j] = (uint8_t)(i + 1);
+    }
     if (!cfg) return;
     for (int k = 0; k < PII__COUNT; k++) {
         const char *const *w = cfg->context_words[k];
@@ -157,6 +168,33 @@ void pii_keymap_init(struct pii_keymap *m, const struct pii_config *cfg)
             m->e[m->n++].cls = cls;
         }
     }
+}
+
+/* The class of the first substring rule (in list order) found anywhere in the
+ * normalised name k, or PII_CLS_NONE. With an index: one pass over k, trying
+ * at each letter only the rules that start with it, and only those before
+ * the best rule found so far. */
+static uint8_t contains_class(const struct pii_keymap *m, const char *k, size_t n)
+{
+    if (!m || !m->sub_ok) {
+        for (size_t i = 0; i < N_CONTAINS; i++)
+            if (strstr(k, contains_words[i].w)) return contains_words[i].cls;
+        return PII_CLS_NONE;
+    }
+    size_t best = N_CONTAINS;
+    for (size_t i = 0; i < n; i++) {
+        unsigned c = (uint8_t)k[i] - 'a';
+        if (c >= 26) continue;
+        for (unsigned j = 0; j < PII_SUB_SLOTS && m->sub[c][j]; j++) {
+            size_t r = m->sub[c][j] - 1u;
+            if (r >= best) break;
+            if (contains_words[r].len <= n - i && memcmp(k + i, contains_words[r].w, contains_words[r].len) == 0) {
+                best = r;
+                break;
+            }
+        }
+    }
+    return best < N_CONTAINS ? contains_words[best].cls : PII_CLS_NONE;
 }
 
 uint8_t pii_key_class(const struct pii_keymap *m, const uint8_t *key, size_t len)
@@ -173,15 +211,18 @@ uint8_t pii_key_class(const struct pii_keymap *m, const uint8_t *key, size_t len
         for (size_t i = 0; i < sizeof exact_words / sizeof exact_words[0]; i++)
             if (strcmp(k, exact_words[i].w) == 0) return exact_words[i].cls;
     }
-    for (size_t i = 0; i < sizeof contains_words / sizeof contains_words[0]; i++)
-        if (strstr(k, contains_words[i].w)) return contains_words[i].cls;
+    uint8_t sc = contains_class(m, k, n);
+    if (sc != PII_CLS_NONE) return sc;
     /* db_password, client_secret, user_pass: the secret word ends the key
      * (password_hint, secret_func, passwd_file are not secrets). */
-    static const char *const secret_end[] = {"password", "passwd", "secret", "passphrase",
-                                             "secretkey", "accesskey", "apikey", "pass", "pwd", NULL};
-    for (size_t i = 0; secret_end[i]; i++) {
-        size_t l = strlen(secret_end[i]);
-        if (n > l && strcmp(k + n - l, secret_end[i]) == 0) {
+#define S(s) { s, sizeof s - 1 }
+    static const struct { const char *w; size_t len; } secret_end[] = {
+        S("password"), S("passwd"), S("secret"), S("passphrase"), S("secretkey"),
+        S("accesskey"), S("apikey"), S("pass"), S("pwd"), { NULL, 0 } };
+#undef S
+    for (size_t i = 0; secret_end[i].w; i++) {
+        size_t l = secret_end[i].len;
+        if (n > l && memcmp(k + n - l, secret_end[i].w, l) == 0) {
             /* "pass"/"pwd" only as a word of their own: db_pass, userPwd,
              * not minipass, bypass, compass. */
             if (l <= 4) {

@@ -18,8 +18,10 @@ struct ring {
     size_t cap, mask;
     _Alignas(64) _Atomic size_t head;   /* producer: next write position (monotonic) */
     size_t pending;                      /* producer: size of the reserved record */
+    size_t tail_seen;                    /* producer: tail as last read (room is at least that) */
     _Alignas(64) _Atomic size_t tail;   /* consumer: next read position (monotonic) */
     size_t peeked;                       /* consumer: size of the peeked record */
+    size_t head_seen;                    /* consumer: head as last read (records up to it are there) */
 };
 
 static size_t round8(size_t n) { return (n + 7u) & ~(size_t)7u; }
@@ -51,12 +53,16 @@ void *ring_reserve(ring *r, size_t len)
     size_t need = HDR + round8(len);
     if (need > r->cap / 4) return NULL;
     size_t head = atomic_load_explicit(&r->head, memory_order_relaxed);
-    size_t tail = atomic_load_explicit(&r->tail, memory_order_acquire);
     size_t off = head & r->mask;
     size_t to_end = r->cap - off;
     size_t total = need;
     if (to_end < need) total = to_end + need;   /* pad to the end, then write at 0 */
-    if (r->cap - (head - tail) < total) return NULL;
+    /* the consumer's line is read only when the tail last seen leaves no
+     * room: no cache-line ping-pong per record */
+    if (r->cap - (head - r->tail_seen) < total) {
+        r->tail_seen = atomic_load_explicit(&r->tail, memory_order_acquire);
+        if (r->cap - (head - r->tail_seen) < total) return NULL;
+    }
     if (to_end < need) {
         uint32_t pad = RING_PAD;
         memcpy(r->buf + off, &pad, sizeof pad);
@@ -81,8 +87,10 @@ const void *ring_peek(ring *r, size_t *len)
 {
     for (;;) {
         size_t tail = atomic_load_explicit(&r->tail, memory_order_relaxed);
-        size_t head = atomic_load_explicit(&r->head, memory_order_acquire);
-        if (tail == head) return NULL;
+        if (tail == r->head_seen) {
+            r->head_seen = atomic_load_explicit(&r->head, memory_order_acquire);
+            if (tail == r->head_seen) return NULL;
+        }
         size_t off = tail & r->mask;
         uint32_t l;
         memcpy(&l, r->buf + off, sizeof l);

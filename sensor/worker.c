@@ -32,6 +32,8 @@ struct body_consumer {
     struct storage_result sr;
     void *listing;
     pii_scan *scan;
+    bool scan_pending;               /* scan once the prefix shows a storage API */
+    enum pii_doc_type doc;
     const struct http_txn *t;        /* valid from begin to end (txn.h) */
 };
 
@@ -262,6 +264,7 @@ static struct body_consumer *bc_get(worker *w)
     bc->classified = bc->matched = false;
     bc->listing = NULL;
     bc->scan = NULL;
+    bc->scan_pending = false;
     return bc;
 }
 
@@ -321,6 +324,27 @@ static void classify_body(worker *w, const struct flow *f, struct body_consumer 
         storage_listing_feed(&bc->sr, bc->listing, bc->prefix, bc->prefix_len);
 }
 
+static void scan_open(worker *w, struct body_consumer *bc)
+{
+    bc->scan_pending = false;
+    bc->scan = pii_scan_open(w->pipe->pii, w->scratch, bc->doc);
+    if (bc->scan) w->st.bodies_scanned++;
+}
+
+/* A pending scan once the body prefix is classified: only a storage
+ * response that could alert is scanned, from its first byte (the prefix). */
+static void scan_decide(worker *w, struct body_consumer *bc)
+{
+    if (!bc->scan_pending) return;
+    bc->scan_pending = false;
+    if (!bc->matched || bc->sr.auth == AUTH_PRESENT || bc->sr.public_ok) return;
+    scan_open(w, bc);
+    if (bc->scan && bc->prefix_len) {
+        pii_scan_feed(bc->scan, bc->prefix, bc->prefix_len);
+        w->st.body_bytes_scanned += bc->prefix_len;
+    }
+}
+
 static struct body_consumer *txn_begin(void *ctx, const struct http_txn *t)
 {
     struct deliver *d = ctx;
@@ -329,16 +353,20 @@ static struct body_consumer *txn_begin(void *ctx, const struct http_txn *t)
     if (!bc) return NULL;
     bc->t = t;
     /* Only bodies that could alert are scanned: served (2xx), no credential seen,
-     * not allow-listed, something the engine can read. */
+     * not allow-listed, something the engine can read, from a storage API.
+     * When the head alone does not show a storage API, the scan waits for
+     * the body prefix (held anyway for classification): most bodies of
+     * other web servers are then never scanned. */
     if (t->status >= 200 && t->status < 300 && w->pipe->pii && !opaque_media(t->content_type)) {
         struct storage_result pre;
-        classify(w, d->f, t, bytes_of(NULL, 0), &pre);
+        int rc = classify(w, d->f, t, bytes_of(NULL, 0), &pre);
         if (pre.auth != AUTH_PRESENT && !pre.public_ok) {
             char mime[128];
             size_t n = t->content_type.len < sizeof mime - 1 ? t->content_type.len : sizeof mime - 1;
             if (n) memcpy(mime, t->content_type.p, n);   /* no Content-Type: p may be NULL */
-            bc->scan = pii_scan_open(w->pipe->pii, w->scratch, pii_doc_type_from_mime(mime, n));
-            if (bc->scan) w->st.bodies_scanned++;
+            bc->doc = pii_doc_type_from_mime(mime, n);
+            if (rc == 0 && pre.provider) scan_open(w, bc);
+            else bc->scan_pending = true;
         }
     }
     return bc;
@@ -358,6 +386,15 @@ static void txn_body(void *ctx, struct body_consumer *bc, const uint8_t *p, size
         if (bc->prefix_len == sizeof bc->prefix) {
             classify_body(d->w, d->f, bc, bc->t);
             if (bc->listing && take < len) storage_listing_feed(&bc->sr, bc->listing, p + take, len - take);
+            if (bc->scan_pending) {
+                /* the prefix (these bytes' first `take`) goes to the scan first */
+                scan_decide(d->w, bc);
+                if (bc->scan && take < len) {
+                    pii_scan_feed(bc->scan, p + take, len - take);
+                    d->w->st.body_bytes_scanned += len - take;
+                }
+                return;
+            }
         }
     } else if (bc->listing) {
         storage_listing_feed(&bc->sr, bc->listing, p, len);
@@ -370,8 +407,18 @@ static void txn_body(void *ctx, struct body_consumer *bc, const uint8_t *p, size
 
 static void txn_body_gap(void *ctx, struct body_consumer *bc, uint64_t len)
 {
-    (void)ctx;
-    if (bc && bc->scan) pii_scan_gap(bc->scan, len);
+    struct deliver *d = ctx;
+    if (!bc) return;
+    if (bc->scan_pending) {
+        /* the scan must see the gap where it fell: open it now, with the
+         * bytes before the gap (they are all in the prefix) */
+        scan_open(d->w, bc);
+        if (bc->scan && bc->prefix_len) {
+            pii_scan_feed(bc->scan, bc->prefix, bc->prefix_len);
+            d->w->st.body_bytes_scanned += bc->prefix_len;
+        }
+    }
+    if (bc->scan) pii_scan_gap(bc->scan, len);
 }
 
 /* event.id: sensor name, the flow's stable id and the transaction's ordinal in
@@ -392,6 +439,7 @@ static void txn_end(void *ctx, struct body_consumer *bc, const struct http_txn *
     const struct storage_result *sr = NULL;
     if (bc) {
         if (!bc->classified) classify_body(w, d->f, bc, t);
+        scan_decide(w, bc);
         if (bc->matched) sr = &bc->sr;
     } else {
         if (classify(w, d->f, t, bytes_of(NULL, 0), &none) == 0) sr = &none;
@@ -546,8 +594,6 @@ void worker_packet(worker *w, int dlt, struct timeval ts, const uint8_t *frame,
             f = flow_table_get(w->flows, &p, w->now_us, &dir, &is_new);
         }
         if (!f) { w->st.flow_alloc_fail++; goto expire; }
-        f->packets[dir]++;
-        f->bytes[dir] += wirelen;
         if (f->closed) goto expire;
         ndpi_classify(w, f, &p);
         if (!tcp) goto expire;
@@ -614,6 +660,12 @@ worker *worker_new(const struct pipeline *pipe, unsigned index, uint64_t seed)
 }
 
 void worker_set_input(worker *w, const char *name) { w->input = name; }
+
+void worker_clock(worker *w, struct timeval now)
+{
+    uint64_t t_us = (uint64_t)now.tv_sec * 1000000u + (uint64_t)now.tv_usec;
+    if (t_us > w->now_us) { w->now_us = t_us; w->now_tv = now; }
+}
 
 void worker_tick(worker *w, struct timeval ts)
 {

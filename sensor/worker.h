@@ -55,6 +55,13 @@ void worker_packet(worker *w, int dlt, struct timeval ts, const uint8_t *frame,
  * for live capture. The string must outlive the worker's use of it. */
 void worker_set_input(worker *w, const char *name);
 
+/* The capture's clock, before each packet handed over by another thread: the
+ * latest packet time the capture has seen, over all workers' packets. Flow
+ * ids, transaction times and timeouts go by it, so that they do not depend
+ * on how flows are spread over workers (captures are not always in time
+ * order). Never moves the clock back. */
+void worker_clock(worker *w, struct timeval now);
+
 /* Time passes without packets (live capture idle): expire flows at ts. */
 void worker_tick(worker *w, struct timeval ts);
 

@@ -1,34 +1,55 @@
 #!/bin/bash
-# make bench: throughput of bleedwatch beside a bare libpcap read loop, on the
-# same capture, in the same run. Each figure is the median of RUNS runs.
+# make bench: throughput of bleedwatch beside a bare libpcap read loop and
+# ndpiReader, on the same capture, in the same run; then memory figures.
+# Each figure is the median of RUNS runs. Figures only: nothing is asserted.
 #
-#   make bench                       # default capture: the ~500 MB mix (see below)
+#   make bench                       # default capture (see below)
 #   make bench BENCH_ARGS=FILE.pcap  # any capture
-#   RUNS=5 make bench
+#   RUNS=5 make bench                # more runs per figure
+#   BENCH_MEMORY=0 make bench        # throughput table only
+#   IDLE_FLOWS=1000000 FLAT_SIZE=256M (defaults) size the memory runs
 #
 # Default capture: the 177 HTTP-rich captures listed in
-# ../shared/pcaps/bench-inputs.txt, 20 copies with rewritten addresses and
-# rebased times (tests/tools/pcapmix.c), built once into build/bench/mix.pcap.
+# $SHARED/pcaps/bench-inputs.txt (SHARED defaults to ../shared), 20 copies
+# with rewritten addresses and rebased times (tests/tools/pcapmix.c), built
+# once into build/bench/mix.pcap; without $SHARED, a synthetic HTTP-heavy
+# capture of 512 MB from tests/tools/loadgen.c (build/bench/synth.pcap).
+#
+# Rows: (1) libpcap-loop: pcap_next_ex over the file, nothing else; (2)
+# bleedwatch --workers 1 (inline in the capture thread); (3) bleedwatch
+# --workers N, N among nproc-1 (when >= 2), nproc and nproc+1, the fastest
+# kept and named; (4) ndpiReader -q (classification only), when installed.
+# ratio = (1)'s time / the row's time, i.e. the row's share of the floor.
 set -eu
 cd "$(dirname "$0")/../.."
 RUNS=${RUNS:-3}
 B=build/release
 SHARED=${SHARED:-../shared}
+IDLE_FLOWS=${IDLE_FLOWS:-1000000}
+FLAT_SIZE=${FLAT_SIZE:-256M}
+mkdir -p build/bench
 pcap=${1:-}
 if [ -z "$pcap" ]; then
-    pcap=build/bench/mix.pcap
-    if [ ! -s "$pcap" ]; then
-        if [ ! -f "$SHARED/pcaps/bench-inputs.txt" ]; then
-            echo "bench: $SHARED/pcaps is absent; give a capture: make bench BENCH_ARGS=FILE.pcap" >&2
-            exit 2
+    if [ -f "$SHARED/pcaps/bench-inputs.txt" ]; then
+        pcap=build/bench/mix.pcap
+        if [ ! -s "$pcap" ]; then
+            echo "bench: building $pcap from $SHARED/pcaps/bench-inputs.txt (20 copies)..." >&2
+            mapfile -t files < <(sed "s|^|$SHARED/pcaps/|" "$SHARED/pcaps/bench-inputs.txt")
+            "$B/tools/pcapmix" -o "$pcap" -k 20 "${files[@]}"
         fi
-        mkdir -p build/bench
-        echo "bench: building $pcap from $SHARED/pcaps/bench-inputs.txt (20 copies)..." >&2
-        mapfile -t files < <(sed "s|^|$SHARED/pcaps/|" "$SHARED/pcaps/bench-inputs.txt")
-        "$B/tools/pcapmix" -o "$pcap" -k 20 "${files[@]}"
+    else
+        pcap=build/bench/synth.pcap
+        if [ ! -s "$pcap" ]; then
+            echo "bench: $SHARED/pcaps is absent: synthetic capture $pcap (loadgen, 512 MB)..." >&2
+            "$B/tools/loadgen" -o "$pcap" --size 512M
+        fi
     fi
 fi
 [ -r "$pcap" ] || { echo "bench: cannot read $pcap" >&2; exit 2; }
+
+key=build/bench/hash.key
+[ -s "$key" ] || { head -c 32 /dev/urandom >"$key"; chmod 600 "$key"; }
+BW=(./bleedwatch -q --hash-key-file "$key" --sensor-name bench)
 
 read -r _ packets _ bytes _ < <("$B/tools/pcap_loop" "$pcap")
 size=$(stat -c %s "$pcap")
@@ -37,35 +58,98 @@ cat "$pcap" >/dev/null
 
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-measure() {  # label, command...
+measure() {  # label, command...  ->  "label wall_s maxrss_kb cpu_s"
     local label=$1; shift
-    local walls=() rss=()
+    local walls=() rss=() cpus=()
     for _ in $(seq "$RUNS"); do
         local line
         line=$("$B/tools/runstat" "$@" 2>/dev/null | grep '^runstat ')
         walls+=("$(awk '{print $3}' <<<"$line")")
         rss+=("$(awk '{print $5}' <<<"$line")")
+        cpus+=("$(awk '{print $9}' <<<"$line")")
         local st; st=$(awk '{print $7}' <<<"$line")
         [ "$st" = 0 ] || { echo "bench: $label exited $st" >&2; exit 1; }
     done
-    local w r
+    local w r c
     w=$(printf '%s\n' "${walls[@]}" | median)
     r=$(printf '%s\n' "${rss[@]}" | median)
-    echo "$label $w $r"
+    c=$(printf '%s\n' "${cpus[@]}" | median)
+    echo "$label $w $r $c"
 }
 
+ncpu=$(nproc)
 echo "capture: $pcap ($((size / 1048576)) MB, $packets packets, $bytes wire bytes); median of $RUNS runs"
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+echo "machine: $ncpu cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); load average $(cut -d' ' -f1-3 /proc/loadavg)"
 results=()
 results+=("$(measure "libpcap-loop" "$B/tools/pcap_loop" "$pcap")")
-results+=("$(measure "bleedwatch" ./bleedwatch -q -r "$pcap")")
+results+=("$(measure "bleedwatch-w1" "${BW[@]}" --workers 1 -r "$pcap")")
+best=""
+tried=()
+for n in $((ncpu - 1)) "$ncpu" $((ncpu + 1)); do
+    [ "$n" -ge 2 ] || continue
+    r=$(measure "bleedwatch-w$n" "${BW[@]}" --workers "$n" -r "$pcap")
+    tried+=("w$n=$(awk '{printf "%.3fs", $2}' <<<"$r")")
+    if [ -z "$best" ] || awk -v a="$(awk '{print $2}' <<<"$r")" -v b="$(awk '{print $2}' <<<"$best")" 'BEGIN {exit !(a < b)}'; then
+        best=$r
+    fi
+done
+results+=("$best")
 if command -v ndpiReader >/dev/null 2>&1; then
     results+=("$(measure "ndpiReader" ndpiReader -q -i "$pcap")")
+else
+    echo "(ndpiReader not installed: apt-get install libndpi-bin)"
 fi
 floor=$(awk '{print $2}' <<<"${results[0]}")
-printf '%-14s %9s %10s %9s %10s %8s\n' "run" "seconds" "Mpkt/s" "Gbit/s" "peakRSS" "ratio"
+w1=$(awk '{print $2}' <<<"${results[1]}")
+printf '%-16s %9s %10s %9s %10s %8s %9s\n' "run" "seconds" "Mpkt/s" "Gbit/s" "peakRSS" "ratio" "cpu_s"
 for r in "${results[@]}"; do
-    read -r label w rss <<<"$r"
-    awk -v l="$label" -v w="$w" -v p="$packets" -v b="$bytes" -v rss="$rss" -v f="$floor" 'BEGIN {
-        printf "%-14s %9.3f %10.3f %9.3f %8.1fMB %8.3f\n", l, w, p / w / 1e6, b * 8 / w / 1e9, rss / 1024, f / w }'
+    read -r label w rss cpu <<<"$r"
+    awk -v l="$label" -v w="$w" -v p="$packets" -v b="$bytes" -v rss="$rss" -v f="$floor" -v c="$cpu" 'BEGIN {
+        printf "%-16s %9.3f %10.3f %9.3f %8.1fMB %8.3f %9.3f\n", l, w, p / w / 1e6, b * 8 / w / 1e9, rss / 1024, f / w, c }'
 done
+echo "(seconds: wall time, what the rates and ratios use; cpu_s: user + system time of all"
+echo " threads, which on a busy machine says more about the work than the wall time does)"
+read -r blabel bw _ <<<"$best"
+echo "workers tried: ${tried[*]}; kept ${blabel#bleedwatch-}"
+awk -v a="$w1" -v b="$bw" -v l="${blabel#bleedwatch-}" 'BEGIN { printf "scaling: %s is %.2fx bleedwatch-w1\n", l, a / b }'
+
+[ "${BENCH_MEMORY:-1}" = 0 ] && exit 0
+RUNS=${MEM_RUNS:-1}   # peak RSS hardly varies; the idle replay is long
+
+# ---- memory ----
+# Idle flows (loadgen --mix idle), never closed: "request" = handshake plus
+# one small HTTP request left unanswered (the HTTP dissector keeps its state
+# and the pending request), "handshake" = handshake only (flow table and
+# reassembly state). Base: the same with 1,000 flows. Bytes per flow = the
+# difference of peak RSS over the difference of flows.
+echo
+maxf=$((IDLE_FLOWS + IDLE_FLOWS / 10))
+for kind in request handshake; do
+    req=yes; [ "$kind" = handshake ] && req=no
+    idle=build/bench/idle-$kind-$IDLE_FLOWS.pcap
+    base=build/bench/idle-$kind-1000.pcap
+    [ -s "$idle" ] || "$B/tools/loadgen" -o "$idle" --mix idle --idle-flows "$IDLE_FLOWS" --idle-request $req 2>/dev/null
+    [ -s "$base" ] || "$B/tools/loadgen" -o "$base" --mix idle --idle-flows 1000 --idle-request $req 2>/dev/null
+    ri=$(measure idle "${BW[@]}" --workers 1 --max-flows "$maxf" -r "$idle")
+    rb=$(measure base "${BW[@]}" --workers 1 --max-flows "$maxf" -r "$base")
+    awk -v i="$(awk '{print $3}' <<<"$ri")" -v b="$(awk '{print $3}' <<<"$rb")" -v n="$IDLE_FLOWS" -v m="$maxf" \
+        -v t="$(awk '{print $2}' <<<"$ri")" -v k="$kind" 'BEGIN {
+        printf "memory: %d concurrent idle TCP flows (%s; --max-flows %d, 1 worker): peak RSS %.1f MB, base (1,000 flows) %.1f MB: %.0f bytes per flow beyond the base (%.1f s)\n",
+            n, k, m, i / 1024, b / 1024, (i - b) * 1024 / (n - 1000), t }'
+done
+
+# Flat RSS: a capture of size S and one of 2S (same mix, more flows), 100 us
+# between packets so that both run well past the flow timeouts (S = 256 MB
+# is ~50 s of capture time; closed flows linger 10 s, idle ones 300 s): peak
+# RSS must not grow with the capture's length.
+s1=build/bench/flat100us-$FLAT_SIZE.pcap
+s2=build/bench/flat100us-2x$FLAT_SIZE.pcap
+bytes1=$(numfmt --from=iec "$FLAT_SIZE")
+[ -s "$s1" ] || "$B/tools/loadgen" -o "$s1" --size "$bytes1" --gap-us 100 2>/dev/null
+[ -s "$s2" ] || "$B/tools/loadgen" -o "$s2" --size $((2 * bytes1)) --seed 2 --gap-us 100 2>/dev/null
+r1=$(measure S "${BW[@]}" --workers 1 -r "$s1")
+r2=$(measure 2S "${BW[@]}" --workers 1 -r "$s2")
+awk -v a="$(awk '{print $3}' <<<"$r1")" -v b="$(awk '{print $3}' <<<"$r2")" -v s="$FLAT_SIZE" \
+    -v z1="$(stat -c %s "$s1")" -v z2="$(stat -c %s "$s2")" 'BEGIN {
+    printf "flat RSS: %s capture (%d MB) peak %.1f MB; 2x (%d MB) peak %.1f MB; growth %+.1f MB (%+.1f%%)\n",
+        s, z1 / 1048576, a / 1024, z2 / 1048576, b / 1024, (b - a) / 1024, (b - a) * 100 / a }'

@@ -1,6 +1,7 @@
 /* runstat -- run a command, print its wall time and peak RSS.
  *   runstat CMD [ARGS...]   ->  stderr of CMD passes through; on stdout, after
- *   CMD's own output: "runstat wall_s W maxrss_kb K status S" */
+ *   CMD's own output: "runstat wall_s W maxrss_kb K status S cpu_s C"
+ *   (C: user + system CPU time of CMD and its threads) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/resource.h>
@@ -27,7 +28,9 @@ int main(int argc, char **argv)
     clock_gettime(CLOCK_MONOTONIC, &b);
     double wall = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
     fflush(stdout);
-    printf("runstat wall_s %.6f maxrss_kb %ld status %d\n", wall, ru.ru_maxrss,
-           WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+    double cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+                 (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+    printf("runstat wall_s %.6f maxrss_kb %ld status %d cpu_s %.6f\n", wall, ru.ru_maxrss,
+           WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), cpu);
     return 0;
 }

@@ -1,0 +1,76 @@
+# Offline replay with one worker and with three gives the same alerts and
+# transactions: the same event.id set, and byte-identical alert and
+# transaction lines once sorted (only their order may differ). Inputs: the
+# real-server captures, a loadgen capture (many interleaved keep-alive
+# flows and an elephant), whose alert count must also equal the number of
+# PII-bearing bodies loadgen reports writing, and, when $SHARED is there, a
+# pcapmix of real captures (times not in order across them: flow ids and
+# timeouts must follow the capture's clock, not each worker's).
+. tests/lib.sh
+
+KEY="$TMP/hash.key"
+head -c 32 /dev/urandom >"$KEY"
+chmod 600 "$KEY"
+LOADGEN=$BW_BUILD/tools/loadgen
+
+run() {  # input, workers, out-prefix
+    "$BW_BIN" -q -r "$1" --workers "$2" --sensor-name same --hash-key-file "$KEY" \
+        --alerts "$3.alerts" --transactions "$3.tx" 2>"$3.err"
+}
+
+ids() {  # alerts file -> sorted event.id list
+    grep -o '"event":{[^}]*"id":"[^"]*"' "$1" | sed 's/.*"id":"//; s/"$//' | sort
+}
+
+same() {  # name, input
+    local name=$1 in=$2
+    run "$in" 1 "$TMP/$name.w1"; local rc1=$?
+    run "$in" 3 "$TMP/$name.w3"; local rc3=$?
+    if [ "$rc1" -ne 0 ] || [ "$rc3" -ne 0 ]; then
+        fail "${name}_runs" "exit $rc1/$rc3: $(head -c 300 "$TMP/$name.w3.err")"
+        return
+    fi
+    local a1 a3 t1
+    a1=$(wc -l <"$TMP/$name.w1.alerts")
+    a3=$(wc -l <"$TMP/$name.w3.alerts")
+    t1=$(wc -l <"$TMP/$name.w1.tx")
+    check "${name}_has_transactions" [ "$t1" -gt 0 ]
+    check "${name}_alert_count" [ "$a1" -eq "$a3" ]
+    ids "$TMP/$name.w1.alerts" >"$TMP/$name.ids1"
+    ids "$TMP/$name.w3.alerts" >"$TMP/$name.ids3"
+    check "${name}_ids_counted" [ "$(wc -l <"$TMP/$name.ids1")" -eq "$a1" ]
+    check "${name}_ids_unique" [ "$(sort -u "$TMP/$name.ids1" | wc -l)" -eq "$a1" ]
+    check "${name}_event_ids_same" cmp -s "$TMP/$name.ids1" "$TMP/$name.ids3"
+    check "${name}_alerts_same" cmp -s <(sort "$TMP/$name.w1.alerts") <(sort "$TMP/$name.w3.alerts")
+    check "${name}_transactions_same" cmp -s <(sort "$TMP/$name.w1.tx") <(sort "$TMP/$name.w3.tx")
+}
+
+for p in azurite s3rver demo; do
+    pc=pcaps/$p.pcap
+    if [ ! -r "$pc" ]; then skip "$p" "no $pc"; continue; fi
+    same "$p" "$pc"
+    # exactly the alerts the captures' generators expect
+    exp=pcaps/$p.expected.json
+    if [ -r "$exp" ] && [ -s "$TMP/$p.w1.alerts" ]; then
+        want=$(grep -c '"should_alert": true' "$exp")
+        check "${p}_expected_alerts" [ "$(wc -l <"$TMP/$p.w1.alerts")" -eq "$want" ]
+    fi
+done
+
+if [ -x "$LOADGEN" ]; then
+    "$LOADGEN" -o "$TMP/lg.pcap" --size 12M --concurrency 48 --elephant-bytes 2M --seed 7 2>"$TMP/lg.err"
+    pii=$(sed -n 's/.* \([0-9]*\) bodies with PII.*/\1/p' "$TMP/lg.err")
+    same loadgen "$TMP/lg.pcap"
+    check loadgen_alert_per_pii_body [ "$(wc -l <"$TMP/loadgen.w1.alerts")" -eq "${pii:-x}" ]
+else
+    skip loadgen "no $LOADGEN (make tools)"
+fi
+
+PCAPMIX=$BW_BUILD/tools/pcapmix
+if [ -x "$PCAPMIX" ] && [ -f "$SHARED/pcaps/bench-inputs.txt" ]; then
+    mapfile -t files < <(sed "s|^|$SHARED/pcaps/|" "$SHARED/pcaps/bench-inputs.txt")
+    "$PCAPMIX" -o "$TMP/mix.pcap" -k 1 "${files[@]}" 2>/dev/null
+    same sharedmix "$TMP/mix.pcap"
+else
+    skip sharedmix "no $SHARED/pcaps/bench-inputs.txt"
+fi
