@@ -220,7 +220,14 @@ static void probe_data(struct deliver *d, int dir, const uint8_t *p, size_t len)
         return;
     }
     /* a definite no for these bytes: forget them, keep looking at later ones */
+    bool held = f->probe_len[dir] != 0;
     f->probe_len[dir] = 0;
+    if (held) {
+        /* the held prefix said no together with this delivery; this delivery
+         * may still start a message of its own (SOCKS greeting, then HTTP) */
+        probe_data(d, dir, p, len);
+        return;
+    }
     f->probe_seen[dir] += (uint32_t)(len > PROBE_BUDGET ? PROBE_BUDGET : len);
     if (f->probe_seen[0] >= PROBE_BUDGET || f->probe_seen[1] >= PROBE_BUDGET)
         stop_inspecting(d->w, f);
