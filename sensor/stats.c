@@ -148,6 +148,7 @@ void stats_json(struct json *j, struct worker *const *w, unsigned n, const struc
     json_obj_open(j);
     json_kv_u64(j, "bodies_scanned", t.w.bodies_scanned);
     json_kv_u64(j, "body_bytes_scanned", t.w.body_bytes_scanned);
+    json_kv_u64(j, "pii_depth_capped", t.w.pii_depth_capped);
     json_kv_u64(j, "alerts", t.w.alerts);
     json_kv_u64(j, "alerts_auth_unknown", t.w.alerts_auth_unknown);
     json_kv_u64(j, "alerts_dropped", t.w.alerts_dropped);
