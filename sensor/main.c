@@ -228,7 +228,8 @@ static void heartbeat(struct run *r, bool force)
     struct sink_heartbeat hb = { .packets = sm.packets, .bytes = sm.bytes,
                                  .pcap_drops = r->ct.pcap_dropped + r->ct.pcap_ifdropped,
                                  .decode_errors = sm.decode_errors, .flows = sm.flows_active,
-                                 .transactions = sm.transactions, .alerts = sm.alerts };
+                                 .transactions = sm.transactions, .alerts = sm.alerts,
+                                 .caps_hit = sm.caps_hit };
     sink_heartbeat(r->pipe.redis, &hb);
 }
 

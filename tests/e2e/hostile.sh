@@ -93,3 +93,21 @@ if [ "${BW_VARIANT:-release}" = release ] && [ -x "$BW_BUILD/tools/runstat" ]; t
 else
     skip hostile_tiny_flows_rss_bounded "peak RSS is measured in the release variant only (ASan pads every allocation)"
 fi
+
+# The heartbeat hash in Redis carries the caps hit (all kinds, summed).
+if command -v redis-server >/dev/null && command -v redis-cli >/dev/null; then
+    mkdir -p "$TMP/redis"
+    redis-server --port 0 --unixsocket "$TMP/redis/r.sock" --unixsocketperm 700 --save '' --appendonly no \
+        --dir "$TMP/redis" --daemonize yes --pidfile "$TMP/redis/pid" --logfile "$TMP/redis/log" >/dev/null
+    for _ in $(seq 50); do redis-cli -s "$TMP/redis/r.sock" PING 2>/dev/null | grep -q PONG && break; sleep 0.1; done
+    "$BW_BIN" -q -r "$H/header_flood.pcap" -r "$H/syn_flood.pcap" --http-max-headers 32 --max-flows 1000 -w 1 \
+        --hash-key-file "$TMP/key" --redis "unix://$TMP/redis/r.sock" --sensor-name hostile-hb \
+        --spool-dir "$TMP/redis/spool" --stats "$TMP/hb.stats" 2>"$TMP/hb.err"
+    got=$(redis-cli -s "$TMP/redis/r.sock" HGET bleedwatch:sensor:hostile-hb caps_hit 2>/dev/null)
+    want=$(( $(stat hb dissectors.http.too_many_headers) + $(stat hb flows.evicted_table_full) ))
+    [ -s "$TMP/redis/pid" ] && kill "$(cat "$TMP/redis/pid")" 2>/dev/null
+    if [ -n "$got" ] && [ "$want" -ge 19000 ] && [ "$got" -eq "$want" ]; then pass "hostile_heartbeat_caps_hit ($got)"
+    else fail hostile_heartbeat_caps_hit "heartbeat caps_hit='$got', stats say $want: $(tail -2 "$TMP/hb.err")"; fi
+else
+    skip hostile_heartbeat_caps_hit "redis-server not installed"
+fi

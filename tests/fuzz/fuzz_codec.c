@@ -3,14 +3,14 @@
  *
  * Input: one byte choosing one or two layers, one byte seeding the piece
  * sizes, then the encoded body. Output goes to a small buffer and is capped at
- * 4 MB, as the HTTP layer caps a bomb, so a bomb costs time only up to the cap.
+ * 1 MB, as the HTTP layer caps a bomb, so a bomb costs time only up to the cap.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "codec.h"
 
-#define FZ_CODEC_OUT_CAP (4u << 20)
+#define FZ_CODEC_OUT_CAP (1u << 20)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
