@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 B=${1:-build/release}
 BIN=$B/bleedwatch
 SHARED=${SHARED:-../shared}
-BATCH=${VG_BATCH:-400}
+BATCH=${VG_BATCH:-250}   # bleedwatch takes at most 256 -r inputs
 pass=0; fail=0
 report() { echo "$1 passed, $2 failed"; [ "$2" -eq 0 ]; }
 if [ ! -f "$SHARED/pcaps/MANIFEST.tsv" ]; then echo "SKIP valgrind_sweep: $SHARED/pcaps absent"; report 0 0; exit; fi
@@ -28,6 +28,7 @@ while [ $i -lt ${#all[@]} ]; do
         args=()
         for f in "${batch[@]}"; do args+=(-r "$f"); done
         valgrind -q --error-exitcode=97 --leak-check=full --show-leak-kinds=definite \
+            --suppressions=tests/valgrind.supp \
             --errors-for-leak-kinds=definite --log-file="$TMP/vg.$n" \
             "$BIN" -q --workers 1 --hash-key-file "$TMP/key" --alerts /dev/null --transactions /dev/null \
             "${args[@]}" >/dev/null 2>"$TMP/err.$n"
