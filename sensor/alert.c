@@ -100,6 +100,7 @@ void alert_json(struct json *j, const struct alert_src *a)
     char fid[24];
     snprintf(fid, sizeof fid, "%016" PRIx64, fv->id);
     json_kv_cstr(j, "flow_id", fid);
+    ecs_tunnel(j, fv);
     if (a->input) {
         json_key(j, "input");
         json_obj_open(j);

@@ -38,4 +38,13 @@ void config_defaults(struct config *cfg)
     cfg->spool_dir = "/var/lib/bleedwatch/spool";
     cfg->spool_max_bytes = 1ull << 30;
     cfg->spool_fsync = "batch";
+    cfg->geneve_port = 6081;
+    cfg->dedup_window_ms = LIM_DEDUP_WINDOW_MS;
+    cfg->dedup_size = LIM_DEDUP_SIZE;
+    cfg->frag_timeout = LIM_FRAG_TIMEOUT_S;
+    cfg->frag_max_bytes = LIM_FRAG_MAX_BYTES;
+    cfg->frag_max_datagrams = LIM_FRAG_MAX_DATAGRAMS;
+    cfg->frag_max_total = LIM_FRAG_MAX_TOTAL;
+    cfg->frag_max_fragments = LIM_FRAG_MAX_FRAGMENTS;
+    cfg->frag_min_size = LIM_FRAG_MIN_SIZE;
 }

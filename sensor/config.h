@@ -71,6 +71,7 @@ struct config {
     const char *pii_disable;             /* --pii-disable KIND,... */
     uint64_t pii_scan_cap;               /* --pii-scan-cap BYTES (0 = whole body) */
     struct str_list geoip;               /* --geoip FILE (repeatable) */
+    struct str_list pii_context;         /* --pii-context KIND:FIELD,... (repeatable) */
 
     /* strings owned by the config (values read from a config file) */
     struct owned *owned;
@@ -91,6 +92,20 @@ struct config {
     const char *spool_dir;               /* --spool-dir */
     uint64_t spool_max_bytes;            /* --spool-max-bytes */
     const char *spool_fsync;             /* --spool-fsync always|batch|never */
+    /* mirror feeds: tunnels, IP fragments, duplicates */
+    const char *vxlan_ports;             /* --vxlan-ports PORT,... (default 4789) */
+    uint32_t geneve_port;                /* --geneve-port (default 6081, 0 = off) */
+    bool no_dedup;                       /* --no-dedup */
+    uint32_t dedup_window_ms;            /* --dedup-window-ms */
+    uint32_t dedup_size;                 /* --dedup-size: digests remembered */
+    bool no_frag;                        /* --no-frag-reassembly */
+    uint32_t frag_timeout;               /* --frag-timeout SECONDS */
+    uint32_t frag_max_bytes;             /* --frag-max-bytes: payload per datagram */
+    uint32_t frag_max_datagrams;         /* --frag-max-datagrams: in flight */
+    uint64_t frag_max_total;             /* --frag-max-total: bytes buffered */
+    uint32_t frag_max_fragments;         /* --frag-max-fragments: per datagram */
+    uint32_t frag_min_size;              /* --frag-min-size: smaller non-last fragments are counted as tiny */
+    bool no_tunnel_flow_key;             /* --no-tunnel-flow-key: tunnel ids do not separate flows */
 };
 
 /* Fill with the defaults of limits.h. */

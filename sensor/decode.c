@@ -4,12 +4,14 @@
  * remain, (p, len), and reading them only through cursor.h:
  *
  *     link (Ethernet, SLL, SLL2, NULL/LOOP, raw)
- *       -> decode_ethertype()      VLAN tags re-enter it; MPLS, PPPoE and the
- *                                  Ethernet inside GRE/VXLAN/Geneve will too
+ *       -> decode_ethertype()      VLAN tags re-enter it; so do MPLS, PPPoE and
+ *                                  the Ethernet inside GRE/ERSPAN/VXLAN/Geneve
+ *                                  (decode_tunnel.c)
  *         -> decode_ipv4() / decode_ipv6()
  *           -> decode_l4()         switch on the protocol number; IP-in-IP and
- *                                  GRE/UDP tunnels become more cases here
- *             -> decode_tcp() / decode_udp()
+ *                                  GRE re-enter the dispatch from here
+ *             -> decode_tcp() / decode_udp()   a UDP port of VXLAN/Geneve
+ *                                  re-enters it too
  *
  * Every re-entry of the network-layer dispatch counts one level against
  * LIM_DECODE_DEPTH, so a frame of endless tags or nested tunnels ends with
@@ -26,33 +28,17 @@
  */
 #include "decode.h"
 #include "cursor.h"
+#include "decode_int.h"
 #include "limits.h"
 
 #include <netinet/in.h>
 #include <pcap/dlt.h>
+#include <stdio.h>
 #include <string.h>
 
-/* ---- per-frame context ---- */
+/* The per-frame context (struct dctx) is in decode_int.h. */
 
-struct dctx {
-    struct pkt *out;
-    const uint8_t *frame;   /* start of the frame, to know how deep a header sits */
-    size_t wirelen;         /* pcap_pkthdr.len */
-    size_t caplen;
-    unsigned depth;         /* network-layer dispatches so far */
-    bool len_from_capture;  /* IP length field was 0 (TSO, jumbogram): length guessed */
-};
-
-enum {
-    ETH_P_IPV4 = 0x0800,
-    ETH_P_8021Q = 0x8100,
-    ETH_P_IPV6 = 0x86dd,
-    ETH_P_8021AD = 0x88a8,
-    ETH_P_QINQ_OLD = 0x9100    /* pre-802.1ad vendor QinQ TPID */
-};
-
-static enum decode_reason decode_ethertype(struct dctx *d, uint16_t type, const uint8_t *p, size_t len);
-static enum decode_reason decode_ip(struct dctx *d, const uint8_t *p, size_t len);
+static enum decode_reason decode_raw_ip(struct dctx *d, const uint8_t *p, size_t len);
 static enum decode_reason decode_vlan(struct dctx *d, const uint8_t *p, size_t len);
 static enum decode_reason decode_ipv4(struct dctx *d, const uint8_t *p, size_t len);
 static enum decode_reason decode_ipv6(struct dctx *d, const uint8_t *p, size_t len);
@@ -72,7 +58,7 @@ static bool descend(struct dctx *d)
  *   +-------------------+-------------------+-----------+----------
  *
  * A type/length value <= 1500 is an 802.3 length (LLC follows): not IP for us. */
-static enum decode_reason link_ether(struct dctx *d, const uint8_t *p, size_t len)
+enum decode_reason decode_ether(struct dctx *d, const uint8_t *p, size_t len)
 {
     struct cursor c = cur_init(p, len);
     cur_skip(&c, 12);
@@ -155,9 +141,9 @@ static bool dlt_is_raw(int dlt)
 
 /* ---- network-layer dispatch ---- */
 
-/* Dispatch on an EtherType. VLAN tags re-enter here; so will MPLS, PPPoE and
+/* Dispatch on an EtherType. VLAN tags re-enter here; so do MPLS, PPPoE and
  * the inner Ethernet of tunnels. Each call is one level of nesting. */
-static enum decode_reason decode_ethertype(struct dctx *d, uint16_t type, const uint8_t *p, size_t len)
+enum decode_reason decode_ethertype(struct dctx *d, uint16_t type, const uint8_t *p, size_t len)
 {
     if (!descend(d)) return DEC_TOO_DEEP;
 
@@ -170,6 +156,11 @@ static enum decode_reason decode_ethertype(struct dctx *d, uint16_t type, const 
     case ETH_P_8021AD:
     case ETH_P_QINQ_OLD:
         return decode_vlan(d, p, len);
+    case ETH_P_MPLS_UC:
+    case ETH_P_MPLS_MC:
+        return decode_tunnel_mpls(d, p, len);
+    case ETH_P_PPPOE_SESS:
+        return decode_tunnel_pppoe(d, p, len);
     default:
         /* ARP, LLDP, an 802.3 length (<= 1500) with LLC behind it... */
         return DEC_NOT_IP;
@@ -196,7 +187,7 @@ static enum decode_reason decode_vlan(struct dctx *d, const uint8_t *p, size_t l
 }
 
 /* Raw IP whose version is known only from the first nibble. */
-static enum decode_reason decode_ip(struct dctx *d, const uint8_t *p, size_t len)
+static enum decode_reason decode_raw_ip(struct dctx *d, const uint8_t *p, size_t len)
 {
     struct cursor c = cur_init(p, len);
     uint8_t v = cur_u8(&c);
@@ -290,16 +281,32 @@ static enum decode_reason decode_udp(struct dctx *d, const uint8_t *p, size_t le
 }
 
 /* Dispatch on the IP protocol / IPv6 next header that follows the (last) IP
- * header. Tunnels (IP-in-IP 4/41, GRE 47, UDP-borne VXLAN/Geneve) will be
- * further cases here that re-enter decode_ethertype() or decode_ipv4/6(). */
+ * header. Tunnels re-enter the network-layer dispatch from here: IP-in-IP (4),
+ * IPv6-in-IP (41), GRE (47), and UDP to a VXLAN or Geneve port. */
 static enum decode_reason decode_l4(struct dctx *d, uint8_t proto, const uint8_t *p, size_t len, size_t wire)
 {
     d->out->l4proto = proto;
     switch (proto) {
     case IPPROTO_TCP:
         return decode_tcp(d, p, len, wire);
-    case IPPROTO_UDP:
-        return decode_udp(d, p, len, wire);
+    case IPPROTO_UDP: {
+        enum decode_reason r = decode_udp(d, p, len, wire), tr;
+        if (r != DEC_OK) return r;
+        decode_clip_wire(d, d->out->payload, d->out->wire_payload_len);
+        if (decode_tunnel_udp(d, d->out->dport, d->out->payload, d->out->payload_len, &tr)) return tr;
+        return r;
+    }
+    case IPPROTO_IPIP:
+        if (!decode_enter_tunnel(d, TUN_IPIP, 0)) return DEC_TOO_DEEP;
+        decode_clip_wire(d, p, wire);
+        return decode_ethertype(d, ETH_P_IPV4, p, len);
+    case IPPROTO_IPV6:
+        if (!decode_enter_tunnel(d, TUN_IP6IP, 0)) return DEC_TOO_DEEP;
+        decode_clip_wire(d, p, wire);
+        return decode_ethertype(d, ETH_P_IPV6, p, len);
+    case IPPROTO_GRE:
+        decode_clip_wire(d, p, wire);
+        return decode_tunnel_gre(d, p, len);
     default:
         return DEC_OTHER_L4;
     }
@@ -318,6 +325,7 @@ static size_t ip_wire_len(struct dctx *d, const uint8_t *p, size_t len, size_t f
      * header is sane, wirelen >= caplen, this is >= len). */
     size_t at = (size_t)(p - d->frame);
     size_t on_wire = d->wirelen >= d->caplen ? d->wirelen - at : len;
+    if (d->wire_end - at < on_wire) on_wire = d->wire_end - at;   /* a tunnel's carrier ends sooner */
     if (field == 0) {
         d->len_from_capture = true;
         field = on_wire;
@@ -377,7 +385,15 @@ static enum decode_reason decode_ipv4(struct dctx *d, const uint8_t *p, size_t l
     memcpy(o->src, src, 4);
     memcpy(o->dst, dst, 4);
     size_t wire = ip_wire_len(d, p, len, total);
-    if (frag & 0x3fff) return DEC_FRAGMENT;   /* MF set or offset != 0 */
+    if (frag & 0x3fff) {   /* MF set or offset != 0 */
+        c = cur_init(p + 4, 2);
+        o->frag_id = cur_be16(&c);
+        o->frag_offset = (uint32_t)(frag & 0x1fff) * 8;
+        o->frag_more = (frag & 0x2000) != 0;
+        o->frag_proto = proto;
+        o->frag_hlen = (uint16_t)hlen;
+        return DEC_FRAGMENT;
+    }
 
     c = cur_init(p, o->l3_len);   /* the datagram only: no padding */
     cur_skip(&c, hlen);            /* hlen <= l3_len: checked above */
@@ -443,6 +459,7 @@ static enum decode_reason decode_ipv6(struct dctx *d, const uint8_t *p, size_t l
      * `wire` counts down the bytes the wire had after the current header. */
     c = cur_init(p + 40, o->l3_len - 40);
     wire -= 40;
+    size_t nh_at = 6;   /* offset in the datagram of the next-header byte naming nh */
     for (unsigned n = 0;; n++) {
         size_t hlen;
         switch (nh) {
@@ -474,28 +491,129 @@ static enum decode_reason decode_ipv6(struct dctx *d, const uint8_t *p, size_t l
         if (hlen > wire) return DEC_BAD_IPV6_EXT;   /* runs past the datagram */
 
         struct cursor h = c;
+        size_t at = (size_t)(cur_ptr(&c) - p);
         if (!cur_skip(&c, hlen)) return DEC_BAD_IPV6_EXT;   /* past the captured bytes */
         wire -= hlen;
         if (this_hdr == IP6_FRAGMENT) {
             cur_skip(&h, 2);
             uint16_t offm = cur_be16(&h);
+            uint32_t id = cur_be32(&h);
             o->l4proto = nh;
             /* Offset 0 and M clear is an atomic fragment (RFC 6946): whole. */
-            if (offm & 0xfff9) return DEC_FRAGMENT;
+            if (offm & 0xfff9) {
+                o->frag_id = id;
+                o->frag_offset = (uint32_t)(offm & 0xfff8);
+                o->frag_more = (offm & 1) != 0;
+                o->frag_proto = nh;
+                o->frag_hdr_at = (uint16_t)at;
+                o->frag_nh_at = (uint16_t)nh_at;
+                o->frag_hlen = (uint16_t)(at + 8);
+                return DEC_FRAGMENT;
+            }
         }
+        nh_at = at;
     }
+}
+
+/* ---- tunnels ---- */
+
+void decode_clip_wire(struct dctx *d, const uint8_t *p, size_t wire)
+{
+    size_t end = (size_t)(p - d->frame) + wire;
+    if (end < d->wire_end) d->wire_end = end;
+}
+
+bool decode_enter_tunnel(struct dctx *d, enum tunnel_type t, uint32_t id)
+{
+    struct pkt *o = d->out;
+    if (o->n_tunnels >= LIM_DECODE_DEPTH) return false;
+    o->n_tunnels++;
+    o->tunnel_type = (uint8_t)t;
+    o->tunnel_id = id;
+    if (t != TUN_MPLS && t != TUN_IPIP && t != TUN_IP6IP && id) o->tenant_id = id;
+    if (t != TUN_MPLS && t != TUN_PPPOE) o->n_vlan = 0;   /* the carrier's tags */
+    d->len_from_capture = false;
+    return true;
+}
+
+static const char *const tunnel_names[TUN__COUNT] = {
+    [TUN_NONE] = "none", [TUN_GRE] = "gre", [TUN_ERSPAN2] = "erspan2", [TUN_ERSPAN3] = "erspan3",
+    [TUN_VXLAN] = "vxlan", [TUN_GENEVE] = "geneve", [TUN_MPLS] = "mpls", [TUN_PPPOE] = "pppoe",
+    [TUN_IPIP] = "ipip", [TUN_IP6IP] = "ip6ip",
+};
+
+const char *decode_tunnel_name(enum tunnel_type t)
+{
+    if ((unsigned)t >= TUN__COUNT) return "unknown";
+    return tunnel_names[t];
+}
+
+/* ---- options ---- */
+
+void decode_opts_default(struct decode_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->vxlan_ports[0] = 4789;
+    o->n_vxlan_ports = 1;
+    o->geneve_port = 6081;
+}
+
+int decode_opts_vxlan_ports(struct decode_opts *o, const char *list, char *err, size_t errlen)
+{
+    uint16_t ports[DECODE_MAX_VXLAN_PORTS];
+    unsigned n = 0;
+    const char *s = list;
+    if (strcmp(s, "none") == 0) s = "";
+    while (*s) {
+        unsigned long v = 0;
+        const char *start = s;
+        while (*s >= '0' && *s <= '9' && v <= 65535) v = v * 10 + (unsigned long)(*s++ - '0');
+        if (s == start || v == 0 || v > 65535 || (*s && *s != ',')) {
+            snprintf(err, errlen, "'%s' is not a list of UDP ports (1-65535, comma-separated)", list);
+            return -1;
+        }
+        if (n == DECODE_MAX_VXLAN_PORTS) {
+            snprintf(err, errlen, "at most %d VXLAN ports", DECODE_MAX_VXLAN_PORTS);
+            return -1;
+        }
+        ports[n++] = (uint16_t)v;
+        if (*s == ',') s++;
+    }
+    memcpy(o->vxlan_ports, ports, sizeof ports);
+    o->n_vxlan_ports = (uint8_t)n;
+    return 0;
 }
 
 /* ---- entry points ---- */
 
+static const struct decode_opts default_opts = { { 4789 }, 1, 6081 };
+
 enum decode_reason decode_packet(int dlt, const uint8_t *frame, size_t caplen,
                                  size_t wirelen, struct pkt *out)
 {
+    return decode_frame(NULL, dlt, frame, caplen, wirelen, out);
+}
+
+enum decode_reason decode_ip(const struct decode_opts *opts, int version, const uint8_t *p,
+                             size_t len, struct pkt *out)
+{
     memset(out, 0, sizeof *out);
-    struct dctx d = { out, frame, wirelen, caplen, 0, false };
+    struct dctx d = { .out = out, .opts = opts ? opts : &default_opts, .frame = p, .wirelen = len,
+                      .caplen = len, .wire_end = SIZE_MAX };
+    if (version == 4) return decode_ethertype(&d, ETH_P_IPV4, p, len);
+    if (version == 6) return decode_ethertype(&d, ETH_P_IPV6, p, len);
+    return DEC_BAD_IP_VERSION;
+}
+
+enum decode_reason decode_frame(const struct decode_opts *opts, int dlt, const uint8_t *frame,
+                                size_t caplen, size_t wirelen, struct pkt *out)
+{
+    memset(out, 0, sizeof *out);
+    struct dctx d = { .out = out, .opts = opts ? opts : &default_opts, .frame = frame, .wirelen = wirelen,
+                      .caplen = caplen, .wire_end = SIZE_MAX };
 
     switch (dlt) {
-    case DLT_EN10MB: return link_ether(&d, frame, caplen);
+    case DLT_EN10MB: return decode_ether(&d, frame, caplen);
     case DLT_LINUX_SLL: return link_sll(&d, frame, caplen);
     case DLT_LINUX_SLL2: return link_sll2(&d, frame, caplen);
     case DLT_NULL: return link_null(&d, frame, caplen, true);
@@ -503,7 +621,7 @@ enum decode_reason decode_packet(int dlt, const uint8_t *frame, size_t caplen,
     case DLT_IPV4: return decode_ethertype(&d, ETH_P_IPV4, frame, caplen);
     case DLT_IPV6: return decode_ethertype(&d, ETH_P_IPV6, frame, caplen);
     default:
-        if (dlt_is_raw(dlt)) return decode_ip(&d, frame, caplen);
+        if (dlt_is_raw(dlt)) return decode_raw_ip(&d, frame, caplen);
         return DEC_UNSUPPORTED_LINK;
     }
 }
@@ -542,6 +660,8 @@ static const char *const reason_names[DEC__COUNT] = {
     [DEC_BAD_TCP_HLEN] = "bad_tcp_hlen",
     [DEC_TRUNC_UDP] = "trunc_udp",
     [DEC_BAD_UDP_LEN] = "bad_udp_len",
+    [DEC_TRUNC_TUNNEL] = "trunc_tunnel",
+    [DEC_BAD_TUNNEL] = "bad_tunnel",
 };
 
 const char *decode_reason_name(enum decode_reason r)

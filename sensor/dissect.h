@@ -32,6 +32,8 @@ struct flow_view {
     bool handshake_seen;         /* SYN seen: client/server roles are certain */
     uint16_t ndpi_proto;         /* nDPI master protocol (0 = unknown yet) */
     uint16_t ndpi_app;           /* nDPI app protocol */
+    uint8_t tunnel_type;         /* enum tunnel_type (decode.h) of the innermost tunnel, 0 if none */
+    uint32_t tunnel_id;          /* its VNI / key / session / label, as the flow's first packet had it */
 };
 
 /* Handed to every callback. Views are valid during the call only. */

@@ -1,6 +1,7 @@
 /* ecs.c -- ECS field helpers. */
 #include "ecs.h"
 #include "community_id.h"
+#include "decode.h"
 #include "dissect.h"
 #include "geoip.h"
 #include "json.h"
@@ -109,5 +110,15 @@ void ecs_endpoints(struct json *j, const struct flow_view *fv, int client_dir, c
         json_kv_u64(j, "id", fv->vlan);
         json_obj_close(j);
     }
+    json_obj_close(j);
+}
+
+void ecs_tunnel(struct json *j, const struct flow_view *fv)
+{
+    if (fv->tunnel_type == TUN_NONE) return;
+    json_key(j, "tunnel");
+    json_obj_open(j);
+    json_kv_cstr(j, "type", decode_tunnel_name((enum tunnel_type)fv->tunnel_type));
+    json_kv_u64(j, "id", fv->tunnel_id);
     json_obj_close(j);
 }

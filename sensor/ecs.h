@@ -32,4 +32,8 @@ void ecs_endpoints(struct json *j, const struct flow_view *fv, int client_dir, c
 /* The Community ID of a flow, client first ("1:..."), into out. */
 void ecs_community_id(const struct flow_view *fv, int client_dir, char *out, size_t cap);
 
+/* Inside the "bleedwatch" object: "tunnel": {"type": "vxlan", "id": VNI} for a
+ * flow seen through a tunnel (decode.h's innermost one); nothing otherwise. */
+void ecs_tunnel(struct json *j, const struct flow_view *fv);
+
 #endif

@@ -48,7 +48,7 @@ static int ep_cmp(const uint8_t *a, uint16_t pa, const uint8_t *b, uint16_t pb)
     return (int)pa - (int)pb;
 }
 
-static uint32_t flow_hash(uint64_t seed, uint8_t ver, uint8_t proto, uint16_t vlan,
+static uint32_t flow_hash(uint64_t seed, uint8_t ver, uint8_t proto, uint16_t vlan, uint32_t tunnel,
                           const uint8_t *a, uint16_t pa, const uint8_t *b, uint16_t pb)
 {
     if (ep_cmp(a, pa, b, pb) > 0) {
@@ -57,6 +57,7 @@ static uint32_t flow_hash(uint64_t seed, uint8_t ver, uint8_t proto, uint16_t vl
     }
     uint64_t h = seed ^ ((uint64_t)ver << 56 | (uint64_t)proto << 48 | (uint64_t)vlan << 32 |
                          (uint64_t)pa << 16 | pb);
+    h = mix64(h ^ tunnel);   /* tenant id: tenants behind different VNIs are different flows */
     h = mix64(h ^ load64(a));
     h = mix64(h ^ load64(a + 8));
     h = mix64(h ^ load64(b));
@@ -217,10 +218,12 @@ struct flow *flow_table_get(flow_table *t, const struct pkt *p, uint64_t now_us,
                             int *dir, bool *is_new)
 {
     uint16_t vlan = p->n_vlan ? p->vlan[p->n_vlan - 1] : 0;
-    uint32_t h = flow_hash(t->seed, p->ip_version, p->l4proto, vlan, p->src, p->sport, p->dst, p->dport);
+    uint32_t h = flow_hash(t->seed, p->ip_version, p->l4proto, vlan, p->tenant_id, p->src, p->sport, p->dst,
+                           p->dport);
     for (struct flow *f = t->buckets[h & t->mask]; f; f = f->hnext) {
         if (f->hash != h || f->v.ip_version != p->ip_version || f->v.l4proto != p->l4proto || f->v.vlan != vlan)
             continue;
+        if (f->tenant_id != p->tenant_id) continue;
         if (f->v.port[0] == p->sport && f->v.port[1] == p->dport &&
             !memcmp(f->v.addr[0], p->src, 16) && !memcmp(f->v.addr[1], p->dst, 16)) {
             *dir = 0;
@@ -248,6 +251,9 @@ struct flow *flow_table_get(flow_table *t, const struct pkt *p, uint64_t now_us,
     f->v.ip_version = p->ip_version;
     f->v.l4proto = p->l4proto;
     f->v.vlan = vlan;
+    f->v.tunnel_type = p->tunnel_type;
+    f->v.tunnel_id = p->tunnel_id;
+    f->tenant_id = p->tenant_id;
     bool client = sender_is_client(p);
     int c = client ? 0 : 1;
     memcpy(f->v.addr[c], p->src, 16);
@@ -257,7 +263,7 @@ struct flow *flow_table_get(flow_table *t, const struct pkt *p, uint64_t now_us,
     f->v.handshake_seen = p->l4proto == IPPROTO_TCP && (p->tcp_flags & TCPF_SYN);
     f->first_us = f->last_us = now_us;
     /* stable id: the same flow gets the same id whatever worker or run sees it */
-    f->v.id = mix64((uint64_t)flow_hash(0, p->ip_version, p->l4proto, vlan, p->src, p->sport, p->dst, p->dport) << 32 ^
+    f->v.id = mix64((uint64_t)flow_hash(0, p->ip_version, p->l4proto, vlan, 0, p->src, p->sport, p->dst, p->dport) << 32 ^
                     now_us);
     f->fclass = p->l4proto == IPPROTO_TCP ? FLOW_TCP_OPEN : FLOW_OTHER;
     stream_init(&f->stream);

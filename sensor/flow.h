@@ -1,6 +1,7 @@
 /* flow.h -- the bidirectional flow table of one worker.
  *
- * A flow is keyed by (ip version, transport, VLAN, the two address/port pairs);
+ * A flow is keyed by (ip version, transport, VLAN, tenant id of the tunnel it
+ * came through (decode.h), the two address/port pairs);
  * both directions of a conversation find the same flow. The table is bounded
  * (cfg->max_flows): when full, the least recently active flow is evicted (and
  * counted). Flows expire after idle timeouts, kept on one LRU list per timeout
@@ -60,6 +61,7 @@ struct flow {
     uint16_t probe_len[2];
     uint32_t probe_seen[2];         /* bytes looked at before a dissector decided */
     uint32_t txn_seq;               /* transactions ended on this flow (event.id) */
+    uint32_t tenant_id;             /* key part: struct pkt's tenant_id (VNI, key, session) */
 };
 
 struct flow_stats {

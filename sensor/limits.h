@@ -29,5 +29,17 @@
 /* ---- decode ---- */
 #define LIM_DECODE_DEPTH         8u           /* nested encapsulations / extension headers */
 #define LIM_IPV6_EXT_HEADERS     16u
+#define LIM_MPLS_LABELS          8u           /* MPLS label stack entries walked */
+
+/* ---- mirror feeds: IP fragments, duplicates ---- */
+#define LIM_FRAG_TIMEOUT_S       30u          /* --frag-timeout: an incomplete datagram is dropped after */
+#define LIM_FRAG_MAX_BYTES       65535u       /* --frag-max-bytes: reassembled payload per datagram */
+#define LIM_FRAG_MAX_DATAGRAMS   4096u        /* --frag-max-datagrams: in flight */
+#define LIM_FRAG_MAX_TOTAL       (32u << 20)  /* --frag-max-total: buffered bytes in all */
+#define LIM_FRAG_MAX_FRAGMENTS   128u         /* --frag-max-fragments: per datagram */
+#define LIM_FRAG_MIN_SIZE        64u          /* --frag-min-size: a smaller non-last fragment is counted as tiny */
+#define LIM_FRAG_HEADER          512u         /* unfragmentable part kept per datagram (IPv6 ext headers) */
+#define LIM_DEDUP_WINDOW_MS      10u          /* --dedup-window-ms */
+#define LIM_DEDUP_SIZE           8192u        /* --dedup-size: recent packet digests kept */
 
 #endif

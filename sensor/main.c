@@ -84,10 +84,17 @@ static char *join_args(int argc, char **argv)
     return s;
 }
 
-/* Build getopt_long's tables from the option table. */
-static void build_getopt(struct option *longs, char *shorts, size_t shorts_cap)
+/* Build getopt_long's tables from the option table. longs has room for
+ * longs_cap entries including the terminating zero entry. */
+static void build_getopt(struct option *longs, size_t longs_cap, char *shorts, size_t shorts_cap)
 {
     size_t k = 0, s = 0;
+    size_t n = 0;
+    while (option_table[n].name) n++;
+    if (n + 1 > longs_cap) {   /* a programmer error: the table outgrew main's array */
+        fprintf(stderr, "bleedwatch: internal: %zu options, room for %zu\n", n, longs_cap - 1);
+        abort();
+    }
     shorts[s++] = '+';   /* stop at the first non-option: the BPF filter */
     for (const struct option_def *o = option_table; o->name; o++, k++) {
         bool arg = o->type != OPT_BOOL && o->type != OPT_ACTION;
@@ -109,19 +116,28 @@ static void build_getopt(struct option *longs, char *shorts, size_t shorts_cap)
 static const char *find_config_arg(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++) {
-        if (argv[i][0] != '-') return NULL;   /* BPF filter begins */
-        if (!strcmp(argv[i], "--")) return NULL;
-        if ((!strcmp(argv[i], "-c") || !strcmp(argv[i], "--config")) && i + 1 < argc) return argv[i + 1];
-        if (!strncmp(argv[i], "--config=", 9)) return argv[i] + 9;
+        const char *a = argv[i];
+        if (a[0] != '-' || !a[1]) return NULL;   /* BPF filter (or "-") begins */
+        if (!strcmp(a, "--")) return NULL;
+        if ((!strcmp(a, "-c") || !strcmp(a, "--config")) && i + 1 < argc) return argv[i + 1];
+        if (!strncmp(a, "--config=", 9)) return a + 9;
+        /* skip the value of an option that takes one */
+        const struct option_def *o = NULL;
+        if (a[1] == '-') {
+            if (!strchr(a, '=')) o = option_find(a + 2);
+        } else if (!a[2]) {
+            o = option_find_short(a[1]);
+        }
+        if (o && o->type != OPT_BOOL && o->type != OPT_ACTION) i++;
     }
     return NULL;
 }
 
 static int parse_args(int argc, char **argv, struct config *cfg, char **bpf_owned)
 {
-    static struct option longs[64];
+    static struct option longs[256];
     static char shorts[128];
-    build_getopt(longs, shorts, sizeof shorts);
+    build_getopt(longs, sizeof longs / sizeof longs[0], shorts, sizeof shorts);
     const char *cf = find_config_arg(argc, argv);
     if (cf) {
         char err[512];
@@ -129,6 +145,7 @@ static int parse_args(int argc, char **argv, struct config *cfg, char **bpf_owne
             fprintf(stderr, "bleedwatch: %s\n", err);
             return 2;
         }
+        cfg->config_file = cf;   /* SIGHUP re-reads it */
     }
     opterr = 0;
     int c;

@@ -52,6 +52,22 @@ int pipeline_build(struct pipeline *pp, const struct config *cfg, char *err, siz
     }
     pp->sensor_name = pp->name_buf;
 
+    /* decoder: tunnel ports */
+    decode_opts_default(&pp->decode);
+    if (cfg->vxlan_ports) {
+        char derr[200];
+        if (decode_opts_vxlan_ports(&pp->decode, cfg->vxlan_ports, derr, sizeof derr) < 0) {
+            snprintf(err, errlen, "--vxlan-ports: %s", derr);
+            return -1;
+        }
+    }
+    if (cfg->geneve_port > 65535) {
+        snprintf(err, errlen, "--geneve-port: %u is not a UDP port", (unsigned)cfg->geneve_port);
+        return -1;
+    }
+    pp->decode.geneve_port = (uint16_t)cfg->geneve_port;
+    pp->decode_set = true;
+
     /* PII engine */
     struct pii_config pc;
     pii_config_defaults(&pc);
@@ -69,6 +85,25 @@ int pipeline_build(struct pipeline *pp, const struct config *cfg, char *err, siz
         free_list(kinds);
     }
     pc.scan_cap = cfg->pii_scan_cap;
+    for (unsigned i = 0; i < cfg->pii_context.n; i++) {
+        const char *e = cfg->pii_context.v[i], *colon = strchr(e, ':');
+        char kind[32];
+        int k = -1;
+        if (colon && (size_t)(colon - e) < sizeof kind) {
+            snprintf(kind, sizeof kind, "%.*s", (int)(colon - e), e);
+            k = pii_kind_from_name(kind);
+        }
+        if (k < 0 || !colon[1]) {
+            snprintf(err, errlen, "--pii-context '%s': expected KIND:FIELD[,FIELD...] with a known kind", e);
+            return -1;
+        }
+        if (pp->context_words[k]) {
+            snprintf(err, errlen, "--pii-context: %s given twice; list all its fields once", kind);
+            return -1;
+        }
+        pp->context_words[k] = split_list(colon + 1);
+        pc.context_words[k] = (const char *const *)pp->context_words[k];
+    }
     char path[4096];
     if (cfg->hash_key_file) snprintf(path, sizeof path, "%s", cfg->hash_key_file);
     else hashkey_default_path(path, sizeof path);
@@ -164,6 +199,10 @@ void pipeline_free(struct pipeline *pp)
     geoip_close(pp->geo);
     pp->geo = NULL;
     free_list(pp->public_ok);
+    for (int k = 0; k < PII__COUNT; k++) {
+        free_list(pp->context_words[k]);
+        pp->context_words[k] = NULL;
+    }
     for (unsigned i = 0; i < pp->n_retired; i++) {
         free_list(pp->retired_lists[i]);
         netset_free(pp->retired_nets[i]);

@@ -4,6 +4,7 @@
 #define BW_PIPELINE_H
 
 #include "geoip.h"
+#include "decode.h"
 #include "jsonl.h"
 #include "sink.h"
 #include "netset.h"
@@ -28,6 +29,7 @@ struct pipeline {
     pii_db *pii_owned;
     netset *home_net;
     char **public_ok;                    /* NULL-terminated */
+    char **context_words[PII__COUNT];    /* --pii-context lists, NULL-terminated */
     /* replaced by reloads; freed at the end (workers may still read them) */
     char **retired_lists[16];
     netset *retired_nets[16];
@@ -35,6 +37,10 @@ struct pipeline {
     uint8_t hash_key[64];
     size_t hash_key_len;
     char name_buf[256];
+
+    /* decoder options (tunnel ports), from cfg */
+    struct decode_opts decode;
+    bool decode_set;                     /* false: a pipeline not made by pipeline_build: defaults */
 };
 
 /* Build everything the workers share from cfg. Returns 0, or -1 with a

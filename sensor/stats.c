@@ -43,7 +43,7 @@ static uint64_t decode_errors(const struct worker_stats *w)
 {
     uint64_t e = 0;
     for (int r = 0; r < DEC__COUNT; r++)
-        if (r != DEC_OK && r != DEC_OTHER_L4 && r != DEC_NOT_IP) e += w->decode[r];
+        if (r != DEC_OK && r != DEC_OTHER_L4 && r != DEC_NOT_IP && r != DEC_FRAGMENT) e += w->decode[r];
     return e;
 }
 
@@ -96,6 +96,48 @@ static void stats_json_sink(struct json *j, const struct sink_stats *s)
     json_kv_u64(j, "timeouts", s->timeouts);
     json_kv_u64(j, "rejected", s->err_rejected);
     json_obj_close(j);
+}
+
+/* ---- mirror feeds: duplicates, tunnels, fragments ---- */
+
+#define FRAG_FIELDS(X) X(fragments) X(reassembled) X(overlap_same) X(overlap_conflict) X(tiny) \
+    X(too_many) X(too_big) X(inconsistent) X(timeout) X(evicted) X(dropped_fragments) X(truncated) \
+    X(in_flight) X(bytes) X(bytes_peak)
+
+static void mirror_json(struct json *j, const struct worker_stats *w)
+{
+    json_key(j, "mirror");
+    json_obj_open(j);
+    json_kv_u64(j, "duplicates", w->duplicates);
+    json_key(j, "tunnels");
+    json_obj_open(j);
+    for (int k = 1; k < TUN__COUNT; k++) json_kv_u64(j, decode_tunnel_name((enum tunnel_type)k), w->tunnel[k]);
+    json_obj_close(j);
+    json_key(j, "fragments");
+    json_obj_open(j);
+#define FRAG_JSON(f) json_kv_u64(j, #f, w->frag.f);
+    FRAG_FIELDS(FRAG_JSON)
+#undef FRAG_JSON
+    json_obj_close(j);
+    json_obj_close(j);
+}
+
+static void mirror_print(FILE *f, const struct worker_stats *w)
+{
+    uint64_t tun = 0;
+    for (int k = 1; k < TUN__COUNT; k++) tun += w->tunnel[k];
+    if (!w->duplicates && !tun && !w->frag.fragments) return;
+    fprintf(f, "  mirror: %" PRIu64 " duplicates dropped, %" PRIu64 " tunneled packets", w->duplicates, tun);
+    for (int k = 1; k < TUN__COUNT; k++)
+        if (w->tunnel[k]) fprintf(f, ", %s %" PRIu64, decode_tunnel_name((enum tunnel_type)k), w->tunnel[k]);
+    fprintf(f, "\n");
+    if (!w->frag.fragments) return;
+    fprintf(f, "  fragments: %" PRIu64 " in, %" PRIu64 " datagrams reassembled", w->frag.fragments, w->frag.reassembled);
+#define FRAG_PRINT(x) \
+    if (w->frag.x && strcmp(#x, "fragments") && strcmp(#x, "reassembled")) fprintf(f, ", %s %" PRIu64, #x, w->frag.x);
+    FRAG_FIELDS(FRAG_PRINT)
+#undef FRAG_PRINT
+    fprintf(f, "\n");
 }
 
 void stats_json(struct json *j, struct worker *const *w, unsigned n, const struct capture_totals *c,
@@ -154,6 +196,7 @@ void stats_json(struct json *j, struct worker *const *w, unsigned n, const struc
         json_kv_u64(j, k, t.s.gap_bytes[g]);
     }
     json_obj_close(j);
+    mirror_json(j, &t.w);
     json_kv_u64(j, "transactions", t.w.transactions);
     json_key(j, "detection");
     json_obj_open(j);
@@ -208,4 +251,6 @@ void stats_print(FILE *f, struct worker *const *w, unsigned n, const struct capt
     fprintf(f, "  transactions: %" PRIu64 ", bodies scanned %" PRIu64 " (%" PRIu64 " bytes), alerts %" PRIu64
                " (%" PRIu64 " with auth unknown, %" PRIu64 " dropped)\n", t.w.transactions, t.w.bodies_scanned,
             t.w.body_bytes_scanned, t.w.alerts, t.w.alerts_auth_unknown, t.w.alerts_dropped);
+    mirror_print(f, &t.w);
+    fprintf(f, "  transactions: %" PRIu64 "\n", t.w.transactions);
 }

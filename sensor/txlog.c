@@ -102,6 +102,7 @@ void txlog_json(struct json *j, const struct flow_view *fv, const struct http_tx
     char fid[24];
     snprintf(fid, sizeof fid, "%016" PRIx64, fv->id);
     json_kv_cstr(j, "flow_id", fid);
+    ecs_tunnel(j, fv);
     if (sr && sr->provider) storage_result_json(sr, j);
     if (t->content_encoding.len) kv_bytes(j, "content_encoding", t->content_encoding);
     json_kv_bool(j, "authorization", t->authorization.len > 0);

@@ -2,6 +2,7 @@
 #include "worker.h"
 #include "alert.h"
 #include "config.h"
+#include "dedup.h"
 #include "dissect.h"
 #include "ecs.h"
 #include "json.h"
@@ -61,6 +62,8 @@ struct worker {
     uint64_t now_us, last_expire_us;
     struct timeval now_tv;
     const char *input;
+    frag_table *frags;               /* IP reassembly, NULL if disabled */
+    dedup *dedup;                    /* duplicate suppression, NULL if disabled */
 };
 
 /* What the stream and dissector callbacks need: the worker and the flow. */
@@ -332,7 +335,7 @@ static struct body_consumer *txn_begin(void *ctx, const struct http_txn *t)
         if (pre.auth != AUTH_PRESENT && !pre.public_ok) {
             char mime[128];
             size_t n = t->content_type.len < sizeof mime - 1 ? t->content_type.len : sizeof mime - 1;
-            if (n) memcpy(mime, t->content_type.p, n);
+            if (n) memcpy(mime, t->content_type.p, n);   /* no Content-Type: p may be NULL */
             bc->scan = pii_scan_open(w->pipe->pii, w->scratch, pii_doc_type_from_mime(mime, n));
             if (bc->scan) w->st.bodies_scanned++;
         }
@@ -472,6 +475,47 @@ static void ndpi_classify(worker *w, struct flow *f, const struct pkt *p)
     }
 }
 
+/* ---- mirror feeds: duplicates, fragments ---- */
+
+static const struct decode_opts *decode_opts_of(const worker *w)
+{
+    return w->pipe->decode_set ? &w->pipe->decode : NULL;
+}
+
+/* Between decode and flow: drop a copy of a packet just seen (two mirrored
+ * ports); hand a fragment to reassembly and, when its datagram completes,
+ * replace *p and *r by the decoded datagram (fragments inside a reassembled
+ * tunnel datagram go round once more). The tunnel and VLANs the fragments came
+ * through stay on the packet. False when there is nothing more to process. */
+static bool mirror_packet(worker *w, struct pkt *p, enum decode_reason *r)
+{
+    if (w->cfg->no_tunnel_flow_key) p->tenant_id = 0;
+    bool has_l3 = *r == DEC_OK || *r == DEC_OTHER_L4 || *r == DEC_FRAGMENT;
+    if (w->dedup && has_l3 && dedup_seen(w->dedup, p->l3, p->l3_len, w->now_us)) {
+        w->st.duplicates++;
+        return false;
+    }
+    for (int round = 0; *r == DEC_FRAGMENT && w->frags && round < 3; round++) {
+        w->st.decode[DEC_FRAGMENT]++;
+        size_t n = 0;
+        const uint8_t *dg = frag_add(w->frags, p, w->now_us, &n);
+        w->st.frag = *frag_stats(w->frags);
+        if (!dg) return false;
+        struct pkt carrier = *p;
+        *r = decode_ip(decode_opts_of(w), carrier.ip_version, dg, n, p);
+        if (!p->n_tunnels) {   /* the datagram itself held no overlay: keep the carrier's */
+            memcpy(p->vlan, carrier.vlan, sizeof p->vlan);
+            p->n_vlan = carrier.n_vlan;
+            p->tunnel_type = carrier.tunnel_type;
+            p->tunnel_id = carrier.tunnel_id;
+        }
+        if (!p->tenant_id || w->cfg->no_tunnel_flow_key) p->tenant_id = carrier.tenant_id;
+        p->n_tunnels = (uint8_t)(p->n_tunnels + carrier.n_tunnels);
+    }
+    if (p->n_tunnels && (*r == DEC_OK || *r == DEC_OTHER_L4)) w->st.tunnel[p->tunnel_type]++;
+    return true;
+}
+
 /* ---- packets ---- */
 
 void worker_packet(worker *w, int dlt, struct timeval ts, const uint8_t *frame,
@@ -483,7 +527,8 @@ void worker_packet(worker *w, int dlt, struct timeval ts, const uint8_t *frame,
     if (t_us > w->now_us) { w->now_us = t_us; w->now_tv = ts; }
 
     struct pkt p;
-    enum decode_reason r = decode_packet(dlt, frame, caplen, wirelen, &p);
+    enum decode_reason r = decode_frame(decode_opts_of(w), dlt, frame, caplen, wirelen, &p);
+    if (!mirror_packet(w, &p, &r)) goto expire;   /* duplicate, or fragment held */
     w->st.decode[r]++;
     if (r == DEC_OK) {
         if (p.truncated) w->st.truncated++;
@@ -529,6 +574,10 @@ expire:
     if (w->now_us - w->last_expire_us >= 1000000u) {
         w->last_expire_us = w->now_us;
         flow_table_expire(w->flows, w->now_us);
+        if (w->frags) {
+            frag_expire(w->frags, w->now_us);
+            w->st.frag = *frag_stats(w->frags);
+        }
     }
 }
 
@@ -546,6 +595,8 @@ worker *worker_new(const struct pipeline *pipe, unsigned index, uint64_t seed)
     json_init(&w->json);
     stream_pool_init(&w->pool, cfg);
     w->flows = flow_table_new(cfg, seed, on_flow_end, w);
+    if (!cfg->no_frag) w->frags = frag_new(cfg, seed ^ 0x1f83d9abfb41bd6bULL);
+    if (!cfg->no_dedup) w->dedup = dedup_new(cfg, seed ^ 0x5be0cd19137e2179ULL);
     w->ndpi = ndpi_init_detection_module(ndpi_no_prefs);
     if (!w->ndpi) abort();
     NDPI_PROTOCOL_BITMASK all;
@@ -582,6 +633,8 @@ void worker_free(worker *w)
 {
     if (!w) return;
     flow_table_free(w->flows);
+    frag_free(w->frags);
+    dedup_free(w->dedup);
     ndpi_exit_detection_module(w->ndpi);
     for (size_t i = 0; i < w->n_dissectors; i++) free(w->dcount[i]);
     while (w->bc_free) {

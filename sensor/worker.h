@@ -12,6 +12,7 @@
 #include <sys/time.h>
 #include "decode.h"
 #include "flow.h"
+#include "frag.h"
 #include "stream.h"
 
 struct config;
@@ -34,6 +35,11 @@ struct worker_stats {
     uint64_t alerts;
     uint64_t alerts_auth_unknown;  /* of which the request was not (fully) seen */
     uint64_t alerts_dropped;       /* refused by the Redis sink (queue and spool full) */
+
+    /* mirror feeds (all uint64_t: summed as an array) */
+    uint64_t duplicates;           /* packets dropped as copies of one just seen (dedup.h) */
+    uint64_t tunnel[TUN__COUNT];   /* decoded packets per innermost tunnel type */
+    struct frag_stats frag;        /* fragment reassembly (frag.h), copied from the table */
 };
 
 typedef struct worker worker;

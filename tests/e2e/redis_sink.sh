@@ -23,40 +23,7 @@ if [ ! -x "$DRIVE_BIN" ]; then
     skip redis_sink "$DRIVE_BIN not built (make $BW_BUILD/tools/sinkdrive)"; exit 0
 fi
 
-PIDS=()
-cleanup() {
-    for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null; done
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
-
-free_port() {
-    /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-# start_redis NAME PORT [redis-server args...]: daemon in $TMP/NAME, waits for PING.
-start_redis() {
-    local name=$1 port=$2; shift 2
-    mkdir -p "$TMP/$name"
-    redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --dir "$TMP/$name" \
-        --daemonize yes --pidfile "$TMP/$name/redis.pid" --logfile "$TMP/$name/redis.log" "$@" || return 1
-    for _ in $(seq 50); do
-        if [ -s "$TMP/$name/redis.pid" ] && redis-cli -p "$port" "${RCLI_AUTH[@]}" PING 2>/dev/null | grep -q PONG; then
-            PIDS+=("$(cat "$TMP/$name/redis.pid")")
-            return 0
-        fi
-        sleep 0.1
-    done
-    return 1
-}
-RCLI_AUTH=()
-
-stop_redis() {  # NAME [signal]
-    local pid; pid=$(cat "$TMP/$1/redis.pid" 2>/dev/null) || return 0
-    kill "-${2:-9}" "$pid" 2>/dev/null
-    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    rm -f "$TMP/$1/redis.pid"
-}
+. tests/redis_lib.sh
 
 # json_field FILE NAME: a number from the driver's stats line.
 json_field() { grep -o "\"$2\":[0-9]*" "$1" | head -1 | cut -d: -f2; }
