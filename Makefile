@@ -5,6 +5,8 @@
 #   make demo       install missing deps, build, replay the bundled capture
 #   make bench      throughput figures beside a bare libpcap loop
 #   make asan       build the sanitizer variant into build/asan/
+#   make fuzz       libFuzzer targets of tests/fuzz/ (clang), FUZZ_SECONDS=60 each
+#   make valgrind   every capture of ../shared/pcaps under valgrind memcheck
 
 CC      ?= cc
 VERSION := 0.1.0

@@ -28,6 +28,9 @@
 #define LLVMFuzzerTestOneInput fuzz_pii_one
 #include "fuzz/fuzz_pii.c"
 #undef LLVMFuzzerTestOneInput
+#define LLVMFuzzerTestOneInput fuzz_frag_one
+#include "fuzz/fuzz_frag.c"
+#undef LLVMFuzzerTestOneInput
 #define LLVMFuzzerTestOneInput fuzz_config_one
 #include "fuzz/fuzz_config.c"
 #undef LLVMFuzzerTestOneInput
@@ -38,7 +41,7 @@ static const struct { const char *name; fz_fn fn; } targets[] = {
     { "decode", fuzz_decode_one }, { "stream", fuzz_stream_one },
     { "http1", fuzz_http1_one },   { "codec", fuzz_codec_one },
     { "storage", fuzz_storage_one }, { "pii", fuzz_pii_one },
-    { "config", fuzz_config_one },
+    { "config", fuzz_config_one }, { "frag", fuzz_frag_one },
 };
 
 /* Run every regular file of dir through fn; returns the count, -1 if no dir. */

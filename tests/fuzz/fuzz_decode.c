@@ -1,4 +1,5 @@
-/* fuzz_decode.c -- libFuzzer target: the packet decoder.
+/* fuzz_decode.c -- libFuzzer target: the packet decoder, tunnels included
+ * (VXLAN on 4789 and 8472, Geneve on 6081).
  *
  * Input: one byte choosing the link type, then the frame. The frame is copied
  * to an exact-size buffer so that any read past caplen is an ASan report; the
@@ -23,7 +24,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memset(&pkt, 0, sizeof pkt);
     /* The wire length may exceed the capture (snaplen): take it from the top bits. */
     size_t wire = n + (data[0] >> 4) * 100u;
-    enum decode_reason r = decode_packet(dlt, frame, n, wire, &pkt);
+    struct decode_opts opts;
+    decode_opts_default(&opts);
+    opts.vxlan_ports[0] = 4789;
+    opts.vxlan_ports[1] = 8472;
+    opts.n_vxlan_ports = 2;
+    opts.geneve_port = 6081;
+    enum decode_reason r = (data[0] & 8) ? decode_packet(dlt, frame, n, wire, &pkt)
+                                         : decode_frame(&opts, dlt, frame, n, wire, &pkt);
     (void)decode_reason_name(r);
     if (pkt.payload && pkt.payload_len) {
         if (pkt.payload < frame || pkt.payload + pkt.payload_len > frame + n) abort();

@@ -56,7 +56,7 @@ for (cap, key), chunks in flows.items():
     put("http1", f"{cap}_{n}", http_records(chunks, n))
     n += 1
 body = b'{"name":"Jane Roe","email":"jane@example.org"}' * 20
-gz = gzip.compress(body)
+gz = gzip.compress(body, mtime=0)
 resp = b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n" + \
        b"%x\r\n" % len(gz) + gz + b"\r\n0\r\n\r\n"
 req = b"GET /c/o.json HTTP/1.1\r\nHost: acct.blob.core.windows.net\r\n\r\n"
@@ -68,12 +68,12 @@ put("http1", "gap", http_records([(True, req)], 0) + b"\x7f\x10" + http_records(
 
 # ---- codec: [layers][seed][encoded] ----
 text = open("tests/pii/data/customers_en_US.csv", "rb").read()[:4000]
-put("codec", "gzip", b"\x00\x11" + gzip.compress(text))
+put("codec", "gzip", b"\x00\x11" + gzip.compress(text, mtime=0))
 put("codec", "zlib", b"\x01\x22" + zlib.compress(text))
 co = zlib.compressobj(9, zlib.DEFLATED, -15)
 put("codec", "raw_deflate", b"\x01\x33" + co.compress(text) + co.flush())
-put("codec", "gzip_bomb", b"\x00\x44" + gzip.compress(b"\x00" * (8 << 20), 9))
-put("codec", "gzip_gzip", b"\x80\x55" + gzip.compress(gzip.compress(text)))
+put("codec", "gzip_bomb", b"\x00\x44" + gzip.compress(b"\x00" * (8 << 20), 9, mtime=0))
+put("codec", "gzip_gzip", b"\x80\x55" + gzip.compress(gzip.compress(text, mtime=0), mtime=0))
 try:
     z = subprocess.run(["zstd", "-q", "-c"], input=text, capture_output=True, check=True).stdout
     put("codec", "zstd", b"\x03\x66" + z)
@@ -140,3 +140,19 @@ put("stream", "reorder", b"\xff\xff\xff\xf0" + hs + ooo + seg(0, FIN | ACK, 71, 
 storm = b"".join(seg(0, ACK, 1 + 20 * i + 10, 1, b"z" * 5) for i in range(40))
 put("stream", "storm", b"\x00\x00\x00\x01" + hs + storm + seg(1, ACK, 1, 900))
 put("stream", "midstream", b"\x12\x34\x56\x78" + seg(1, ACK, 100, 5, b"x" * 50) + seg(1, ACK, 160, 5, b"y" * 30) + seg(0, RST, 5, 0))
+
+# ---- frag: [dlt index][time step][len:2][frame]... (index 0 = Ethernet) ----
+from scapy.all import Ether, IP, IPv6, IPv6ExtHdrFragment, UDP, fragment, fragment6  # noqa: E402
+def frag_records(frames, step=0):
+    return b"".join(bytes([0, step]) + struct.pack(">H", len(f)) + f for f in frames)
+base = Ether() / IP(src="10.0.0.1", dst="10.0.0.2", id=77) / TCP(sport=4000, dport=80, flags="PA") / (b"GET /" + b"a" * 3000 + b" HTTP/1.1\r\n\r\n")
+fr = [bytes(f) for f in fragment(base, fragsize=800)]
+put("frag", "v4_in_order", frag_records(fr))
+put("frag", "v4_reversed", frag_records(list(reversed(fr)), 1))
+put("frag", "v4_dup_overlap", frag_records([fr[0], fr[1], fr[1], fr[0]] + fr[2:]))
+put("frag", "v4_timeout", frag_records(fr[:2], 200))
+b6 = Ether() / IPv6(src="fd00::1", dst="fd00::2") / IPv6ExtHdrFragment(id=9) / UDP(sport=53, dport=5353) / (b"x" * 2500)
+put("frag", "v6", frag_records([bytes(f) for f in fragment6(b6, 1000)]))
+vx = Ether() / IP(src="192.0.2.1", dst="192.0.2.2") / UDP(sport=5555, dport=4789) / (b"\x08\0\0\0\0\0\x01\0" + bytes(base)[:600])
+put("decode", "vxlan", b"\x00" + bytes(vx))
+put("frag", "vxlan_inner_frags", frag_records([bytes(Ether() / IP(src="192.0.2.1", dst="192.0.2.2") / UDP(sport=5555, dport=4789) / (b"\x08\0\0\0\0\0\x01\0" + f)) for f in fr]))
