@@ -7,6 +7,8 @@
 #   make asan       build the sanitizer variant into build/asan/
 #   make fuzz       libFuzzer targets of tests/fuzz/ (clang), FUZZ_SECONDS=60 each
 #   make valgrind   every capture of ../shared/pcaps under valgrind memcheck
+#   make install    install binary, man page, systemd unit, example config
+#                   (PREFIX=/usr/local, DESTDIR= for staging; see INSTALL_* below)
 
 CC      ?= cc
 VERSION := 0.1.0
@@ -54,7 +56,7 @@ TEST_BIN := $(patsubst tests/%.c,$(B)/tests/%,$(TEST_SRC))
 TOOL_SRC := $(wildcard tests/tools/*.c)
 TOOL_BIN := $(patsubst tests/tools/%.c,$(B)/tools/%,$(TOOL_SRC))
 
-.PHONY: geoip all deps test test-unit test-asan asan demo bench clean fuzz fuzz-build valgrind tools
+.PHONY: geoip all deps test test-unit test-asan asan demo bench clean fuzz fuzz-build valgrind tools install uninstall
 
 all: deps-check bleedwatch
 
@@ -139,6 +141,38 @@ bench: deps
 GEOIP_DIR ?= /var/lib/bleedwatch/geoip
 geoip:
 	@deploy/geoip-fetch.sh $(GEOIP_DIR)
+
+# make install [PREFIX=/usr/local] [DESTDIR=/staging]: the binary, man page,
+# systemd unit (ExecStart pointing at BINDIR), the example config (never
+# overwriting one already there), the consumer example and the SIEM configs.
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+MANDIR     ?= $(PREFIX)/share/man
+DATADIR    ?= $(PREFIX)/share/bleedwatch
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
+SYSCONFDIR ?= /etc
+install: bleedwatch
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UNITDIR) \
+		$(DESTDIR)$(SYSCONFDIR)/bleedwatch $(DESTDIR)$(DATADIR)/consumer $(DESTDIR)$(DATADIR)/siem
+	install -m 0755 bleedwatch $(DESTDIR)$(BINDIR)/bleedwatch
+	install -m 0644 man/bleedwatch.8 $(DESTDIR)$(MANDIR)/man8/bleedwatch.8
+	sed -e 's#/usr/local/bin/bleedwatch#$(BINDIR)/bleedwatch#g' \
+		-e 's#/etc/bleedwatch/#$(SYSCONFDIR)/bleedwatch/#g' deploy/bleedwatch.service \
+		>$(DESTDIR)$(UNITDIR)/bleedwatch.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/bleedwatch.service
+	[ -e $(DESTDIR)$(SYSCONFDIR)/bleedwatch/bleedwatch.conf ] || \
+		install -m 0640 deploy/bleedwatch.conf $(DESTDIR)$(SYSCONFDIR)/bleedwatch/bleedwatch.conf
+	install -m 0644 deploy/bleedwatch.conf $(DESTDIR)$(DATADIR)/bleedwatch.conf.example
+	install -m 0755 deploy/consumer/bleedwatch_consumer.py $(DESTDIR)$(DATADIR)/consumer/
+	sed -e 's#/usr/local/share/bleedwatch/#$(DATADIR)/#g' deploy/consumer/bleedwatch-consumer.service \
+		>$(DESTDIR)$(UNITDIR)/bleedwatch-consumer.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/bleedwatch-consumer.service
+	install -m 0644 deploy/siem/* $(DESTDIR)$(DATADIR)/siem/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/bleedwatch $(DESTDIR)$(MANDIR)/man8/bleedwatch.8 \
+		$(DESTDIR)$(UNITDIR)/bleedwatch.service $(DESTDIR)$(UNITDIR)/bleedwatch-consumer.service
+	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
 	rm -rf build bleedwatch

@@ -7,7 +7,7 @@ set -eu
 BUILD="build-essential pkg-config clang libclang-rt-14-dev
   libpcap-dev libndpi-dev libmaxminddb-dev libhiredis-dev libhyperscan-dev
   zlib1g-dev libbrotli-dev libzstd-dev libssl-dev"
-TEST="redis-server redis-tools tshark python3-scapy libmaxmind-db-writer-perl
+TEST="redis-server redis-tools tshark python3-scapy libmaxmind-db-writer-perl chromium
   tcpdump iproute2 curl"
 
 pkgs="$BUILD $TEST"

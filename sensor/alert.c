@@ -9,10 +9,26 @@
 #include "verdict.h"
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 static void kv_bytes(struct json *j, const char *key, struct bytes b)
 {
     if (b.len) json_kv_str(j, key, (const char *)b.p, b.len);
+}
+
+void alert_org_domains_json(struct json *j, const struct pii_findings *f)
+{
+    if (!f->n_orgs) return;
+    json_key(j, "organization_domains");
+    json_arr_open(j);
+    for (size_t i = 0; i < f->n_orgs && i < ALERT_MAX_DOMAINS; i++) {
+        json_obj_open(j);
+        json_kv_str(j, "domain", f->orgs[i].domain, strnlen(f->orgs[i].domain, sizeof f->orgs[i].domain));
+        json_kv_u64(j, "values", f->orgs[i].count);
+        json_obj_close(j);
+    }
+    json_arr_close(j);
+    if (f->n_orgs > ALERT_MAX_DOMAINS) json_kv_bool(j, "organization_domains_truncated", true);
 }
 
 void alert_json(struct json *j, const struct alert_src *a)
@@ -50,7 +66,7 @@ void alert_json(struct json *j, const struct alert_src *a)
     json_kv_cstr(j, "version", BW_VERSION);
     json_obj_close(j);
 
-    ecs_endpoints(j, fv, t->client_dir, "http", a->client_geo);
+    ecs_endpoints(j, fv, t->client_dir, t->app_proto ? t->app_proto : "http", a->client_geo);
 
     struct bytes uhost, path, query;
     ecs_split_uri(t->uri, &uhost, &path, &query);
@@ -97,6 +113,7 @@ void alert_json(struct json *j, const struct alert_src *a)
     storage_result_json(a->storage, j);
     json_key(j, "pii");
     pii_findings_json(j, a->pii);
+    alert_org_domains_json(j, a->pii);
     char fid[24];
     snprintf(fid, sizeof fid, "%016" PRIx64, fv->id);
     json_kv_cstr(j, "flow_id", fid);

@@ -30,6 +30,14 @@ struct alert_src {
     const struct geo_info *client_geo;  /* NULL when unknown */
 };
 
+#define ALERT_MAX_DOMAINS 1000    /* organisation domains listed per alert */
+
+/* Append "organization_domains": [{"domain": D, "values": N}...] (at most
+ * ALERT_MAX_DOMAINS, most values first as the engine ordered them, and
+ * "organization_domains_truncated": true past that) into the object open in j.
+ * The domains are who to notify; nothing when the findings have none. */
+void alert_org_domains_json(struct json *j, const struct pii_findings *f);
+
 /* Append the alert object (no newline) to j. */
 void alert_json(struct json *j, const struct alert_src *a);
 

@@ -26,6 +26,7 @@ void config_defaults(struct config *cfg)
     cfg->alert_high_risk_min = 1;
     cfg->alert_distinct_min = 3;
     cfg->redis_mode = "list";
+    cfg->schema = "ecs";
     cfg->redis_prefix = "bleedwatch";
     cfg->redis_list_max = 0;                    /* no cap */
     cfg->redis_stream_maxlen = 1000000;

@@ -63,6 +63,7 @@ struct config {
 
     /* detection */
     const char *alerts;                  /* --alerts FILE|- */
+    const char *schema;                  /* --schema ecs|ocsf: the alert's layout */
     const char *hash_key_file;           /* --hash-key-file */
     const char *home_net;                /* --home-net CIDR,... */
     const char *public_ok;               /* --public-ok RULE,... */

@@ -116,3 +116,8 @@ bool dedup_seen(dedup *d, const uint8_t *l3, size_t len, uint64_t now_us)
 }
 
 const struct dedup_stats *dedup_stats(const dedup *d) { return &d->st; }
+
+void dedup_reset(dedup *d)
+{
+    if (d) memset(d->e, 0, (d->mask + 1) * sizeof *d->e);
+}

@@ -36,6 +36,9 @@ dedup *dedup_new(const struct config *cfg, uint64_t seed);
 /* Free. NULL is a no-op. */
 void dedup_free(dedup *d);
 
+/* Forget every packet seen (a new, separate input begins); counters stay. */
+void dedup_reset(dedup *d);
+
 /* Is the IP datagram l3 (len captured bytes from its IP header) a copy of one
  * seen within the window before or after now_us? If not, it is remembered.
  * Anything shorter than an IP header is never a duplicate. */

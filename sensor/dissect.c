@@ -3,9 +3,13 @@
 #include <string.h>
 
 extern const struct dissector http1_dissector;
+extern const struct dissector mongodb_dissector;
+extern const struct dissector resp_dissector;
 
 const struct dissector *const dissector_table[] = {
     &http1_dissector,
+    &mongodb_dissector,
+    &resp_dissector,
     NULL,
 };
 

@@ -9,6 +9,7 @@
 #include "config.h"
 #include "json.h"
 #include "options.h"
+#include "report.h"
 #include "scan.h"
 #include "stats.h"
 #include "pipeline.h"
@@ -53,6 +54,7 @@ static void usage(FILE *f)
         "usage: bleedwatch [options] -r FILE [-r FILE...] [BPF filter]\n"
         "       bleedwatch [options] -i IFACE [BPF filter]\n"
         "       bleedwatch scan [--type T] FILE... | -   (PII engine on files; scan --help)\n"
+        "       bleedwatch report [--redis URL] [--alerts FILE] [--format text|json|html]  (report --help)\n"
         "\n"
         "Passive sensor: finds storage and data APIs (Azure Blob, S3, GCS, Elasticsearch,\n"
         "CouchDB, ...) serving personal data to clients that presented no credential.\n"
@@ -344,6 +346,7 @@ static int run(struct config *cfg);
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "scan") == 0) return scan_main(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "report") == 0) return report_main(argc - 1, argv + 1);
     struct config cfg;
     config_defaults(&cfg);
     char *bpf_owned = NULL;

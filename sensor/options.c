@@ -21,6 +21,7 @@ const struct option_def option_table[] = {
     { "sensor-name", 0, OPT_STR, F(sensor_name), "NAME", "this sensor's name in outputs (default: host name)" },
     { "quiet", 'q', OPT_BOOL, F(quiet), NULL, "no statistics on stderr at exit" },
     { "alerts", 0, OPT_STR, F(alerts), "FILE", "write alerts as JSON lines to FILE ('-' = stdout)" },
+    { "schema", 0, OPT_STR, F(schema), "SCHEMA", "alert layout: ecs (Elastic Common Schema, default) or ocsf (OCSF Data Security Finding, class 2006)" },
     /* detection */
     { "hash-key-file", 0, OPT_STR, F(hash_key_file), "FILE", "secret for keyed hashes of PII (created 0600 if absent; default /var/lib/bleedwatch/hash.key)" },
     { "home-net", 0, OPT_STR, F(home_net), "CIDR,...", "networks of your own clients ('private' = RFC 1918/4193); outside = higher severity" },

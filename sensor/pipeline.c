@@ -147,6 +147,11 @@ int pipeline_build(struct pipeline *pp, const struct config *cfg, char *err, siz
     }
 
     /* outputs */
+    if (cfg->schema && strcmp(cfg->schema, "ecs") != 0 && strcmp(cfg->schema, "ocsf") != 0) {
+        snprintf(err, errlen, "--schema: '%s' is neither ecs nor ocsf", cfg->schema);
+        return -1;
+    }
+    pp->schema_ocsf = cfg->schema && strcmp(cfg->schema, "ocsf") == 0;
     if (cfg->transactions && !(pp->transactions = jsonl_open(cfg->transactions, err, errlen))) return -1;
     if (cfg->alerts && !(pp->alerts = jsonl_open(cfg->alerts, err, errlen))) return -1;
     if (cfg->redis_url && !(pp->redis = sink_redis_new(cfg, err, errlen))) return -1;

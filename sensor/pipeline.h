@@ -24,6 +24,7 @@ struct pipeline {
     jsonl *alerts;                       /* --alerts, or NULL */
     geoip *geo;                          /* --geoip databases (may hold none) */
     sink *redis;                         /* --redis, or NULL */
+    bool schema_ocsf;                    /* --schema ocsf: alerts as OCSF, else ECS */
 
     /* owned by the pipeline */
     pii_db *pii_owned;

@@ -18,6 +18,8 @@ extern const struct storage_profile storage_elastic;
 extern const struct storage_profile storage_couchdb;
 extern const struct storage_profile storage_firebase;
 extern const struct storage_profile storage_solr;
+extern const struct storage_profile storage_mongodb;
+extern const struct storage_profile storage_redis;
 extern const struct storage_profile storage_generic;
 
 static const struct storage_profile *const profiles[] = {
@@ -28,6 +30,8 @@ static const struct storage_profile *const profiles[] = {
     &storage_couchdb,
     &storage_firebase,
     &storage_solr,
+    &storage_mongodb,
+    &storage_redis,
     &storage_generic,
     NULL
 };
@@ -315,7 +319,7 @@ int storage_classify_hint(const struct http_txn *t, struct bytes body_prefix, co
     }
 
     if (out->auth != AUTH_PRESENT)
-        out->auth = (t->flags & (TXN_REQ_MISSING | TXN_REQ_PARTIAL)) ? AUTH_UNKNOWN : AUTH_NONE;
+        out->auth = (t->flags & (TXN_REQ_MISSING | TXN_REQ_PARTIAL | TXN_CONN_MIDSTREAM)) ? AUTH_UNKNOWN : AUTH_NONE;
 
     for (unsigned i = 0; !out->public_ok && cfg->public_ok && cfg->public_ok[i]; i++)
         if (public_rule(cfg->public_ok[i], t, path, out)) out->public_ok = true;

@@ -19,6 +19,8 @@ static const struct { uint32_t bit; const char *name; } txn_flag_names[] = {
     { TXN_DECODE_ERROR, "decode_error" },
     { TXN_HEAD_TOO_BIG, "head_too_big" },
     { TXN_RESYNC, "resync" },
+    { TXN_CONN_AUTH, "conn_authenticated" },
+    { TXN_CONN_MIDSTREAM, "conn_midstream" },
 };
 
 #define TXN_INCOMPLETE (TXN_BODY_GAP | TXN_BODY_SNAPLEN | TXN_BODY_CAP | TXN_BODY_TRUNC | TXN_DECODE_ERROR)
@@ -42,7 +44,7 @@ void txlog_json(struct json *j, const struct flow_view *fv, const struct http_tx
     json_kv_cstr(j, "kind", "event");
     json_kv_cstr(j, "dataset", "bleedwatch.http");
     json_obj_close(j);
-    ecs_endpoints(j, fv, t->client_dir, "http", NULL);
+    ecs_endpoints(j, fv, t->client_dir, t->app_proto ? t->app_proto : "http", NULL);
 
     struct bytes uhost, path, query;
     ecs_split_uri(t->uri, &uhost, &path, &query);

@@ -28,6 +28,8 @@ enum {
     TXN_DECODE_ERROR  = 1u << 7,  /* Content-Encoding could not be decoded */
     TXN_HEAD_TOO_BIG  = 1u << 8,  /* a message head exceeded the header cap */
     TXN_RESYNC        = 1u << 9,  /* parser lost framing after a gap and resynchronised */
+    TXN_CONN_AUTH     = 1u << 10, /* wire protocols: the connection authenticated earlier (a credential) */
+    TXN_CONN_MIDSTREAM = 1u << 11, /* wire protocols: the connection's start was not seen (auth unknown) */
 };
 
 struct http_txn {
@@ -56,6 +58,11 @@ struct http_txn {
 
     /* Frequently used header values, found once by the dissector (len 0 = absent). */
     struct bytes host, user_agent, content_type, content_encoding, authorization;
+
+    /* Non-HTTP application protocol ("mongodb", "redis") whose exchange this
+     * transaction renders (method = command, uri = resource, body = reply as
+     * JSON); NULL for HTTP. */
+    const char *app_proto;
 };
 
 /* Look up a header by name (case-insensitive) in a header array. Returns the

@@ -1,6 +1,7 @@
 /* worker.c -- from a captured frame to dissector callbacks, for one worker. */
 #include "worker.h"
 #include "alert.h"
+#include "ocsf.h"
 #include "config.h"
 #include "dedup.h"
 #include "dissect.h"
@@ -420,7 +421,8 @@ static void txn_end(void *ctx, struct body_consumer *bc, const struct http_txn *
                                    .flow = &d->f->v, .txn = t, .storage = sr, .pii = &pf, .verdict = &v,
                                    .client_geo = has_geo ? &gi : NULL };
             json_reset(&w->json);
-            alert_json(&w->json, &a);
+            if (pp->schema_ocsf) ocsf_alert_json(&w->json, &a);
+            else alert_json(&w->json, &a);
             if (pp->redis) {
                 if (sink_alert(pp->redis, w->json.buf, w->json.len) < 0) w->st.alerts_dropped++;
                 char ip[64];
@@ -627,6 +629,8 @@ void worker_tick(worker *w, struct timeval ts)
 void worker_finish(worker *w)
 {
     flow_table_end_all(w->flows);
+    /* the next input is another capture: its packets are no copies of these */
+    dedup_reset(w->dedup);
 }
 
 void worker_free(worker *w)

@@ -1405,11 +1405,11 @@ static void t_json(void)
 static void t_registry(void)
 {
     const struct storage_profile *const *p = storage_profiles();
-    const char *names[] = { "azure_blob", "s3", "gcs", "elasticsearch", "couchdb", "firebase", "solr", "generic_http" };
+    const char *names[] = { "azure_blob", "s3", "gcs", "elasticsearch", "couchdb", "firebase", "solr", "mongodb", "redis", "generic_http" };
     unsigned n = 0;
     while (p[n]) n++;
-    CHECK_EQ(n, 8);
-    for (unsigned i = 0; i < 8; i++) CHECK(storage_profile_find(names[i]) != NULL);
+    CHECK_EQ(n, 10);
+    for (unsigned i = 0; i < 10; i++) CHECK(storage_profile_find(names[i]) != NULL);
     CHECK(storage_profile_find("nope") == NULL);
 }
 
