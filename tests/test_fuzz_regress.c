@@ -31,6 +31,12 @@
 #define LLVMFuzzerTestOneInput fuzz_frag_one
 #include "fuzz/fuzz_frag.c"
 #undef LLVMFuzzerTestOneInput
+#define LLVMFuzzerTestOneInput fuzz_bson_one
+#include "fuzz/fuzz_bson.c"
+#undef LLVMFuzzerTestOneInput
+#define LLVMFuzzerTestOneInput fuzz_resp_one
+#include "fuzz/fuzz_resp.c"
+#undef LLVMFuzzerTestOneInput
 #define LLVMFuzzerTestOneInput fuzz_config_one
 #include "fuzz/fuzz_config.c"
 #undef LLVMFuzzerTestOneInput
@@ -42,6 +48,7 @@ static const struct { const char *name; fz_fn fn; } targets[] = {
     { "http1", fuzz_http1_one },   { "codec", fuzz_codec_one },
     { "storage", fuzz_storage_one }, { "pii", fuzz_pii_one },
     { "config", fuzz_config_one }, { "frag", fuzz_frag_one },
+    { "bson", fuzz_bson_one },     { "resp", fuzz_resp_one },
 };
 
 /* Run every regular file of dir through fn; returns the count, -1 if no dir. */

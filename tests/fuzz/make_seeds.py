@@ -156,3 +156,33 @@ put("frag", "v6", frag_records([bytes(f) for f in fragment6(b6, 1000)]))
 vx = Ether() / IP(src="192.0.2.1", dst="192.0.2.2") / UDP(sport=5555, dport=4789) / (b"\x08\0\0\0\0\0\x01\0" + bytes(base)[:600])
 put("decode", "vxlan", b"\x00" + bytes(vx))
 put("frag", "vxlan_inner_frags", frag_records([bytes(Ether() / IP(src="192.0.2.1", dst="192.0.2.2") / UDP(sport=5555, dport=4789) / (b"\x08\0\0\0\0\0\x01\0" + f)) for f in fr]))
+
+# ---- bson: [limits][document] ----
+def bson_doc(items):
+    body = b""
+    for k, v in items:
+        kb = k.encode() + b"\0"
+        if isinstance(v, bool): body += b"\x08" + kb + (b"\x01" if v else b"\x00")
+        elif isinstance(v, int): body += b"\x10" + kb + struct.pack("<i", v)
+        elif isinstance(v, float): body += b"\x01" + kb + struct.pack("<d", v)
+        elif isinstance(v, str): s = v.encode() + b"\0"; body += b"\x02" + kb + struct.pack("<i", len(s)) + s
+        elif isinstance(v, list): body += b"\x04" + kb + bson_doc([(str(i), x) for i, x in enumerate(v)])
+        elif isinstance(v, dict): body += b"\x03" + kb + bson_doc(list(v.items()))
+        elif v is None: body += b"\x0a" + kb
+    return struct.pack("<i", len(body) + 5) + body + b"\0"
+put("bson", "find_reply", b"\x00" + bson_doc([("cursor", {"firstBatch": [{"name": "Jane Roe", "email": "jane@example.org", "age": 41},
+    {"name": "John Doe", "phone": "+44 20 7946 0958", "ok": True}], "id": 0, "ns": "db.users"}), ("ok", 1.0)]))
+put("bson", "find_cmd", b"\x01" + bson_doc([("find", "users"), ("filter", {}), ("limit", 10), ("$db", "shop")]))
+deepd = {"x": None}
+for _ in range(120): deepd = {"d": deepd}
+put("bson", "deep", b"\x00" + bson_doc(list(deepd.items())))
+put("bson", "many", b"\x02" + bson_doc([("a", list(range(200)))]))
+# ---- resp: [mode|piece][RESP] ----
+put("resp", "array", b"\x08*3\r\n$3\r\nSET\r\n$5\r\nuser1\r\n$24\r\n{\"email\":\"a@example.org\"}\r\n")
+put("resp", "hgetall", b"\x01*4\r\n$5\r\nemail\r\n$13\r\njane@ex.co.uk\r\n$5\r\nphone\r\n$12\r\n+31612345678\r\n")
+put("resp", "resp3_map", b"\x10%2\r\n+name\r\n$8\r\nJane Roe\r\n+age\r\n:41\r\n")
+put("resp", "stream", b"\x02*1\r\n*2\r\n$15\r\n1700000000000-0\r\n*2\r\n$4\r\nuser\r\n$3\r\nbob\r\n")
+put("resp", "named", b"\x03*2\r\n$1\r\na\r\n$-1\r\n")
+put("resp", "error", b"\x00-WRONGTYPE Operation against a key\r\n")
+put("resp", "inline", b"\x05GET user:1\r\n")
+put("resp", "deep", b"\x00" + b"*1\r\n" * 40 + b":1\r\n")
