@@ -5,6 +5,8 @@
 #   make demo       install missing deps, build, replay the bundled capture
 #   make bench      throughput figures beside a bare libpcap loop
 #   make asan       build the sanitizer variant into build/asan/
+#   make fuzz       libFuzzer targets of tests/fuzz/ (clang), FUZZ_SECONDS=60 each
+#   make valgrind   every capture of ../shared/pcaps under valgrind memcheck
 #   make install    install binary, man page, systemd unit, example config
 #                   (PREFIX=/usr/local, DESTDIR= for staging; see INSTALL_* below)
 
@@ -23,7 +25,13 @@ CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -g $(WARN) -Isensor -Idissectors $(PKG_CFL
 LDHARDEN := -pie -Wl,-z,relro,-z,now
 
 VARIANT ?= release
-ifeq ($(VARIANT),asan)
+ifeq ($(VARIANT),fuzz)
+  # make fuzz: clang with libFuzzer's coverage hooks, ASan and UBSan.
+  OPT := -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
+  LDOPT := -fsanitize=address,undefined
+  HARDEN :=
+  LDHARDEN :=
+else ifeq ($(VARIANT),asan)
   OPT := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
   LDOPT := -fsanitize=address,undefined
   HARDEN :=
@@ -48,7 +56,7 @@ TEST_BIN := $(patsubst tests/%.c,$(B)/tests/%,$(TEST_SRC))
 TOOL_SRC := $(wildcard tests/tools/*.c)
 TOOL_BIN := $(patsubst tests/tools/%.c,$(B)/tools/%,$(TOOL_SRC))
 
-.PHONY: geoip all deps test test-unit test-asan asan demo bench clean fuzz tools install uninstall
+.PHONY: geoip all deps test test-unit test-asan asan demo bench clean fuzz fuzz-build valgrind tools install uninstall
 
 all: deps-check bleedwatch
 
@@ -78,6 +86,25 @@ $(B)/tools/%: tests/tools/%.c $(B)/libbw.a
 	$(CC) $(CFLAGS_ALL) -Itests -o $@ $< $(B)/libbw.a $(LDFLAGS_ALL) $(LIBS)
 
 tools: $(TOOL_BIN)
+
+# ---- fuzzing (make fuzz [FUZZ_SECONDS=60] [FUZZ_TARGETS="decode http1"]) ----
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+
+$(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(B)/libbw.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -fsanitize=fuzzer -o $@ $< $(B)/libbw.a $(LDFLAGS_ALL) $(LIBS)
+
+fuzz-build: $(patsubst %,$(B)/fuzz/fuzz_%,$(FUZZ_TARGETS))
+
+# Every capture of ../shared/pcaps under valgrind memcheck (a few minutes).
+valgrind: deps-check
+	@$(MAKE) -s --no-print-directory VARIANT=release bleedwatch
+	@tests/valgrind_sweep.sh build/release
+
+fuzz: deps-check
+	@$(MAKE) -s --no-print-directory VARIANT=fuzz CC=clang fuzz-build
+	@tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 # Build everything a test run needs for this variant.
 test-build: $(B)/bleedwatch $(TEST_BIN) $(TOOL_BIN)

@@ -16,6 +16,7 @@
 #include "engine.h"
 #include "worker.h"
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -213,8 +214,11 @@ static void print_stats(struct run *r, const struct sink_stats *ss)
 
 static void write_stats_file(struct run *r, const struct sink_stats *ss)
 {
-    FILE *f = fopen(r->cfg->stats_file, "w");
+    /* 0640 like the other outputs (less the umask): counters only, but not for everyone. */
+    int fd = open(r->cfg->stats_file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
     if (!f) {
+        if (fd >= 0) close(fd);
         log_msg(LOG_ERR, "cannot write stats to %s: %s", r->cfg->stats_file, strerror(errno));
         return;
     }
@@ -243,7 +247,8 @@ static void heartbeat(struct run *r, bool force)
     struct sink_heartbeat hb = { .packets = sm.packets, .bytes = sm.bytes,
                                  .pcap_drops = r->ct.pcap_dropped + r->ct.pcap_ifdropped,
                                  .decode_errors = sm.decode_errors, .flows = sm.flows_active,
-                                 .transactions = sm.transactions, .alerts = sm.alerts };
+                                 .transactions = sm.transactions, .alerts = sm.alerts,
+                                 .caps_hit = sm.caps_hit };
     sink_heartbeat(r->pipe.redis, &hb);
 }
 

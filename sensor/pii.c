@@ -448,6 +448,7 @@ void pii_scan_close(pii_scan *sc, struct pii_findings *out)
     drain(sc, 0, true);
     pii_msg_flush(sc);
     pii_counter_finish(&sc->cnt, &sc->f);
+    sc->f.depth_capped = sc->tok.depth_capped;
     *out = sc->f;
     sc->f.hashes = NULL;
     sc->f.orgs = NULL;

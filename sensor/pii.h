@@ -94,6 +94,9 @@ struct pii_findings {
     uint64_t organizations;      /* distinct organisation email domains */
     bool complete;               /* false when a gap or the scan cap cut the body */
     uint64_t bytes_scanned;
+    uint64_t depth_capped;       /* JSON/XML containers nested past the context depth cap
+                                    (PII_CTX_DEPTH): values below them are scanned without
+                                    field-name context */
     struct pii_hash *hashes;     /* distinct values' keyed hashes (owned) */
     size_t n_hashes;
     struct pii_org *orgs;        /* distinct organisation domains with counts (owned) */

@@ -79,13 +79,16 @@ static inline void key_put(struct pii_tok *t, uint8_t c)
 
 enum { JS_TOK = 0, JS_STR, JS_ESC, JS_SCALAR };
 
-static inline bool j_in_arr(const struct pii_tok *t, unsigned d) { return (t->u.j.is_arr >> d) & 1; }
+static inline bool j_in_arr(const struct pii_tok *t, unsigned d)
+{
+    return d <= PII_CTX_DEPTH && ((t->u.j.is_arr >> d) & 1);
+}
 
 /* Class of a value starting now. */
 static uint8_t j_value_cls(const struct pii_tok *t)
 {
     unsigned d = t->u.j.depth;
-    if (d == 0) return PII_CLS_NONE;
+    if (d == 0 || d > PII_CTX_DEPTH) return PII_CLS_NONE;   /* past the depth cap: no classes */
     return j_in_arr(t, d) ? t->u.j.cls[d] : t->u.j.key_cls;
 }
 
@@ -104,13 +107,15 @@ static void j_open(struct pii_tok *t, bool arr)
         t->u.j.rec_depth = (uint8_t)(d + 1);
     }
     if (d >= PII_CTX_DEPTH) {             /* too deep: count the depth, lose the classes */
-        t->u.j.depth++;
+        if (d < 255) t->u.j.depth++;      /* saturates: closes past it just end early */
+        else t->depth_capped++;
+        if (d == PII_CTX_DEPTH) t->depth_capped++;
         return;
     }
     d++;
     t->u.j.depth = (uint8_t)d;
     t->u.j.cls[d] = cls;
-    if (arr) t->u.j.is_arr |= 1u << d; else t->u.j.is_arr &= ~(1u << d);
+    if (arr) t->u.j.is_arr |= 1ull << d; else t->u.j.is_arr &= ~(1ull << d);
     t->u.j.expect_key = !arr;
     t->u.j.key_cls = PII_CLS_NONE;
 }
@@ -124,7 +129,7 @@ static void j_close(struct pii_tok *t)
     t->u.j.depth = (uint8_t)d;
     /* Back in the parent: its current key's class is gone with the value,
      * which is fine: the next key sets it again. */
-    t->u.j.key_cls = (d && !j_in_arr(t, d)) ? t->u.j.cls[d + 1] : PII_CLS_NONE;
+    t->u.j.key_cls = (d && d < PII_CTX_DEPTH && !j_in_arr(t, d)) ? t->u.j.cls[d + 1] : PII_CLS_NONE;
     t->u.j.expect_key = false;
 }
 
@@ -333,6 +338,7 @@ static void x_start_tag_done(struct pii_tok *t, bool selfclose)
     unsigned d = t->u.x.depth + 1u;
     if (d == 2) t->rec++;
     if (d <= PII_CTX_DEPTH) t->u.x.cls[d] = tok_key_class(t, (const uint8_t *)t->key, t->key_len);
+    else if (d == PII_CTX_DEPTH + 1) t->depth_capped++;   /* too deep: classes lost below */
     if (d < 255) t->u.x.depth = (uint8_t)d;
     if (selfclose && t->u.x.depth) t->u.x.depth--;
 }

@@ -107,6 +107,7 @@ struct pii_tok {
     uint8_t cls;            /* class of the value under pos, NONE outside values */
     uint8_t state;
     bool lost;              /* after a gap: waiting for a resynchronisation point */
+    uint32_t depth_capped;  /* containers opened past PII_CTX_DEPTH (classes lost there) */
     uint64_t vstart;        /* start of the current value */
     uint8_t key_len;
     char key[PII_KEY_MAX];
@@ -116,7 +117,7 @@ struct pii_tok {
         struct {
             uint8_t depth, rec_depth;
             uint8_t cls[PII_CTX_DEPTH + 1];     /* class given to the container's children */
-            uint32_t is_arr;                     /* bit d: container at depth d is an array */
+            uint64_t is_arr;                     /* bit d: container at depth d is an array */
             bool expect_key, str_is_key;
             uint8_t key_cls;                     /* last key's class in current object */
         } j;

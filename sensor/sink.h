@@ -52,6 +52,7 @@ typedef struct sink sink;
  * The sink adds its own: alerts sent, spooled, dropped. */
 struct sink_heartbeat {
     uint64_t packets, bytes, pcap_drops, decode_errors, flows, transactions, alerts;
+    uint64_t caps_hit;    /* hostile-input caps hit so far, all kinds (stats_summary) */
 };
 
 struct sink_stats {

@@ -360,15 +360,17 @@ static void send_heartbeat(struct rsink *rs)
     pthread_mutex_unlock(&rs->mu);
     if (!pending) return;
     static const char *const names[] = { "packets", "bytes", "pcap_drops", "decode_errors", "flows",
-                                         "transactions", "alerts", "sent", "spooled", "dropped", "updated" };
-    uint64_t vals[11] = { hb.packets, hb.bytes, hb.pcap_drops, hb.decode_errors, hb.flows, hb.transactions,
-                          hb.alerts, GET(sent), GET(spooled), GET(dropped), (uint64_t)time(NULL) };
-    char num[11][24];
-    const char *argv[2 + 22];
-    size_t lens[2 + 22];
+                                         "transactions", "alerts", "caps_hit", "sent", "spooled", "dropped",
+                                         "updated" };
+    enum { NF = sizeof names / sizeof names[0] };
+    uint64_t vals[NF] = { hb.packets, hb.bytes, hb.pcap_drops, hb.decode_errors, hb.flows, hb.transactions,
+                          hb.alerts, hb.caps_hit, GET(sent), GET(spooled), GET(dropped), (uint64_t)time(NULL) };
+    char num[NF][24];
+    const char *argv[2 + 2 * NF];
+    size_t lens[2 + 2 * NF];
     argv[0] = "HSET"; lens[0] = 4;
     argv[1] = rs->key_sensor; lens[1] = strlen(rs->key_sensor);
-    for (int i = 0; i < 11; i++) {
+    for (int i = 0; i < NF; i++) {
         snprintf(num[i], sizeof num[i], "%" PRIu64, vals[i]);
         argv[2 + 2 * i] = names[i]; lens[2 + 2 * i] = strlen(names[i]);
         argv[3 + 2 * i] = num[i]; lens[3 + 2 * i] = strlen(num[i]);
@@ -377,7 +379,7 @@ static void send_heartbeat(struct rsink *rs)
     snprintf(ttl, sizeof ttl, "%" PRIu32, rs->hb_ttl);
     const char *ex[3] = { "EXPIRE", rs->key_sensor, ttl };
     size_t exl[3] = { 6, strlen(rs->key_sensor), strlen(ttl) };
-    redisAppendCommandArgv(rs->c, 24, argv, lens);
+    redisAppendCommandArgv(rs->c, 2 + 2 * NF, argv, lens);
     redisAppendCommandArgv(rs->c, 3, ex, exl);
     bool ok = true;
     for (int i = 0; i < 2; i++) {

@@ -58,6 +58,17 @@ void stats_summary(struct worker *const *w, unsigned n, struct stats_summary *ou
     out->flows_created = t.f.created;
     out->transactions = t.w.transactions;
     out->alerts = t.w.alerts;
+    static const char *const caps[] = { "head_too_big", "too_many_headers", "pipeline_overflow",
+                                        "chunk_error", "decoded_cap", "ratio_cap" };
+    uint64_t c = t.f.table_full + t.s.cap_flow_hits + t.s.cap_total_hits + t.w.pii_depth_capped;
+    for (size_t d = 0; dissector_table[d]; d++) {
+        const struct dissector *dis = dissector_table[d];
+        for (size_t k = 0; k < dis->n_counters; k++)
+            for (size_t m = 0; m < sizeof caps / sizeof caps[0]; m++)
+                if (strcmp(dis->counter_names[k], caps[m]) == 0)
+                    for (unsigned i = 0; i < n; i++) c += worker_dissector_counters(w[i], d)[k];
+    }
+    out->caps_hit = c;
 }
 
 void stats_print_sink(FILE *f, const struct sink_stats *s)
@@ -191,6 +202,7 @@ void stats_json(struct json *j, struct worker *const *w, unsigned n, const struc
     json_obj_open(j);
     json_kv_u64(j, "bodies_scanned", t.w.bodies_scanned);
     json_kv_u64(j, "body_bytes_scanned", t.w.body_bytes_scanned);
+    json_kv_u64(j, "pii_depth_capped", t.w.pii_depth_capped);
     json_kv_u64(j, "alerts", t.w.alerts);
     json_kv_u64(j, "alerts_auth_unknown", t.w.alerts_auth_unknown);
     json_kv_u64(j, "alerts_dropped", t.w.alerts_dropped);

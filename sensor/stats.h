@@ -18,6 +18,10 @@ struct capture_totals {
 /* The headline figures (heartbeat, SIGUSR1). */
 struct stats_summary {
     uint64_t packets, bytes, decode_errors, flows_active, flows_created, transactions, alerts;
+    /* Every cap on hostile input hit so far: flow table full, OOO buffer caps,
+     * the HTTP caps (head size, header count, pipeline, chunk errors, decoded
+     * size, ratio) and the PII context depth cap. The stats JSON has each. */
+    uint64_t caps_hit;
 };
 void stats_summary(struct worker *const *w, unsigned n, struct stats_summary *out);
 

@@ -460,6 +460,7 @@ static void txn_end(void *ctx, struct body_consumer *bc, const struct http_txn *
         struct pii_findings pf;
         pii_scan_close(bc->scan, &pf);
         bc->scan = NULL;
+        w->st.pii_depth_capped += pf.depth_capped;
         if (t->flags & (TXN_BODY_GAP | TXN_BODY_SNAPLEN | TXN_BODY_CAP | TXN_BODY_TRUNC | TXN_DECODE_ERROR))
             pf.complete = false;
         int c = t->client_dir ? 1 : 0;

@@ -31,6 +31,7 @@ struct worker_stats {
     uint64_t transactions;
     uint64_t bodies_scanned;       /* response bodies fed to the PII engine */
     uint64_t body_bytes_scanned;
+    uint64_t pii_depth_capped;     /* JSON/XML containers nested past the PII context depth cap */
     uint64_t alerts;
     uint64_t alerts_auth_unknown;  /* of which the request was not (fully) seen */
     uint64_t alerts_dropped;       /* refused by the Redis sink (queue and spool full) */
