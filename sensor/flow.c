@@ -214,6 +214,13 @@ static bool sender_is_client(const struct pkt *p)
     return true;
 }
 
+uint64_t flow_stable_id(const struct pkt *p, uint64_t pkt_us)
+{
+    uint16_t vlan = p->n_vlan ? p->vlan[p->n_vlan - 1] : 0;
+    return mix64((uint64_t)flow_hash(0, p->ip_version, p->l4proto, vlan, 0, p->src, p->sport, p->dst, p->dport) << 32 ^
+                 pkt_us);
+}
+
 struct flow *flow_table_get(flow_table *t, const struct pkt *p, uint64_t now_us,
                             int *dir, bool *is_new)
 {
@@ -262,9 +269,7 @@ struct flow *flow_table_get(flow_table *t, const struct pkt *p, uint64_t now_us,
     f->v.port[!c] = p->dport;
     f->v.handshake_seen = p->l4proto == IPPROTO_TCP && (p->tcp_flags & TCPF_SYN);
     f->last_us = now_us;
-    /* stable id: the same flow gets the same id whatever worker or run sees it */
-    f->v.id = mix64((uint64_t)flow_hash(0, p->ip_version, p->l4proto, vlan, 0, p->src, p->sport, p->dst, p->dport) << 32 ^
-                    now_us);
+    f->v.id = flow_stable_id(p, now_us);
     f->fclass = p->l4proto == IPPROTO_TCP ? FLOW_TCP_OPEN : FLOW_OTHER;
     stream_init(&f->stream);
     f->hnext = t->buckets[h & t->mask];

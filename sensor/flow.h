@@ -92,6 +92,11 @@ void flow_table_free(flow_table *t);
 struct flow *flow_table_get(flow_table *t, const struct pkt *p, uint64_t now_us,
                             int *dir, bool *is_new);
 
+/* The id of a flow first seen with packet p at packet time pkt_us: a hash of
+ * the key (tunnel ids left out, so mirrored copies agree) and that time, the
+ * same whatever worker, clock or run sees it. */
+uint64_t flow_stable_id(const struct pkt *p, uint64_t pkt_us);
+
 /* Move a flow to another timeout class (e.g. TCP closing after FIN/RST). */
 void flow_set_class(flow_table *t, struct flow *f, enum flow_class c);
 

@@ -594,12 +594,14 @@ void worker_packet(worker *w, int dlt, struct timeval ts, const uint8_t *frame,
         int dir;
         bool is_new;
         struct flow *f = flow_table_get(w->flows, &p, w->now_us, &dir, &is_new);
+        if (f && is_new) f->v.id = flow_stable_id(&p, t_us);   /* the packet's own time */
         if (f && tcp && (p.tcp_flags & TCPF_SYN) && (f->closed || f->rst || f->fin[0] || f->fin[1])) {
             /* a new connection reusing the 5-tuple of an ending one (a SYN, or
              * the SYN-ACK of a reused port): end the old flow, start afresh */
             teardown(w, f);
             flow_table_remove(w->flows, f);
             f = flow_table_get(w->flows, &p, w->now_us, &dir, &is_new);
+            if (f && is_new) f->v.id = flow_stable_id(&p, t_us);
         }
         if (!f) { w->st.flow_alloc_fail++; goto expire; }
         if (f->closed) goto expire;
