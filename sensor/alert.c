@@ -11,11 +11,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static void kv_bytes(struct json *j, const char *key, struct bytes b)
-{
-    if (b.len) json_kv_str(j, key, (const char *)b.p, b.len);
-}
-
 void alert_org_domains_json(struct json *j, const struct pii_findings *f)
 {
     if (!f->n_orgs) return;
@@ -68,32 +63,18 @@ void alert_json(struct json *j, const struct alert_src *a)
 
     ecs_endpoints(j, fv, t->client_dir, t->app_proto ? t->app_proto : "http", a->client_geo);
 
-    struct bytes uhost, path, query;
-    ecs_split_uri(t->uri, &uhost, &path, &query);
-    json_key(j, "url");
-    json_obj_open(j);
-    kv_bytes(j, "domain", ecs_url_domain(t));
-    kv_bytes(j, "path", path);
-    if (query.len) {
-        size_t n = storage_redact_query(query, buf, sizeof buf);
-        json_kv_str(j, "query", buf, n < sizeof buf ? n : sizeof buf - 1);
-    }
-    json_obj_close(j);
+    ecs_url(j, t);
 
     json_key(j, "http");
     json_obj_open(j);
     json_key(j, "request");
     json_obj_open(j);
-    kv_bytes(j, "method", t->method);
+    ecs_kv(j, "method", t->method);
     json_obj_close(j);
     json_key(j, "response");
     json_obj_open(j);
     json_kv_u64(j, "status_code", (uint64_t)t->status);
-    if (t->content_type.len) {
-        size_t e = 0;
-        while (e < t->content_type.len && t->content_type.p[e] != ';') e++;
-        kv_bytes(j, "mime_type", bytes_trim(bytes_of(t->content_type.p, e)));
-    }
+    ecs_kv(j, "mime_type", ecs_mime_type(t));
     json_key(j, "body");
     json_obj_open(j);
     json_kv_u64(j, "bytes", t->resp_body_decoded);
@@ -104,7 +85,7 @@ void alert_json(struct json *j, const struct alert_src *a)
     if (t->user_agent.len) {
         json_key(j, "user_agent");
         json_obj_open(j);
-        kv_bytes(j, "original", t->user_agent);
+        ecs_kv(j, "original", t->user_agent);
         json_obj_close(j);
     }
 

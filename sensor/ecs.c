@@ -5,6 +5,7 @@
 #include "dissect.h"
 #include "geoip.h"
 #include "json.h"
+#include "storage.h"
 #include "txn.h"
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -121,4 +122,32 @@ void ecs_tunnel(struct json *j, const struct flow_view *fv)
     json_kv_cstr(j, "type", decode_tunnel_name((enum tunnel_type)fv->tunnel_type));
     json_kv_u64(j, "id", fv->tunnel_id);
     json_obj_close(j);
+}
+
+void ecs_kv(struct json *j, const char *key, struct bytes b)
+{
+    if (b.len) json_kv_str(j, key, (const char *)b.p, b.len);
+}
+
+void ecs_url(struct json *j, const struct http_txn *t)
+{
+    struct bytes uhost, path, query;
+    ecs_split_uri(t->uri, &uhost, &path, &query);
+    json_key(j, "url");
+    json_obj_open(j);
+    ecs_kv(j, "domain", ecs_url_domain(t));
+    ecs_kv(j, "path", path);
+    if (query.len) {
+        char q[2048];
+        size_t n = storage_redact_query(query, q, sizeof q);
+        json_kv_str(j, "query", q, n < sizeof q ? n : sizeof q - 1);
+    }
+    json_obj_close(j);
+}
+
+struct bytes ecs_mime_type(const struct http_txn *t)
+{
+    size_t e = 0;
+    while (e < t->content_type.len && t->content_type.p[e] != ';') e++;
+    return bytes_trim(bytes_of(t->content_type.p, e));
 }

@@ -29,6 +29,16 @@ struct geo_info;
 void ecs_endpoints(struct json *j, const struct flow_view *fv, int client_dir, const char *app_proto,
                    const struct geo_info *client_geo);
 
+/* key: the view as a string, only when it is not empty. */
+void ecs_kv(struct json *j, const char *key, struct bytes b);
+
+/* The "url" object of a transaction: domain, path, and the query with the
+ * values of credential parameters redacted (storage_redact_query). */
+void ecs_url(struct json *j, const struct http_txn *t);
+
+/* The MIME type of the response: Content-Type without parameters (may be empty). */
+struct bytes ecs_mime_type(const struct http_txn *t);
+
 /* The Community ID of a flow, client first ("1:..."), into out. */
 void ecs_community_id(const struct flow_view *fv, int client_dir, char *out, size_t cap);
 

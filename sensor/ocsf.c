@@ -25,11 +25,6 @@ int ocsf_severity_id(int severity)
 
 static const char *const severity_names[] = { "Unknown", "Informational", "Low", "Medium", "High", "Critical" };
 
-static void kv_bytes(struct json *j, const char *key, struct bytes b)
-{
-    if (b.len) json_kv_str(j, key, (const char *)b.p, b.len);
-}
-
 /* OCSF databucket type/type_id for a provider name. */
 static void bucket_type(const char *provider, const char **type, int *type_id)
 {
@@ -51,7 +46,7 @@ static void endpoint(struct json *j, const char *key, const struct flow_view *fv
     ecs_ip(fv->ip_version, fv->addr[side], ip, sizeof ip);
     json_kv_cstr(j, "ip", ip);
     json_kv_u64(j, "port", fv->port[side]);
-    kv_bytes(j, "hostname", host);
+    ecs_kv(j, "hostname", host);
     if (g && (g->country_iso[0] || g->city[0] || g->has_location)) {
         json_key(j, "location");
         json_obj_open(j);
@@ -215,23 +210,13 @@ void ocsf_alert_json(struct json *j, const struct alert_src *a)
     /* what OCSF has no place for, with the ECS alert's names */
     json_key(j, "unmapped");
     json_obj_open(j);
-    struct bytes uhost, path, query;
-    ecs_split_uri(t->uri, &uhost, &path, &query);
-    json_key(j, "url");
-    json_obj_open(j);
-    kv_bytes(j, "domain", ecs_url_domain(t));
-    kv_bytes(j, "path", path);
-    if (query.len) {
-        size_t n = storage_redact_query(query, buf, sizeof buf);
-        json_kv_str(j, "query", buf, n < sizeof buf ? n : sizeof buf - 1);
-    }
-    json_obj_close(j);
+    ecs_url(j, t);
     json_key(j, "http");
     json_obj_open(j);
-    kv_bytes(j, "method", t->method);
+    ecs_kv(j, "method", t->method);
     json_kv_u64(j, "status_code", (uint64_t)t->status);
     json_kv_u64(j, "body_bytes", t->resp_body_decoded);
-    kv_bytes(j, "user_agent", t->user_agent);
+    ecs_kv(j, "user_agent", t->user_agent);
     json_obj_close(j);
     json_key(j, "bleedwatch");
     json_obj_open(j);

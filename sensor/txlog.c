@@ -25,11 +25,6 @@ static const struct { uint32_t bit; const char *name; } txn_flag_names[] = {
 
 #define TXN_INCOMPLETE (TXN_BODY_GAP | TXN_BODY_SNAPLEN | TXN_BODY_CAP | TXN_BODY_TRUNC | TXN_DECODE_ERROR)
 
-static void kv_bytes(struct json *j, const char *key, struct bytes b)
-{
-    if (b.len) json_kv_str(j, key, (const char *)b.p, b.len);
-}
-
 void txlog_json(struct json *j, const struct flow_view *fv, const struct http_txn *t,
                 const struct storage_result *sr, const char *input)
 {
@@ -46,18 +41,7 @@ void txlog_json(struct json *j, const struct flow_view *fv, const struct http_tx
     json_obj_close(j);
     ecs_endpoints(j, fv, t->client_dir, t->app_proto ? t->app_proto : "http", NULL);
 
-    struct bytes uhost, path, query;
-    ecs_split_uri(t->uri, &uhost, &path, &query);
-    json_key(j, "url");
-    json_obj_open(j);
-    kv_bytes(j, "domain", ecs_url_domain(t));
-    kv_bytes(j, "path", path);
-    if (query.len) {
-        char q[2048];
-        size_t n = storage_redact_query(query, q, sizeof q);
-        json_kv_str(j, "query", q, n < sizeof q ? n : sizeof q - 1);
-    }
-    json_obj_close(j);
+    ecs_url(j, t);
 
     json_key(j, "http");
     json_obj_open(j);
@@ -69,7 +53,7 @@ void txlog_json(struct json *j, const struct flow_view *fv, const struct http_tx
     }
     json_key(j, "request");
     json_obj_open(j);
-    kv_bytes(j, "method", t->method);
+    ecs_kv(j, "method", t->method);
     json_key(j, "body");
     json_obj_open(j);
     json_kv_u64(j, "bytes", t->req_body_wire);
@@ -78,12 +62,7 @@ void txlog_json(struct json *j, const struct flow_view *fv, const struct http_tx
     json_key(j, "response");
     json_obj_open(j);
     if (t->status) json_kv_u64(j, "status_code", (uint64_t)t->status);
-    if (t->content_type.len) {
-        struct bytes ct = t->content_type;
-        size_t e = 0;
-        while (e < ct.len && ct.p[e] != ';') e++;
-        kv_bytes(j, "mime_type", bytes_trim(bytes_of(ct.p, e)));
-    }
+    ecs_kv(j, "mime_type", ecs_mime_type(t));
     json_key(j, "body");
     json_obj_open(j);
     json_kv_u64(j, "bytes", t->resp_body_wire);
@@ -95,7 +74,7 @@ void txlog_json(struct json *j, const struct flow_view *fv, const struct http_tx
     if (t->user_agent.len) {
         json_key(j, "user_agent");
         json_obj_open(j);
-        kv_bytes(j, "original", t->user_agent);
+        ecs_kv(j, "original", t->user_agent);
         json_obj_close(j);
     }
 
@@ -106,7 +85,7 @@ void txlog_json(struct json *j, const struct flow_view *fv, const struct http_tx
     json_kv_cstr(j, "flow_id", fid);
     ecs_tunnel(j, fv);
     if (sr && sr->provider) storage_result_json(sr, j);
-    if (t->content_encoding.len) kv_bytes(j, "content_encoding", t->content_encoding);
+    if (t->content_encoding.len) ecs_kv(j, "content_encoding", t->content_encoding);
     json_kv_bool(j, "authorization", t->authorization.len > 0);
     json_kv_bool(j, "complete", (t->flags & TXN_INCOMPLETE) == 0 && !(t->flags & TXN_RESP_MISSING));
     if (t->flags) {
