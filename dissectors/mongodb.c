@@ -616,14 +616,7 @@ static void message(struct mongo_state *s, int dir, const uint8_t *m, size_t len
 
 static bool dir_reserve(struct mdir *d, size_t n)
 {
-    if (d->cap >= n) return true;
-    size_t c = d->cap ? d->cap : 256;
-    while (c < n) c *= 2;
-    uint8_t *nb = realloc(d->buf, c);
-    if (!nb) return false;
-    d->buf = nb;
-    d->cap = c;
-    return true;
+    return bytes_reserve(&d->buf, &d->cap, n, 256);
 }
 
 /* The length in a header, or 0 when it is not a MongoDB header. */

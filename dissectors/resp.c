@@ -405,14 +405,7 @@ static void on_reply(struct resp_state *s, const uint8_t *p, size_t len, const s
 
 static bool dir_reserve(struct rdir *d, size_t n)
 {
-    if (d->cap >= n) return true;
-    size_t c = d->cap ? d->cap : 512;
-    while (c < n) c *= 2;
-    uint8_t *nb = realloc(d->buf, c);
-    if (!nb) return false;
-    d->buf = nb;
-    d->cap = c;
-    return true;
+    return bytes_reserve(&d->buf, &d->cap, n, 512);
 }
 
 /* Which side is the client: known from the handshake, else from the first

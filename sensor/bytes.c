@@ -1,5 +1,6 @@
 /* bytes.c -- helpers over struct bytes views. */
 #include "bytes.h"
+#include <stdlib.h>
 
 static inline int lower(int c) { return (c >= 'A' && c <= 'Z') ? c + 32 : c; }
 
@@ -68,4 +69,16 @@ int bytes_to_u64(struct bytes b, uint64_t max, uint64_t *out)
     }
     *out = v;
     return 0;
+}
+
+bool bytes_reserve(uint8_t **buf, size_t *cap, size_t need, size_t first)
+{
+    if (*cap >= need) return true;
+    size_t c = *cap ? *cap : first;
+    while (c < need) c *= 2;
+    uint8_t *nb = realloc(*buf, c);
+    if (!nb) return false;
+    *buf = nb;
+    *cap = c;
+    return true;
 }

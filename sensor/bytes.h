@@ -35,6 +35,11 @@ struct bytes bytes_trim(struct bytes b);
  * Returns 0 on success, -1 on an empty view, a non-digit, or overflow past max. */
 int bytes_to_u64(struct bytes b, uint64_t max, uint64_t *out);
 
+/* Grow *buf (capacity *cap) to hold at least need bytes, doubling from
+ * first (or the current capacity). Contents are kept. Returns false, with
+ * *buf untouched, when memory runs out; callers bound need by their caps. */
+bool bytes_reserve(uint8_t **buf, size_t *cap, size_t need, size_t first);
+
 /* Result of an incremental parser (picohttpparser/Suricata style). */
 enum parse_status { PARSE_OK = 0, PARSE_NEED_MORE = 1, PARSE_ERROR = 2 };
 
