@@ -106,6 +106,9 @@ enum cap_status capture_next(capture *c, struct cap_frame *out)
     switch (rc) {
     case 1:
         out->ts = h->ts;
+        out->ts_ns = (uint64_t)h->ts.tv_sec * 1000000000u + (uint64_t)h->ts.tv_usec * 1000u;
+        out->dlt = c->dlt;
+        out->input = c->live ? NULL : c->name;
         out->data = data;
         out->caplen = h->caplen;
         out->wirelen = h->len < h->caplen ? h->caplen : h->len;

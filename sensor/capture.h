@@ -24,8 +24,11 @@ enum cap_status {
 
 struct cap_frame {
     struct timeval ts;
+    uint64_t ts_ns;            /* the same time in ns since the epoch (merge order) */
     const uint8_t *data;
     uint32_t caplen, wirelen;
+    int dlt;                   /* this frame's link type (pcapng: per interface) */
+    const char *input;         /* name of the file it came from (NULL live) */
 };
 
 /* Open a capture file ("-" = stdin). bpf may be NULL. NULL + err on failure. */

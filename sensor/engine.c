@@ -63,6 +63,7 @@ static void *worker_main(void *arg)
         switch (type) {
         case REC_PACKET:
             worker_clock(s->w, r->now);
+            worker_set_input(s->w, r->name);
             worker_packet(s->w, r->dlt, r->ts, (const uint8_t *)(r + 1), r->caplen, r->wirelen);
             break;
         case REC_BEGIN_INPUT: worker_set_input(s->w, r->name); break;
@@ -125,9 +126,11 @@ static unsigned pick(const engine *e, const struct pkt *p)
     return (unsigned)(h % e->n);
 }
 
-void engine_packet(engine *e, int dlt, const struct cap_frame *fr)
+void engine_packet(engine *e, const struct cap_frame *fr)
 {
+    int dlt = fr->dlt;
     if (e->n == 1) {
+        worker_set_input(e->workers[0], fr->input);
         worker_packet(e->workers[0], dlt, fr->ts, fr->data, fr->caplen, fr->wirelen);
         return;
     }
@@ -147,7 +150,7 @@ void engine_packet(engine *e, int dlt, const struct cap_frame *fr)
     rec->now = e->now;
     rec->caplen = caplen;
     rec->wirelen = fr->wirelen;
-    rec->name = NULL;
+    rec->name = fr->input;
     memcpy(rec + 1, fr->data, caplen);
     ring_commit(r);
     /* A single worker looks for idle flows once a second of packet time,

@@ -306,12 +306,11 @@ static int pump(struct run *r, capture *c)
 {
     unsigned tick = 0;
     struct cap_frame fr;
-    int dlt = capture_dlt(c);
     while (!g_stop) {
         enum cap_status st = capture_next(c, &fr);
         if (st == CAP_PACKET) {
             if (r->cfg->pace) pace(r, fr.ts);
-            engine_packet(r->e, dlt, &fr);
+            engine_packet(r->e, &fr);
         } else if (st == CAP_TIMEOUT) {
             /* live: nothing arrived; let time pass in the workers */
             struct timeval now;
