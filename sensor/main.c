@@ -248,7 +248,9 @@ static void heartbeat(struct run *r, bool force)
                                  .pcap_drops = r->ct.pcap_dropped + r->ct.pcap_ifdropped,
                                  .decode_errors = sm.decode_errors, .flows = sm.flows_active,
                                  .transactions = sm.transactions, .alerts = sm.alerts,
-                                 .caps_hit = sm.caps_hit };
+                                 .caps_hit = sm.caps_hit,
+                                 .truncated_packets = sm.truncated_packets, .gap_bytes_loss = sm.gap_bytes_loss,
+                                 .gap_bytes_snaplen = sm.gap_bytes_snaplen };
     sink_heartbeat(r->pipe.redis, &hb);
 }
 

@@ -53,6 +53,9 @@ typedef struct sink sink;
 struct sink_heartbeat {
     uint64_t packets, bytes, pcap_drops, decode_errors, flows, transactions, alerts;
     uint64_t caps_hit;    /* hostile-input caps hit so far, all kinds (stats_summary) */
+    /* capture health: snaplen-cut frames, and TCP bytes never seen (the other
+     * side ACKed them: mirror loss) or cut by snaplen */
+    uint64_t truncated_packets, gap_bytes_loss, gap_bytes_snaplen;
 };
 
 struct sink_stats {

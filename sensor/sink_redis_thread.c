@@ -360,11 +360,13 @@ static void send_heartbeat(struct rsink *rs)
     pthread_mutex_unlock(&rs->mu);
     if (!pending) return;
     static const char *const names[] = { "packets", "bytes", "pcap_drops", "decode_errors", "flows",
-                                         "transactions", "alerts", "caps_hit", "sent", "spooled", "dropped",
+                                         "transactions", "alerts", "caps_hit", "truncated_packets",
+                                         "gap_bytes_loss", "gap_bytes_snaplen", "sent", "spooled", "dropped",
                                          "updated" };
     enum { NF = sizeof names / sizeof names[0] };
     uint64_t vals[NF] = { hb.packets, hb.bytes, hb.pcap_drops, hb.decode_errors, hb.flows, hb.transactions,
-                          hb.alerts, hb.caps_hit, GET(sent), GET(spooled), GET(dropped), (uint64_t)time(NULL) };
+                          hb.alerts, hb.caps_hit, hb.truncated_packets, hb.gap_bytes_loss,
+                          hb.gap_bytes_snaplen, GET(sent), GET(spooled), GET(dropped), (uint64_t)time(NULL) };
     char num[NF][24];
     const char *argv[2 + 2 * NF];
     size_t lens[2 + 2 * NF];

@@ -69,6 +69,9 @@ void stats_summary(struct worker *const *w, unsigned n, struct stats_summary *ou
                     for (unsigned i = 0; i < n; i++) c += worker_dissector_counters(w[i], d)[k];
     }
     out->caps_hit = c;
+    out->truncated_packets = t.w.truncated;
+    out->gap_bytes_loss = t.s.gap_bytes[GAP_LOSS];
+    out->gap_bytes_snaplen = t.s.gap_bytes[GAP_SNAPLEN];
 }
 
 void stats_print_sink(FILE *f, const struct sink_stats *s)

@@ -22,6 +22,7 @@ struct stats_summary {
      * the HTTP caps (head size, header count, pipeline, chunk errors, decoded
      * size, ratio) and the PII context depth cap. The stats JSON has each. */
     uint64_t caps_hit;
+    uint64_t truncated_packets, gap_bytes_loss, gap_bytes_snaplen;   /* capture health */
 };
 void stats_summary(struct worker *const *w, unsigned n, struct stats_summary *out);
 
