@@ -106,6 +106,7 @@ struct config {
     uint64_t frag_max_total;             /* --frag-max-total: bytes buffered */
     uint32_t frag_max_fragments;         /* --frag-max-fragments: per datagram */
     uint32_t frag_min_size;              /* --frag-min-size: smaller non-last fragments are counted as tiny */
+    bool no_merge;                       /* --no-merge: -r inputs one after the other, not one stream */
     bool no_tunnel_flow_key;             /* --no-tunnel-flow-key: tunnel ids do not separate flows */
 };
 

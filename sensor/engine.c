@@ -10,7 +10,7 @@
 #include <string.h>
 #include <time.h>
 
-enum rec_type { REC_PACKET = 1, REC_BEGIN_INPUT, REC_END_INPUT, REC_TICK, REC_STOP };
+enum rec_type { REC_PACKET = 1, REC_END_INPUT, REC_TICK, REC_STOP };
 
 /* Header of a ring record; a packet's frame bytes follow it. */
 struct rec {
@@ -66,7 +66,6 @@ static void *worker_main(void *arg)
             worker_set_input(s->w, r->name);
             worker_packet(s->w, r->dlt, r->ts, (const uint8_t *)(r + 1), r->caplen, r->wirelen);
             break;
-        case REC_BEGIN_INPUT: worker_set_input(s->w, r->name); break;
         case REC_END_INPUT: worker_finish(s->w); break;
         case REC_TICK: worker_tick(s->w, r->ts); break;
         default: break;
@@ -103,8 +102,7 @@ static void broadcast(engine *e, uint32_t type, const char *name, struct timeval
 {
     if (e->n == 1) {
         worker *w = e->workers[0];
-        if (type == REC_BEGIN_INPUT) worker_set_input(w, name);
-        else if (type == REC_END_INPUT) worker_finish(w);
+        if (type == REC_END_INPUT) worker_finish(w);
         else if (type == REC_TICK) worker_tick(w, ts);
         return;
     }
@@ -163,7 +161,6 @@ void engine_packet(engine *e, const struct cap_frame *fr)
     }
 }
 
-void engine_begin_input(engine *e, const char *name) { broadcast(e, REC_BEGIN_INPUT, name, (struct timeval){ 0, 0 }); }
 void engine_end_input(engine *e) { broadcast(e, REC_END_INPUT, NULL, (struct timeval){ 0, 0 }); }
 void engine_tick(engine *e, struct timeval now) { broadcast(e, REC_TICK, NULL, now); }
 

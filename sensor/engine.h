@@ -27,7 +27,6 @@ engine *engine_new(const struct pipeline *pp, unsigned n_workers, size_t ring_by
 /* The frame's input name (fr->input) must outlive the engine: it is the
  * transaction's and alert's source file. */
 void engine_packet(engine *e, const struct cap_frame *fr);
-void engine_begin_input(engine *e, const char *name);   /* name must outlive the engine */
 void engine_end_input(engine *e);                        /* workers end their flows */
 void engine_tick(engine *e, struct timeval now);         /* live: time passes without packets */
 

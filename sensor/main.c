@@ -22,7 +22,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/random.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -303,43 +306,96 @@ static void pace(struct run *r, struct timeval ts)
     }
 }
 
-/* Run one capture through the engine until it ends (or a stop signal). */
-static int pump(struct run *r, capture *c)
+/* Between packets, every 4096 of them or on a live read timeout: drop
+ * counters, the heartbeat, and the SIGUSR1/SIGHUP actions. */
+static void housekeeping(struct run *r, capture *live)
 {
-    unsigned tick = 0;
-    struct cap_frame fr;
-    while (!g_stop) {
-        enum cap_status st = capture_next(c, &fr);
-        if (st == CAP_PACKET) {
-            if (r->cfg->pace) pace(r, fr.ts);
-            engine_packet(r->e, &fr);
-        } else if (st == CAP_TIMEOUT) {
-            /* live: nothing arrived; let time pass in the workers */
-            struct timeval now;
-            gettimeofday(&now, NULL);
-            engine_tick(r->e, now);
-        } else if (st == CAP_END) {
-            return 0;
-        } else {
-            log_msg(LOG_WARNING, "%s: read stopped early: %s", capture_name(c), capture_error(c));
-            r->ct.read_errors++;
-            return -1;
-        }
-        if ((++tick & 4095) == 0 || st == CAP_TIMEOUT) {
-            capture_drops(c, &r->ct.pcap_received, &r->ct.pcap_dropped, &r->ct.pcap_ifdropped);
-            heartbeat(r, false);
-        }
-        if (g_dump) {
-            g_dump = 0;
-            capture_drops(c, &r->ct.pcap_received, &r->ct.pcap_dropped, &r->ct.pcap_ifdropped);
-            print_stats(r, NULL);
-        }
-        if (g_hup) {
-            g_hup = 0;
-            reload(r);
-        }
+    if (live) capture_drops(live, &r->ct.pcap_received, &r->ct.pcap_dropped, &r->ct.pcap_ifdropped);
+    heartbeat(r, false);
+    if (g_dump) {
+        g_dump = 0;
+        print_stats(r, NULL);
     }
-    return 0;
+    if (g_hup) {
+        g_hup = 0;
+        reload(r);
+    }
+}
+
+/* One input of a pump, with its next frame. */
+struct src {
+    capture *c;
+    struct cap_frame fr;
+    unsigned order;          /* position on the command line: ties go to the first */
+};
+
+/* The next frame of one input: true with s->fr set; false at its end (or a
+ * stop signal, or a read error, counted). A live capture waits here, letting
+ * time pass in the workers while nothing arrives. */
+static bool next_frame(struct run *r, struct src *s)
+{
+    while (!g_stop) {
+        enum cap_status st = capture_next(s->c, &s->fr);
+        if (st == CAP_PACKET) return true;
+        if (st == CAP_END) return false;
+        if (st == CAP_ERROR) {
+            log_msg(LOG_WARNING, "%s: read stopped early: %s", capture_name(s->c), capture_error(s->c));
+            r->ct.read_errors++;
+            return false;
+        }
+        struct timeval now;
+        gettimeofday(&now, NULL);
+        engine_tick(r->e, now);
+        housekeeping(r, s->c);
+    }
+    return false;
+}
+
+static bool src_before(const struct src *a, const struct src *b)
+{
+    return a->fr.ts_ns != b->fr.ts_ns ? a->fr.ts_ns < b->fr.ts_ns : a->order < b->order;
+}
+
+static void sift_down(struct src **h, unsigned n, unsigned i)
+{
+    for (;;) {
+        unsigned m = i, a = 2 * i + 1, b = a + 1;
+        if (a < n && src_before(h[a], h[m])) m = a;
+        if (b < n && src_before(h[b], h[m])) m = b;
+        if (m == i) return;
+        struct src *t = h[i];
+        h[i] = h[m];
+        h[m] = t;
+        i = m;
+    }
+}
+
+/* Run n inputs through the engine as one stream, in packet-time order (a
+ * k-way merge holding one frame per input), until all end or a stop signal.
+ * Each input's own order is kept as it is, time going back or not. */
+static void pump(struct run *r, capture **caps, unsigned n, capture *live)
+{
+    struct src *s = calloc(n, sizeof *s);
+    struct src **h = calloc(n, sizeof *h);
+    if (!s || !h) abort();
+    unsigned hn = 0;
+    for (unsigned i = 0; i < n; i++) {
+        s[i].c = caps[i];
+        s[i].order = i;
+        if (next_frame(r, &s[i])) h[hn++] = &s[i];
+    }
+    for (unsigned i = hn / 2; i-- > 0;) sift_down(h, hn, i);
+    unsigned tick = 0;
+    while (hn && !g_stop) {
+        struct src *t = h[0];
+        if (r->cfg->pace) pace(r, t->fr.ts);
+        engine_packet(r->e, &t->fr);
+        if (!next_frame(r, t)) h[0] = h[--hn];
+        sift_down(h, hn, 0);
+        if ((++tick & 4095) == 0) housekeeping(r, live);
+    }
+    free(h);
+    free(s);
 }
 
 static int run(struct config *cfg);
@@ -358,29 +414,100 @@ int main(int argc, char **argv)
     return rc;
 }
 
-static int open_inputs(const struct config *cfg, capture **caps, unsigned *n_caps)
+static int visible_entry(const struct dirent *d) { return d->d_name[0] != '.'; }
+
+static void inputs_add(capture ***v, unsigned *n, unsigned *cap, capture *c)
+{
+    if (*n == *cap) {
+        *cap = *cap ? 2 * *cap : 16;
+        *v = realloc(*v, *cap * sizeof **v);
+        if (!*v) abort();
+    }
+    (*v)[(*n)++] = c;
+}
+
+/* A directory given to -r: every capture file in it, in name order (what
+ * tcpdump -G/-C and dumpcap ring buffers write), not recursing. Files that
+ * are not captures are skipped with a warning, and counted. */
+static int open_dir(const struct config *cfg, const char *dir, capture ***v, unsigned *n, unsigned *cap,
+                    struct capture_totals *ct)
+{
+    struct dirent **names;
+    int k = scandir(dir, &names, visible_entry, alphasort);
+    if (k < 0) {
+        log_msg(LOG_ERR, "cannot read directory %s: %s", dir, strerror(errno));
+        return 2;
+    }
+    unsigned before = *n;
+    char err[512];
+    for (int i = 0; i < k; i++) {
+        char path[4096];
+        struct stat st;
+        int len = snprintf(path, sizeof path, "%s/%s", dir, names[i]->d_name);
+        free(names[i]);
+        if (len < 0 || (size_t)len >= sizeof path || stat(path, &st) < 0 || !S_ISREG(st.st_mode)) continue;
+        capture *c = capture_open_file(path, cfg->bpf, err, sizeof err);
+        if (c) {
+            inputs_add(v, n, cap, c);
+        } else {
+            log_msg(LOG_WARNING, "skipping %s", err);
+            ct->files_skipped++;
+        }
+    }
+    free(names);
+    if (*n == before) {
+        log_msg(LOG_ERR, "no capture file in directory %s", dir);
+        return 2;
+    }
+    return 0;
+}
+
+/* Lift the open-files limit to its hard maximum: one descriptor per input. */
+static void raise_nofile(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+}
+
+/* Open every input (a directory: its capture files). *v is allocated. */
+static int open_inputs(const struct config *cfg, capture ***v, unsigned *n, struct capture_totals *ct)
 {
     char err[512];
-    *n_caps = 0;
+    unsigned cap = 0;
+    *v = NULL;
+    *n = 0;
     if (cfg->iface) {
-        if (!(caps[0] = capture_open_live(cfg->iface, cfg, err, sizeof err))) {
+        capture *c = capture_open_live(cfg->iface, cfg, err, sizeof err);
+        if (!c) {
             log_msg(LOG_ERR, "%s", err);
             return 2;
         }
-        *n_caps = 1;
+        inputs_add(v, n, &cap, c);
         return 0;
     }
+    raise_nofile();
     unsigned stdin_uses = 0;
     for (unsigned i = 0; i < cfg->n_inputs; i++) {
-        if (strcmp(cfg->inputs[i], "-") == 0 && ++stdin_uses > 1) {
+        const char *path = cfg->inputs[i];
+        struct stat st;
+        if (strcmp(path, "-") == 0 && ++stdin_uses > 1) {
             log_msg(LOG_ERR, "'-r -' (stdin) can be given only once");
             return 2;
         }
-        if (!(caps[*n_caps] = capture_open_file(cfg->inputs[i], cfg->bpf, err, sizeof err))) {
+        if (strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+            int rc = open_dir(cfg, path, v, n, &cap, ct);
+            if (rc) return rc;
+            continue;
+        }
+        capture *c = capture_open_file(path, cfg->bpf, err, sizeof err);
+        if (!c) {
             log_msg(LOG_ERR, "%s", err);
             return 2;
         }
-        (*n_caps)++;
+        inputs_add(v, n, &cap, c);
     }
     return 0;
 }
@@ -389,13 +516,13 @@ static int run(struct config *cfg)
 {
     log_init(cfg->use_syslog);
     /* Open every input first: a typo fails fast, before any output is written. */
-    capture *caps[CFG_MAX_INPUTS] = { 0 };
+    capture **caps = NULL;
     unsigned n_caps = 0;
     struct run r;
     memset(&r, 0, sizeof r);
     r.cfg = cfg;
     char err[512], note[1024];
-    int rc = open_inputs(cfg, caps, &n_caps);
+    int rc = open_inputs(cfg, &caps, &n_caps, &r.ct);
     if (!rc && pipeline_build(&r.pipe, cfg, err, sizeof err, note, sizeof note) < 0) {
         log_msg(LOG_ERR, "%s", err);
         rc = 2;
@@ -412,6 +539,7 @@ static int run(struct config *cfg)
     if (rc) {
         pipeline_free(&r.pipe);
         for (unsigned i = 0; i < n_caps; i++) capture_close(caps[i]);
+        free(caps);
         return rc;
     }
     if (cfg->iface) g_live = caps[0];
@@ -435,16 +563,27 @@ static int run(struct config *cfg)
     r.e = engine_new(&r.pipe, nw, cfg->ring_size, random_seed());
     r.ct.files = n_caps;
     if (cfg->iface) log_msg(LOG_INFO, "capturing on %s with %u worker%s", cfg->iface, nw, nw > 1 ? "s" : "");
-    for (unsigned i = 0; i < n_caps && !g_stop; i++) {
+    for (unsigned i = 0; i < n_caps; i++)
         if (!decode_link_supported(capture_dlt(caps[i])))
             log_msg(LOG_WARNING, "%s: link type %d is not decoded; its packets are counted only",
                     capture_name(caps[i]), capture_dlt(caps[i]));
-        engine_begin_input(r.e, cfg->iface ? NULL : capture_name(caps[i]));
-        r.paced = false;
-        pump(&r, caps[i]);
-        capture_drops(caps[i], &r.ct.pcap_received, &r.ct.pcap_dropped, &r.ct.pcap_ifdropped);
-        /* inputs are separate captures: their flows end with them */
+    if (cfg->iface) {
+        pump(&r, caps, 1, caps[0]);
+        capture_drops(caps[0], &r.ct.pcap_received, &r.ct.pcap_dropped, &r.ct.pcap_ifdropped);
         engine_end_input(r.e);
+    } else if (!cfg->no_merge) {
+        /* one stream: a flow may run from one file into the next */
+        if (n_caps > 1) log_msg(LOG_INFO, "reading %u inputs as one stream, in packet-time order", n_caps);
+        pump(&r, caps, n_caps, NULL);
+        engine_end_input(r.e);
+    } else {
+        for (unsigned i = 0; i < n_caps && !g_stop; i++) {
+            r.paced = false;
+            pump(&r, &caps[i], 1, NULL);
+            /* separate captures: their flows end with them, and their
+             * packets are no copies of the next one's */
+            engine_end_input(r.e);
+        }
     }
     g_live = NULL;
     engine_stop(r.e);
@@ -457,6 +596,7 @@ static int run(struct config *cfg)
     engine_free(r.e);
     pipeline_free(&r.pipe);
     for (unsigned i = 0; i < n_caps; i++) capture_close(caps[i]);
+    free(caps);
     daemon_pidfile_remove(cfg->pidfile);
     return 0;
 }

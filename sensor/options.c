@@ -11,7 +11,8 @@
 
 const struct option_def option_table[] = {
     /* capture */
-    { "read", 'r', OPT_INPUT, 0, "FILE", "read packets from a pcap/pcapng file ('-' = stdin); repeatable" },
+    { "read", 'r', OPT_INPUT, 0, "FILE", "read packets from a pcap/pcapng file ('-' = stdin) or every capture file in a directory; repeatable: the inputs are one stream, merged in packet-time order" },
+    { "no-merge", 0, OPT_BOOL, F(no_merge), NULL, "read the -r inputs one after the other as separate captures (their flows end with each file)" },
     { "interface", 'i', OPT_STR, F(iface), "IFACE", "capture live on IFACE (promiscuous)" },
     { "snaplen", 's', OPT_U32, F(snaplen), "BYTES", "live capture snapshot length (default 262144)" },
     { "buffer-size", 'B', OPT_U32, F(buffer_size), "BYTES", "live capture kernel buffer (default 64M)" },

@@ -164,6 +164,7 @@ void stats_json(struct json *j, struct worker *const *w, unsigned n, const struc
     json_obj_open(j);
     json_kv_u64(j, "files", c->files);
     json_kv_u64(j, "read_errors", c->read_errors);
+    json_kv_u64(j, "files_skipped", c->files_skipped);
     json_kv_u64(j, "pcap_received", c->pcap_received);
     json_kv_u64(j, "pcap_dropped", c->pcap_dropped);
     json_kv_u64(j, "pcap_ifdropped", c->pcap_ifdropped);
@@ -234,8 +235,8 @@ void stats_print(FILE *f, struct worker *const *w, unsigned n, const struct capt
     sum(&t, w, n);
     fprintf(f, "bleedwatch: %" PRIu64 " packets, %" PRIu64 " bytes (%" PRIu64 " tcp, %" PRIu64 " udp, %" PRIu64
                " snaplen-truncated)\n", t.w.packets, t.w.bytes, t.w.tcp, t.w.udp, t.w.truncated);
-    fprintf(f, "  capture: %" PRIu64 " inputs, %" PRIu64 " read errors, pcap received %" PRIu64 " dropped %" PRIu64
-               " ifdropped %" PRIu64 "\n", c->files, c->read_errors, c->pcap_received, c->pcap_dropped,
+    fprintf(f, "  capture: %" PRIu64 " inputs (%" PRIu64 " skipped), %" PRIu64 " read errors, pcap received %" PRIu64
+               " dropped %" PRIu64 " ifdropped %" PRIu64 "\n", c->files, c->files_skipped, c->read_errors, c->pcap_received, c->pcap_dropped,
             c->pcap_ifdropped);
     fprintf(f, "  decode: %" PRIu64 " errors", decode_errors(&t.w));
     for (int r = 0; r < DEC__COUNT; r++)

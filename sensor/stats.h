@@ -12,6 +12,7 @@ struct json;
 struct capture_totals {
     uint64_t files;             /* inputs opened */
     uint64_t read_errors;       /* truncated/corrupt capture files (reading stopped early) */
+    uint64_t files_skipped;     /* files in a -r directory that are not captures */
     uint64_t pcap_received, pcap_dropped, pcap_ifdropped;   /* live */
 };
 

@@ -1,0 +1,69 @@
+# Several -r inputs are one stream, merged in packet-time order; a directory
+# reads every capture file in it. A real capture is cut in two the ways it
+# happens: by time (a rotated capture: flows run from one file into the next)
+# and packet by packet (two mirror ports written to two files). Read back
+# together, the parts must give exactly the transactions of the whole.
+. tests/lib.sh
+split() {  # split.py MODE IN OUT_A OUT_B: classic pcap, no scapy needed
+    python3 - "$@" <<'PY'
+import struct, sys
+mode, src, out_a, out_b = sys.argv[1:]
+data = open(src, 'rb').read()
+hdr, off, recs = data[:24], 24, []
+end = '<' if data[:4] in (b'\xd4\xc3\xb2\xa1', b'\x4d\x3c\xb2\xa1') else '>'
+while off + 16 <= len(data):
+    n = struct.unpack(end + 'I', data[off + 8:off + 12])[0]
+    recs.append(data[off:off + 16 + n]); off += 16 + n
+parts = ([recs[:len(recs) // 2], recs[len(recs) // 2:]] if mode == 'time'
+         else [recs[0::2], recs[1::2]])
+for out, rs in zip((out_a, out_b), parts):
+    open(out, 'wb').write(hdr + b''.join(rs))
+PY
+}
+# the transactions without the input file name
+txns() { python3 -c "
+import json, sys
+for l in open(sys.argv[1]):
+    d = json.loads(l); d['bleedwatch'].pop('input', None); print(json.dumps(d, sort_keys=True))" "$1" | sort; }
+
+for cap in azurite s3rver; do
+    "$BW_BIN" -q -r "pcaps/$cap.pcap" --transactions "$TMP/$cap.whole.jsonl" 2>/dev/null
+    whole=$(txns "$TMP/$cap.whole.jsonl")
+    n=$(echo "$whole" | wc -l)
+    for mode in time alternate; do
+        split $mode "pcaps/$cap.pcap" "$TMP/$cap.$mode.a.pcap" "$TMP/$cap.$mode.b.pcap"
+        # given in the wrong order on purpose: packet time decides
+        "$BW_BIN" -q -r "$TMP/$cap.$mode.b.pcap" -r "$TMP/$cap.$mode.a.pcap" -w 2 \
+            --transactions "$TMP/$cap.$mode.jsonl" 2>"$TMP/err"
+        if [ "$n" -gt 10 ] && [ "$(txns "$TMP/$cap.$mode.jsonl")" = "$whole" ]; then
+            pass "merge_${cap}_$mode ($n transactions)"
+        else
+            fail "merge_${cap}_$mode" "$(txns "$TMP/$cap.$mode.jsonl" | wc -l) transactions, whole has $n: $(head -c 300 "$TMP/err")"
+        fi
+    done
+    # --no-merge: separate captures, the flows cut at the file boundary are lost
+    "$BW_BIN" -q --no-merge -r "$TMP/$cap.alternate.a.pcap" -r "$TMP/$cap.alternate.b.pcap" \
+        --transactions "$TMP/$cap.nomerge.jsonl" 2>/dev/null
+    check "merge_${cap}_no_merge_differs" [ "$(txns "$TMP/$cap.nomerge.jsonl")" != "$whole" ]
+done
+
+# a directory: every capture file in it, a stray file skipped and counted
+mkdir -p "$TMP/dir"
+cp "$TMP/azurite.time.a.pcap" "$TMP/dir/part-0001.pcap"
+cp "$TMP/azurite.time.b.pcap" "$TMP/dir/part-0002.pcap"
+echo "capture notes" >"$TMP/dir/README"
+mkdir -p "$TMP/dir/sub"
+"$BW_BIN" -q -r "$TMP/dir" --transactions "$TMP/dir.jsonl" --stats "$TMP/dir.stats" 2>"$TMP/dir.err"
+rc=$?
+check merge_dir_same [ $rc -eq 0 -a "$(txns "$TMP/dir.jsonl")" = "$(txns "$TMP/azurite.whole.jsonl")" ]
+check merge_dir_skipped_counted python3 -c "import json,sys; s=json.load(open('$TMP/dir.stats'))['capture']; sys.exit(0 if s['files']==2 and s['files_skipped']==1 else 1)"
+check merge_dir_skip_named grep -q "skipping.*README" "$TMP/dir.err"
+mkdir -p "$TMP/empty"
+"$BW_BIN" -q -r "$TMP/empty" 2>"$TMP/empty.err"
+rc=$?
+check merge_empty_dir_refused [ $rc -eq 2 -a "$(wc -l <"$TMP/empty.err")" -eq 1 ]
+check merge_empty_dir_message grep -q "no capture file in directory" "$TMP/empty.err"
+
+# the same capture from two mirror ports: merged, the copies are duplicates
+"$BW_BIN" -q -r pcaps/azurite.pcap -r pcaps/azurite.pcap --transactions "$TMP/twice.jsonl" --stats "$TMP/twice.stats" 2>/dev/null
+check merge_two_ports_deduplicated [ "$(txns "$TMP/twice.jsonl")" = "$(txns "$TMP/azurite.whole.jsonl")" ]
