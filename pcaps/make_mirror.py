@@ -25,7 +25,8 @@ Variants:
               capture cut at 200, written as NAME.snap.pcap)
   fragments   frag (in order), frag_ooo (last first), frag_overlap
               (overlapping with the same bytes), frag_outer (the VXLAN
-              carrier fragmented), frag_in_tunnel (fragments carried in
+              carrier fragmented), frag_outer_ooo (the same, last fragment
+              first), frag_in_tunnel (fragments carried in
               VXLAN), frag_attack (in order, plus forged fragments that must
               change nothing: a conflicting copy after completion, tiny
               fragments, a datagram of too many fragments, one never completed)
@@ -263,7 +264,7 @@ TUNNEL_OF = {"vxlan": ("vxlan", 5001), "vxlan_port": ("vxlan", 5002), "geneve": 
              "gre_ip": ("gre", 0), "gre_key": ("gre", 0xabcd01), "erspan2": ("erspan2", 7),
              "erspan3": ("erspan3", 9), "mpls": ("mpls", 2000), "mpls_pw_cw": ("mpls", 3000),
              "mpls_pw": ("mpls", 3001), "pppoe": ("pppoe", 0x1234), "nested": ("vxlan", 77),
-             "frag_outer": ("vxlan", 4242), "frag_in_tunnel": ("vxlan", 31), "vxlan_snap": ("vxlan", 5003)}
+             "frag_outer": ("vxlan", 4242), "frag_outer_ooo": ("vxlan", 4243), "frag_in_tunnel": ("vxlan", 31), "vxlan_snap": ("vxlan", 5003)}
 
 
 def frag_variant(name, base):
@@ -276,11 +277,14 @@ def frag_variant(name, base):
         t = float(p.time)
         etype, ipb = ip_of(p)
         link = link_of(p)
-        if name == "frag_outer":
-            carrier = udp_outer(4789, vxlan(4242, raw(p)), ident=0)
+        if name in ("frag_outer", "frag_outer_ooo"):
+            carrier = udp_outer(4789, vxlan(TUNNEL_OF[name][1], raw(p)), ident=0)
             v.count("mirror.tunnels.vxlan")
             if ip_payload_len(carrier) > FRAG_MIN:
-                for f in fragment(carrier, cuts(ip_payload_len(carrier)), ident):
+                pieces = cuts(ip_payload_len(carrier))
+                if name == "frag_outer_ooo":   # last first: the inner addresses come last
+                    pieces = pieces[::-1]
+                for f in fragment(carrier, pieces, ident):
                     v.add(eth_hdr(0x0800) + f, t)
                     v.count("mirror.fragments.fragments")
                 v.count("mirror.fragments.reassembled")
@@ -379,7 +383,7 @@ def dup_variant(name, base):
 
 TUNNELS = ["vxlan", "vxlan_port", "geneve", "gre_ip", "gre_key", "erspan2", "erspan3", "mpls",
            "mpls_pw_cw", "mpls_pw", "pppoe", "ipip", "nested", "vxlan_snap"]
-FRAGS = ["frag", "frag_ooo", "frag_overlap", "frag_outer", "frag_in_tunnel", "frag_attack"]
+FRAGS = ["frag", "frag_ooo", "frag_overlap", "frag_outer", "frag_outer_ooo", "frag_in_tunnel", "frag_attack"]
 DUPS = ["dup", "dup_mixed", "aws_both"]
 ALL = TUNNELS + FRAGS + DUPS
 

@@ -1,7 +1,9 @@
 /* engine.c -- the capture thread's side of the workers (see engine.h). */
 #include "engine.h"
 #include "capture.h"
+#include "config.h"
 #include "decode.h"
+#include "pipeline.h"
 #include "ring.h"
 #include <pthread.h>
 #include <sched.h>
@@ -30,8 +32,34 @@ struct wslot {
     bool running;
 };
 
+/* Fragment steering (N > 1 workers). A flow's packets go to the worker its
+ * inner addresses pick; so must every fragment of a datagram that carries a
+ * tunnel, whose inner addresses only its first fragment shows. The first
+ * fragment is decoded as far as it goes and its pick remembered for the
+ * datagram; a later fragment that comes before it is held (a copy, bounded)
+ * until it comes, or for a second of capture time. */
+#define STEER_SLOTS 4096u
+#define HELD_MAX 256u
+#define HELD_BYTES (4u << 20)
+struct steer {
+    uint64_t key;            /* datagram: addresses, id, protocol, tunnel id; 0 = free */
+    uint64_t t_us;
+    unsigned worker;
+};
+struct held {
+    uint64_t key, t_us;
+    struct cap_frame fr;     /* fr.data is a malloc'd copy */
+    unsigned fallback;       /* the worker of its own addresses */
+};
+
 struct engine {
     unsigned n;
+    const struct decode_opts *opts;
+    struct steer *steer;
+    struct held held[HELD_MAX];
+    unsigned n_held;
+    size_t held_bytes;
+    uint64_t steered, held_total;
     struct wslot *slots;
     worker **workers;
     uint64_t seed;
@@ -124,44 +152,163 @@ static unsigned pick(const engine *e, const struct pkt *p)
     return (unsigned)(h % e->n);
 }
 
-void engine_packet(engine *e, const struct cap_frame *fr)
+static uint64_t datagram_key(const struct pkt *p)
 {
-    int dlt = fr->dlt;
-    if (e->n == 1) {
-        worker_set_input(e->workers[0], fr->input);
-        worker_packet(e->workers[0], dlt, fr->ts, fr->data, fr->caplen, fr->wirelen);
-        return;
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (int i = 0; i < 16; i++) h = (h ^ p->src[i]) * 0x100000001b3ULL;
+    for (int i = 0; i < 16; i++) h = (h ^ p->dst[i]) * 0x100000001b3ULL;
+    h = (h ^ p->frag_id) * 0x100000001b3ULL;
+    h = (h ^ p->frag_proto) * 0x100000001b3ULL;
+    h = (h ^ p->tenant_id) * 0x100000001b3ULL;
+    return h | 1;
+}
+
+/* The inner addresses a first fragment shows: its IP datagram, cut to what
+ * was captured and made whole (no fragment bits, the length what is there),
+ * decoded as far as it goes. False if that shows nothing more. */
+static bool first_fragment_inner(const engine *e, const struct pkt *p, struct pkt *inner)
+{
+    uint8_t buf[512];
+    size_t n = p->l3_len < sizeof buf ? p->l3_len : sizeof buf;
+    if (n < p->frag_hlen + 8u) return false;
+    memcpy(buf, p->l3, n);
+    if (p->ip_version == 4) {
+        buf[6] = 0;   /* flags and offset */
+        buf[7] = 0;
+        buf[2] = (uint8_t)(n >> 8);
+        buf[3] = (uint8_t)n;
+    } else {
+        /* drop the fragment header: the byte that named it names what it carried */
+        size_t at = p->frag_hdr_at;
+        if (at + 8 > n || p->frag_nh_at >= n) return false;
+        buf[p->frag_nh_at] = p->frag_proto;
+        memmove(buf + at, buf + at + 8, n - at - 8);
+        n -= 8;
+        buf[4] = (uint8_t)((n - 40) >> 8);
+        buf[5] = (uint8_t)(n - 40);
     }
-    /* a first look at the addresses picks the worker; the worker decodes in full */
+    size_t l4 = p->ip_version == 4 ? p->frag_hlen : p->frag_hdr_at;
+    if (p->frag_proto == 17 && l4 + 8 <= n) {   /* the UDP length: what is there */
+        buf[l4 + 4] = (uint8_t)((n - l4) >> 8);
+        buf[l4 + 5] = (uint8_t)(n - l4);
+    }
+    enum decode_reason r = decode_ip(e->opts, p->ip_version, buf, n, inner);
+    return (r == DEC_OK || r == DEC_OTHER_L4 || r == DEC_FRAGMENT) && inner->n_tunnels > 0;
+}
+
+static void send_frame(engine *e, unsigned i, const struct cap_frame *fr);
+
+/* Held fragments of key (0: all, or those older than a second) go to their
+ * worker: the steered one if known now, else their own addresses' pick. */
+static void release_held(engine *e, uint64_t key, unsigned to, bool by_age)
+{
+    unsigned k = 0;
+    for (unsigned i = 0; i < e->n_held; i++) {
+        struct held *h = &e->held[i];
+        bool go = key ? h->key == key : !by_age || e->now_us - h->t_us >= 1000000u;
+        if (!go) {
+            e->held[k++] = *h;
+            continue;
+        }
+        send_frame(e, key ? to : h->fallback, &h->fr);
+        e->held_bytes -= h->fr.caplen;
+        free((void *)h->fr.data);
+    }
+    e->n_held = k;
+}
+
+/* Which worker gets a frame: its (inner) addresses' pick, or for a fragment
+ * of a tunnel datagram the pick of the datagram's inner addresses. Returns
+ * HELD_MAX (no worker yet) when the frame was held. A first fragment sets
+ * *first_key (held fragments of its datagram may now go). */
+static unsigned steer(engine *e, const struct cap_frame *fr, uint64_t *first_key)
+{
     struct pkt p;
-    enum decode_reason dr = decode_packet(dlt, fr->data, fr->caplen, fr->wirelen, &p);
-    unsigned i = (dr == DEC_OK || dr == DEC_OTHER_L4 || dr == DEC_FRAGMENT) ? pick(e, &p) : 0;
+    enum decode_reason dr = decode_frame(e->opts, fr->dlt, fr->data, fr->caplen, fr->wirelen, &p);
+    if (dr == DEC_OK || dr == DEC_OTHER_L4) return pick(e, &p);
+    if (dr != DEC_FRAGMENT) return 0;
+    unsigned own = pick(e, &p);
+    uint64_t key = datagram_key(&p);
+    struct steer *s = &e->steer[key % STEER_SLOTS];
+    if (p.frag_offset == 0) {
+        struct pkt inner;
+        unsigned w = first_fragment_inner(e, &p, &inner) ? pick(e, &inner) : own;
+        s->key = key;
+        s->t_us = e->now_us;
+        s->worker = w;
+        *first_key = key;
+        if (w != own) e->steered++;
+        return w;
+    }
+    if (s->key == key && e->now_us - s->t_us < 60000000u) return s->worker;
+    /* a later fragment first: if it can carry a tunnel, wait for the first */
+    bool tunnel_proto = p.frag_proto == 47 || p.frag_proto == 4 || p.frag_proto == 41 || p.frag_proto == 17;
+    if (!tunnel_proto) return own;
+    if (e->n_held == HELD_MAX || e->held_bytes + fr->caplen > HELD_BYTES) release_held(e, 0, 0, false);
+    uint8_t *copy = malloc(fr->caplen ? fr->caplen : 1);
+    if (!copy) return own;
+    memcpy(copy, fr->data, fr->caplen);
+    struct held *h = &e->held[e->n_held++];
+    h->key = key;
+    h->t_us = e->now_us;
+    h->fr = *fr;
+    h->fr.data = copy;
+    h->fallback = own;
+    e->held_bytes += fr->caplen;
+    e->held_total++;
+    return HELD_MAX;
+}
+
+static void send_frame(engine *e, unsigned i, const struct cap_frame *fr)
+{
     ring *r = e->slots[i].r;
     uint32_t caplen = fr->caplen;
     if (caplen > ring_max_record(r) - sizeof(struct rec)) caplen = (uint32_t)(ring_max_record(r) - sizeof(struct rec));
     struct rec *rec = reserve_wait(e, r, sizeof *rec + caplen);
     rec->type = REC_PACKET;
-    rec->dlt = dlt;
+    rec->dlt = fr->dlt;
     rec->ts = fr->ts;
-    uint64_t t_us = (uint64_t)fr->ts.tv_sec * 1000000u + (uint64_t)fr->ts.tv_usec;
-    if (t_us > e->now_us) { e->now_us = t_us; e->now = fr->ts; }
     rec->now = e->now;
     rec->caplen = caplen;
     rec->wirelen = fr->wirelen;
     rec->name = fr->input;
     memcpy(rec + 1, fr->data, caplen);
     ring_commit(r);
+}
+
+void engine_packet(engine *e, const struct cap_frame *fr)
+{
+    if (e->n == 1) {
+        worker_set_input(e->workers[0], fr->input);
+        worker_packet(e->workers[0], fr->dlt, fr->ts, fr->data, fr->caplen, fr->wirelen);
+        return;
+    }
+    uint64_t t_us = (uint64_t)fr->ts.tv_sec * 1000000u + (uint64_t)fr->ts.tv_usec;
+    if (t_us > e->now_us) { e->now_us = t_us; e->now = fr->ts; }
+    /* a first look at the addresses picks the worker; the worker decodes in full */
+    uint64_t first_key = 0;
+    unsigned i = steer(e, fr, &first_key);
+    if (i != HELD_MAX) {
+        send_frame(e, i, fr);
+        if (first_key && e->n_held) release_held(e, first_key, i, false);
+    }
     /* A single worker looks for idle flows once a second of packet time,
      * after the packet that crosses the second: so do all of them, at the
      * same packets, whichever worker got it (same flows end, at the same
      * times, as with one worker). */
     if (e->now_us - e->last_tick_us >= 1000000u) {
         e->last_tick_us = e->now_us;
+        if (e->n_held) release_held(e, 0, 0, true);
         for (unsigned k = 0; k < e->n; k++) send_ctl(e, k, REC_TICK, NULL, e->now);
     }
 }
 
-void engine_end_input(engine *e) { broadcast(e, REC_END_INPUT, NULL, (struct timeval){ 0, 0 }); }
+void engine_end_input(engine *e)
+{
+    if (e->n_held) release_held(e, 0, 0, false);
+    broadcast(e, REC_END_INPUT, NULL, (struct timeval){ 0, 0 });
+}
+
 void engine_tick(engine *e, struct timeval now) { broadcast(e, REC_TICK, NULL, now); }
 
 engine *engine_new(const struct pipeline *pp, unsigned n_workers, size_t ring_bytes, uint64_t seed)
@@ -169,6 +316,8 @@ engine *engine_new(const struct pipeline *pp, unsigned n_workers, size_t ring_by
     engine *e = calloc(1, sizeof *e);
     if (!e) abort();
     e->n = n_workers ? n_workers : 1;
+    e->opts = pp->decode_set ? &pp->decode : NULL;
+    if (e->n > 1 && !(e->steer = calloc(STEER_SLOTS, sizeof *e->steer))) abort();
     e->seed = seed;
     e->slots = calloc(e->n, sizeof *e->slots);
     e->workers = calloc(e->n, sizeof *e->workers);
@@ -207,6 +356,8 @@ void engine_free(engine *e)
         worker_free(e->workers[i]);
         ring_free(e->slots[i].r);
     }
+    for (unsigned i = 0; i < e->n_held; i++) free((void *)e->held[i].fr.data);
+    free(e->steer);
     free(e->slots);
     free(e->workers);
     free(e);

@@ -543,12 +543,14 @@ static const struct decode_opts *decode_opts_of(const worker *w)
  * ports); hand a fragment to reassembly and, when its datagram completes,
  * replace *p and *r by the decoded datagram (fragments inside a reassembled
  * tunnel datagram go round once more). The tunnel and VLANs the fragments came
- * through stay on the packet. False when there is nothing more to process. */
-static bool mirror_packet(worker *w, struct pkt *p, enum decode_reason *r)
+ * through stay on the packet. False when there is nothing more to process.
+ * Copies are close in their own time (t_us), not in the worker's clock, which
+ * stands still while a capture goes back in time. */
+static bool mirror_packet(worker *w, struct pkt *p, enum decode_reason *r, uint64_t t_us)
 {
     if (w->cfg->no_tunnel_flow_key) p->tenant_id = 0;
     bool has_l3 = *r == DEC_OK || *r == DEC_OTHER_L4 || *r == DEC_FRAGMENT;
-    if (w->dedup && has_l3 && dedup_seen(w->dedup, p->l3, p->l3_len, w->now_us)) {
+    if (w->dedup && has_l3 && dedup_seen(w->dedup, p->l3, p->l3_len, t_us)) {
         w->st.duplicates++;
         return false;
     }
@@ -573,6 +575,19 @@ static bool mirror_packet(worker *w, struct pkt *p, enum decode_reason *r)
     return true;
 }
 
+/* Once a second of the clock: idle flows and stale fragments go. The same
+ * whether a packet or a tick (N workers) brings the second. */
+static void expire_idle(worker *w)
+{
+    if (w->now_us - w->last_expire_us < 1000000u) return;
+    w->last_expire_us = w->now_us;
+    flow_table_expire(w->flows, w->now_us);
+    if (w->frags) {
+        frag_expire(w->frags, w->now_us);
+        w->st.frag = *frag_stats(w->frags);
+    }
+}
+
 /* ---- packets ---- */
 
 void worker_packet(worker *w, int dlt, struct timeval ts, const uint8_t *frame,
@@ -585,7 +600,7 @@ void worker_packet(worker *w, int dlt, struct timeval ts, const uint8_t *frame,
 
     struct pkt p;
     enum decode_reason r = decode_frame(decode_opts_of(w), dlt, frame, caplen, wirelen, &p);
-    if (!mirror_packet(w, &p, &r)) goto expire;   /* duplicate, or fragment held */
+    if (!mirror_packet(w, &p, &r, t_us)) goto expire;   /* duplicate, or fragment held */
     w->st.decode[r]++;
     if (r == DEC_OK) {
         if (p.truncated) w->st.truncated++;
@@ -628,14 +643,7 @@ void worker_packet(worker *w, int dlt, struct timeval ts, const uint8_t *frame,
         }
     }
 expire:
-    if (w->now_us - w->last_expire_us >= 1000000u) {
-        w->last_expire_us = w->now_us;
-        flow_table_expire(w->flows, w->now_us);
-        if (w->frags) {
-            frag_expire(w->frags, w->now_us);
-            w->st.frag = *frag_stats(w->frags);
-        }
-    }
+    expire_idle(w);
 }
 
 /* ---- life cycle ---- */
@@ -681,10 +689,7 @@ void worker_tick(worker *w, struct timeval ts)
 {
     uint64_t t_us = (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_usec;
     if (t_us > w->now_us) { w->now_us = t_us; w->now_tv = ts; }
-    if (w->now_us - w->last_expire_us >= 1000000u) {
-        w->last_expire_us = w->now_us;
-        flow_table_expire(w->flows, w->now_us);
-    }
+    expire_idle(w);
 }
 
 void worker_finish(worker *w)

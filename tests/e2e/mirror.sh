@@ -8,7 +8,7 @@ if ! /usr/bin/python3 -c 'import scapy' 2>/dev/null; then skip mirror "python3-s
 # demo.pcap (alerts) in every variant; the others (a 70 kB body, IPv6, VLAN
 # and QinQ) in the variants where they differ
 /usr/bin/python3 pcaps/make_mirror.py "$TMP/m" pcaps/demo.pcap \
-    "$TMP/bb/keepalive.pcap:keepalive:vxlan,erspan3,mpls_pw_cw,vxlan_snap,frag,frag_ooo,frag_overlap,frag_outer,frag_attack,dup" \
+    "$TMP/bb/keepalive.pcap:keepalive:vxlan,erspan3,mpls_pw_cw,vxlan_snap,frag,frag_ooo,frag_overlap,frag_outer,frag_outer_ooo,frag_attack,dup" \
     "$TMP/bb/ipv6.pcap:ipv6:vxlan,gre_ip,ipip,frag_ooo,frag_overlap,dup" \
     "$TMP/bb/vlan.pcap:vlan:vxlan,erspan2,frag,dup" >"$TMP/make.log" 2>&1 ||
     { fail mirror_make "make_mirror.py failed: $(tail -3 "$TMP/make.log" | tr '\n' ';')"; exit 0; }
@@ -57,6 +57,18 @@ while read -r key base bpcap args; do
         fail "mirror_$key" "$(echo "$out" | head -4 | tr '\n' ';')"
     fi
 done <"$TMP/list"
+
+# N workers: the fragments of a tunnel carrier go to the worker of the inner
+# flow (its first fragment shows it, later ones wait for it): the same
+# transactions as one worker, whatever the worker seed
+for key in demo.frag_outer demo.frag_outer_ooo keepalive.frag_outer keepalive.frag_outer_ooo; do
+    same=1
+    for i in 1 2 3; do
+        bw "$TMP/m/$key.pcap" "$TMP/w3_$key" --workers 3
+        cmp -s <(sort "$TMP/var_$key.tx") <(sort "$TMP/w3_$key.tx") || same=0
+    done
+    check "mirror_${key}_workers3_same" [ $same = 1 -a -s "$TMP/var_$key.tx" ]
+done
 
 # --no-dedup keeps the copies: tagged VLAN 99, they make flows of their own,
 # and every transaction is seen twice

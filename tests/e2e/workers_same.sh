@@ -70,12 +70,10 @@ PCAPMIX=$BW_BUILD/tools/pcapmix
 if [ -x "$PCAPMIX" ] && [ -f "$SHARED/pcaps/bench-inputs.txt" ]; then
     mapfile -t files < <(sed "s|^|$SHARED/pcaps/|" "$SHARED/pcaps/bench-inputs.txt")
     "$PCAPMIX" -o "$TMP/mix.pcap" -k 1 "${files[@]}" 2>/dev/null
-    # Known open problem (issue 8): on this mix (GRE-keyed tunnels, pcap seconds
-    # wrapping past 2^31) a few transaction lines still differ between 1 and 3
-    # workers from run to run (flow split and request_missing), while the
-    # alerts agree. Run it by hand with BW_SHAREDMIX=1 until that is fixed.
-    if [ -n "${BW_SHAREDMIX:-}" ]; then same sharedmix "$TMP/mix.pcap"
-    else skip sharedmix "known nondeterminism across worker counts on this mix (issue 8 open); BW_SHAREDMIX=1 runs it"; fi
+    # GRE carriers fragmented outside the tunnel, pcap seconds wrapping past
+    # 2^31: the fragments must reach the inner flow's worker (engine.c steers
+    # them), stale fragments expire on ticks as on packets.
+    same sharedmix "$TMP/mix.pcap"
 else
     skip sharedmix "no $SHARED/pcaps/bench-inputs.txt"
 fi
