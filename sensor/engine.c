@@ -369,4 +369,9 @@ worker *const *engine_workers(const engine *e, unsigned *n)
     return e->workers;
 }
 
-uint64_t engine_ring_waits(const engine *e) { return e->ring_waits; }
+void engine_counters(const engine *e, uint64_t *ring_waits, uint64_t *steered, uint64_t *held)
+{
+    *ring_waits = e->ring_waits;
+    *steered = e->steered;
+    *held = e->held_total;
+}

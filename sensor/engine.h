@@ -37,6 +37,9 @@ void engine_free(engine *e);
 /* The workers, for statistics. Counters may be read while they run (live
  * SIGUSR1): values are then approximate. */
 worker *const *engine_workers(const engine *e, unsigned *n);
-uint64_t engine_ring_waits(const engine *e);
+/* Capture-thread counters: times it waited for a full ring, fragments sent to
+ * the worker of their inner flow rather than of their own addresses, and
+ * later fragments held until their first one came. */
+void engine_counters(const engine *e, uint64_t *ring_waits, uint64_t *steered, uint64_t *held);
 
 #endif

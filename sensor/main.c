@@ -587,6 +587,7 @@ static int run(struct config *cfg)
     }
     g_live = NULL;
     engine_stop(r.e);
+    engine_counters(r.e, &r.ct.ring_waits, &r.ct.fragments_steered, &r.ct.fragments_held);
     heartbeat(&r, true);
     struct sink_stats ss;
     bool have_sink = r.pipe.redis != NULL;

@@ -168,6 +168,9 @@ void stats_json(struct json *j, struct worker *const *w, unsigned n, const struc
     json_kv_u64(j, "pcap_received", c->pcap_received);
     json_kv_u64(j, "pcap_dropped", c->pcap_dropped);
     json_kv_u64(j, "pcap_ifdropped", c->pcap_ifdropped);
+    json_kv_u64(j, "ring_waits", c->ring_waits);
+    json_kv_u64(j, "fragments_steered", c->fragments_steered);
+    json_kv_u64(j, "fragments_held", c->fragments_held);
     json_obj_close(j);
     json_key(j, "flows");
     json_obj_open(j);

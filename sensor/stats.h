@@ -14,6 +14,7 @@ struct capture_totals {
     uint64_t read_errors;       /* truncated/corrupt capture files (reading stopped early) */
     uint64_t files_skipped;     /* files in a -r directory that are not captures */
     uint64_t pcap_received, pcap_dropped, pcap_ifdropped;   /* live */
+    uint64_t ring_waits, fragments_steered, fragments_held;  /* engine_counters (N workers) */
 };
 
 /* The headline figures (heartbeat, SIGUSR1). */

@@ -69,6 +69,7 @@ for key in demo.frag_outer demo.frag_outer_ooo keepalive.frag_outer keepalive.fr
     done
     check "mirror_${key}_workers3_same" [ $same = 1 -a -s "$TMP/var_$key.tx" ]
 done
+check mirror_frag_outer_ooo_held python3 -c "import json,sys; c=json.load(open('$TMP/w3_keepalive.frag_outer_ooo.stats'))['capture']; sys.exit(0 if c['fragments_held']>0 else 1)"
 
 # --no-dedup keeps the copies: tagged VLAN 99, they make flows of their own,
 # and every transaction is seen twice
