@@ -3,7 +3,7 @@
 #   make CC=clang   same with clang
 #   make test       install missing deps, build, run every test (plain + ASan/UBSan)
 #   make demo       install missing deps, build, replay the bundled capture
-#   make bench      throughput figures beside a bare libpcap loop
+#   make bench      throughput beside a bare libpcap loop, then the PII engine beside memchr (BENCH_PII=0: without)
 #   make asan       build the sanitizer variant into build/asan/
 #   make fuzz       libFuzzer targets of tests/fuzz/ (clang), FUZZ_SECONDS=60 each
 #   make valgrind   every capture of ../shared/pcaps under valgrind memcheck
@@ -136,6 +136,7 @@ demo: deps
 bench: deps
 	@$(MAKE) --no-print-directory bleedwatch tools
 	@tests/bench/bench.sh $(BENCH_ARGS)
+	@if [ "$${BENCH_PII:-1}" = 1 ]; then tests/bench/pii_bench.sh; fi
 
 # Fetch the free CC0 country database (npm: @ip-location-db/geo-whois-asn-country-mmdb).
 GEOIP_DIR ?= /var/lib/bleedwatch/geoip
