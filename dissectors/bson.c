@@ -339,9 +339,14 @@ static void render_doc(struct rctx *r, const uint8_t *p, size_t len, bool array,
 static int walk(const uint8_t *p, size_t len, struct wjson *w, const struct bson_limits *lim,
                 struct bson_stats *st)
 {
-    struct bson_limits dl = { BSON_DEFAULT_DEPTH, BSON_DEFAULT_ELEMS };
+    struct bson_limits dl = { LIM_BSON_MAX_DEPTH, LIM_BSON_MAX_ELEMS };
     struct bson_stats dummy;
     if (!lim) lim = &dl;
+    if (lim->max_depth > LIM_BSON_DEPTH_MAX) {   /* the recursion stays this shallow whatever the caller asks */
+        dl.max_depth = LIM_BSON_DEPTH_MAX;
+        dl.max_elems = lim->max_elems;
+        lim = &dl;
+    }
     if (!st) { memset(&dummy, 0, sizeof dummy); st = &dummy; }
     struct rctx r = { w, lim, st, false, false };
     uint64_t depth_before = st->depth_capped;

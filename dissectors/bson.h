@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include "bytes.h"
 #include "cursor.h"
+#include "limits.h"
 
 struct wjson;
 
@@ -68,9 +69,11 @@ bool bson_elem_int(const struct bson_elem *e, int64_t *v);
 /* Is the element truthy: true, or a non-zero number. */
 bool bson_elem_true(const struct bson_elem *e);
 
-/* Caps and counters for bson_to_json. */
+/* Caps and counters for bson_to_json. NULL limits = the defaults of limits.h
+ * (LIM_BSON_MAX_DEPTH, LIM_BSON_MAX_ELEMS; --bson-max-depth, --bson-max-elements). */
 struct bson_limits {
-    unsigned max_depth;     /* nesting levels rendered; deeper values become null */
+    unsigned max_depth;     /* nesting levels rendered; deeper values become null. Rendering
+                               recurses per level: at most LIM_BSON_DEPTH_MAX is used */
     uint64_t max_elems;     /* elements rendered per call; the rest is dropped */
 };
 struct bson_stats {
@@ -79,8 +82,6 @@ struct bson_stats {
     uint64_t elems_capped;  /* calls that stopped at max_elems */
     uint64_t malformed;     /* documents that ended early or held a bad element */
 };
-#define BSON_DEFAULT_DEPTH 100u
-#define BSON_DEFAULT_ELEMS 1000000u
 
 /* Render the document at p as relaxed extended JSON (canonical forms for
  * ObjectId, dates, binary, timestamps, decimal128...) into w. A malformed

@@ -35,7 +35,7 @@ static const char *const counter_names[C__COUNT] = {
     "bad_head", "bad_header_line", "bad_length", "pipeline_overflow", "chunk_error",
     "decode_error", "decoded_cap", "ratio_cap", "unknown_encoding", "gap_in_body",
     "gap_in_head", "gap_in_request", "unanswered", "orphan_responses", "tunnel", "upgrade",
-    "gave_up", "body_trunc", "role_conflict", "oom", "cl_and_te",
+    "gave_up", "body_trunc", "role_conflict", "oom", "cl_and_te", "chunk_too_big",
 };
 
 /* ---- small helpers ---- */
@@ -673,11 +673,15 @@ static enum probe_result http1_probe(const uint8_t *p, size_t len, int dir)
     return len < PROBE_BUDGET ? PROBE_MAYBE : PROBE_NO;
 }
 
+_Static_assert(C__COUNT <= 64, "cap_counters is a 64-bit mask");
+
 const struct dissector http1_dissector = {
     .name = "http",
     .state_size = sizeof(struct http1_state),
     .counter_names = counter_names,
     .n_counters = C__COUNT,
+    .cap_counters = 1ull << C_HEAD_TOO_BIG | 1ull << C_TOO_MANY_HEADERS | 1ull << C_PIPELINE_OVERFLOW |
+                    1ull << C_CHUNK_ERROR | 1ull << C_CHUNK_TOO_BIG | 1ull << C_DECODED_CAP | 1ull << C_RATIO_CAP,
     .probe = http1_probe,
     .init = http1_init,
     .on_data = http1_on_data,

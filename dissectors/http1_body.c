@@ -5,7 +5,8 @@
  * (codec.h) into a fixed stack buffer and handed to the sink piece by piece,
  * under two caps: decoded bytes per body (cfg->http_max_decoded) and the
  * decoded/wire ratio past the first RATIO_GRACE bytes (cfg->http_max_ratio).
- * Request bodies are only counted.
+ * A third cap is on framing: a chunk-size past cfg->http_max_chunk ends the
+ * body. Request bodies are only counted.
  */
 #include "http1_int.h"
 
@@ -208,6 +209,19 @@ static void chunk_error(struct http1_state *st, int dir, const struct dissect_en
     http1_enter_resync(&st->d[dir], false, env);
 }
 
+/* A chunk-size past --http-max-chunk: well formed, but more than any server
+ * sends in one chunk, so the framing is not believed (the endless-body
+ * trick: one huge chunk swallows every message after it). The body ends
+ * here, capped, and the direction resynchronises as after a chunk error;
+ * the size line is consumed, so the next byte starts a line. */
+static void chunk_too_big(struct http1_state *st, int dir, const struct dissect_env *env)
+{
+    http1_cnt(env, C_CHUNK_TOO_BIG);
+    if (st->d[dir].role == ROLE_RESP) http1_resp_end(st, TXN_BODY_CAP, env);
+    else st->req_body_of = NULL;
+    http1_enter_resync(&st->d[dir], true, env);
+}
+
 /* Chunked transfer coding (RFC 9112 7.1), every state but chunk data:
  *   chunk = chunk-size [ chunk-ext ] CRLF chunk-data CRLF
  *   last-chunk = 1*("0") [ chunk-ext ] CRLF, then trailer-section CRLF */
@@ -234,6 +248,10 @@ size_t http1_feed_chunk(struct http1_state *st, int dir, const uint8_t *p, size_
             if (c == '\n') {
                 if (!d->chunk_digits) goto bad;
                 http1_body_wire(st, dir, i, env);
+                if (d->chunk_size > env->cfg->http_max_chunk) {
+                    chunk_too_big(st, dir, env);
+                    return i;
+                }
                 if (d->chunk_size == 0) {
                     d->st = S_TRAILER;
                     d->line_len = 0;

@@ -18,6 +18,7 @@
  */
 #include "mongodb.h"
 #include "bson.h"
+#include "config.h"
 #include "cursor.h"
 #include "dissect.h"
 #include "txn.h"
@@ -72,6 +73,13 @@ struct mongo_state {
 static void cnt(const struct dissect_env *env, unsigned i)
 {
     if (env->counters) env->counters[i]++;
+}
+
+/* The BSON rendering caps of the configuration. */
+static struct bson_limits bson_lim(const struct dissect_env *env)
+{
+    struct bson_limits lim = { env->cfg->bson_max_depth, env->cfg->bson_max_elements };
+    return lim;
 }
 
 bool mongodb_opcode_known(int32_t op)
@@ -202,7 +210,7 @@ struct mreply {
 static void render_docs(struct mongo_state *s, struct wjson *w, const uint8_t *p, size_t len,
                         const struct dissect_env *env)
 {
-    struct bson_limits lim = { BSON_DEFAULT_DEPTH, BSON_DEFAULT_ELEMS };
+    struct bson_limits lim = bson_lim(env);
     struct cursor c = cur_init(p, len);
     bool first = true;
     while (cur_left(&c) >= BSON_MIN_DOC) {
@@ -247,8 +255,8 @@ static void emit(struct mongo_state *s, int reply_dir, const struct mpend *pd, b
     struct wjson *w = &s->w;
     {
         uint64_t dc = s->bs.depth_capped, ec = s->bs.elems_capped;
-        wj_init(w, MONGO_JSON_CAP, to_body, &fc);
-        struct bson_limits lim = { BSON_DEFAULT_DEPTH, BSON_DEFAULT_ELEMS };
+        wj_init(w, env->cfg->mongodb_max_json, to_body, &fc);
+        struct bson_limits lim = bson_lim(env);
         if (r->body) {
             if (r->seq_len) wj_lit(w, "{\"body\":");
             if (bson_to_json(r->body, r->body_len, w, &lim, &s->bs) < 0) cnt(env, MC_BSON_MALFORMED);
@@ -560,7 +568,7 @@ static void op_compressed(struct mongo_state *s, int dir, const uint8_t *m, size
     uint8_t comp = cur_u8(&c);
     if (!cur_ok(&c) || orig == MONGO_OP_COMPRESSED || !mongodb_opcode_known(orig)) { cnt(env, MC_MALFORMED); return; }
     cnt(env, MC_COMPRESSED);
-    if (size > MONGO_BUF_CAP) { cnt(env, MC_TOO_BIG); return; }
+    if (size > env->cfg->mongodb_max_message) { cnt(env, MC_TOO_BIG); return; }
     size_t need = MONGO_HDR + (size_t)size;
     if (s->zcap < need) {
         uint8_t *nb = realloc(s->zbuf, need);
@@ -692,7 +700,7 @@ static void mongodb_on_data(void *state, int dir, const uint8_t *p, size_t len, 
         if (d->len == 0 && len >= MONGO_HDR) {
             uint32_t n = frame_len(p);
             if (!n) { cnt(env, MC_BAD_HEADER); lose_framing(d); continue; }
-            if (n <= len) {   /* whole message in this delivery: parse in place */
+            if (n <= len && n <= env->cfg->mongodb_max_message) {   /* whole message here: parse in place */
                 message(s, dir, p, n, env, false);
                 p += n;
                 len -= n;
@@ -718,7 +726,7 @@ static void mongodb_on_data(void *state, int dir, const uint8_t *p, size_t len, 
             resync_data(s, dir, held, MONGO_HDR - 1, env);
             continue;
         }
-        if (n > MONGO_BUF_CAP) {
+        if (n > env->cfg->mongodb_max_message) {
             cnt(env, MC_TOO_BIG);
             d->skip = n - MONGO_HDR;
             d->len = 0;
@@ -780,11 +788,15 @@ static void mongodb_on_close(void *state, const struct dissect_env *env)
     s->zbuf = NULL;
 }
 
+_Static_assert(MC__COUNT <= 64, "cap_counters is a 64-bit mask");
+
 const struct dissector mongodb_dissector = {
     .name = "mongodb",
     .state_size = sizeof(struct mongo_state),
     .counter_names = counter_names,
     .n_counters = MC__COUNT,
+    .cap_counters = 1ull << MC_TOO_BIG | 1ull << MC_JSON_CAPPED | 1ull << MC_DEPTH_CAPPED | 1ull << MC_ELEMS_CAPPED |
+                    1ull << MC_PENDING_FULL,
     .probe = mongodb_probe,
     .init = mongodb_init,
     .on_data = mongodb_on_data,

@@ -32,9 +32,13 @@ enum {
 };
 
 #define MONGO_HDR 16u
-#define MONGO_MAX_MSG 48000000u       /* the server's maxMessageSizeBytes: longer is not MongoDB */
-#define MONGO_BUF_CAP (16u << 20)     /* longest message (or decompressed body) buffered and parsed */
-#define MONGO_JSON_CAP (8u << 20)     /* JSON rendered per reply */
+/* The server's maxMessageSizeBytes. Not a cap but a recognition rule: a
+ * longer length field means the bytes are not MongoDB (probe, framing). The
+ * caps on what is buffered and rendered are configuration (config.h):
+ * --mongodb-max-message, --mongodb-max-json, --bson-max-depth and
+ * --bson-max-elements, counted as too_big, json_capped, depth_capped and
+ * elems_capped. */
+#define MONGO_MAX_MSG 48000000u
 #define MONGO_PENDING 32u             /* requests awaiting a reply, per connection */
 #define MONGO_RESYNC_HOLD 4096u       /* bytes held while looking for a header after a gap */
 

@@ -15,6 +15,7 @@
  * server's messages no longer answer commands: matching stops.
  */
 #include "resp.h"
+#include "config.h"
 #include "cursor.h"
 #include "dissect.h"
 #include "txn.h"
@@ -112,6 +113,13 @@ struct resp_state {
 static void cnt(const struct dissect_env *env, unsigned i)
 {
     if (env->counters) env->counters[i]++;
+}
+
+/* The caps of the configuration on one value or command. */
+static struct resp_limits resp_lim(const struct dissect_env *env)
+{
+    struct resp_limits lim = { env->cfg->resp_max_depth, env->cfg->resp_max_elements, env->cfg->resp_max_line };
+    return lim;
 }
 
 /* ---- probe ---- */
@@ -347,7 +355,7 @@ static void emit(struct resp_state *s, struct rpend *pd, const uint8_t *p, size_
     t.content_type = bytes_str("application/json");
     struct body_consumer *bc = env->out->begin(env->out_ctx, &t);
     struct flushctx fc = { env, bc };
-    wj_init(&s->w, RESP_JSON_CAP, to_body, &fc);
+    wj_init(&s->w, env->cfg->resp_max_json, to_body, &fc);
     if (pd->mode == RESP_R_NAMED) {
         struct bytes names[RESP_MAX_ARGS];
         size_t off = 0;
@@ -425,6 +433,7 @@ static size_t consume(struct resp_state *s, int dir, struct rdir *d, const uint8
                       const struct dissect_env *env)
 {
     size_t used = 0;
+    struct resp_limits lim = resp_lim(env);
     while (used < len && !d->dead) {
         const uint8_t *m = p + used;
         size_t ml = len - used;
@@ -432,11 +441,11 @@ static size_t consume(struct resp_state *s, int dir, struct rdir *d, const uint8
         bool client = dir == s->client_dir;
         struct resp_cmd cmd;
         struct resp_scan_stats ss0 = s->ss;
-        if (client) r = resp_parse_cmd(m, ml, &cmd);
-        else r = resp_scan_more(&s->sc, m, ml, &s->ss);
+        if (client) r = resp_parse_cmd(m, ml, &lim, &cmd, &s->ss);
+        else r = resp_scan_more(&s->sc, m, ml, &lim, &s->ss);
         if (r.status == PARSE_NEED_MORE) {
             d->need = ml + (r.needed ? r.needed : 1);
-            if (d->need > RESP_BUF_CAP) {
+            if (d->need > env->cfg->resp_max_message) {
                 /* a bulk too big to buffer: skip it when the value is one bulk string */
                 cnt(env, RC_TOO_BIG);
                 if ((m[0] == '$') && !client) {
@@ -543,11 +552,15 @@ static void resp_on_close(void *state, const struct dissect_env *env)
     }
 }
 
+_Static_assert(RC__COUNT <= 64, "cap_counters is a 64-bit mask");
+
 const struct dissector resp_dissector = {
     .name = "redis",
     .state_size = sizeof(struct resp_state),
     .counter_names = counter_names,
     .n_counters = RC__COUNT,
+    .cap_counters = 1ull << RC_TOO_BIG | 1ull << RC_PIPELINE_OVERFLOW | 1ull << RC_JSON_CAPPED |
+                    1ull << RC_DEPTH_CAPPED | 1ull << RC_ELEMS_CAPPED | 1ull << RC_LINE_CAPPED,
     .probe = resp_probe,
     .init = resp_init,
     .on_data = resp_on_data,

@@ -4,6 +4,7 @@
 #include "cursor.h"
 #include "wire_json.h"
 
+#include <stdint.h>
 #include <string.h>
 
 static struct parse_result pr(enum parse_status s, size_t consumed, size_t needed)
@@ -12,20 +13,37 @@ static struct parse_result pr(enum parse_status s, size_t consumed, size_t neede
     return r;
 }
 
-/* A line ending in CRLF from the cursor: the view without CRLF. 1 = ok,
- * 0 = incomplete, -1 = too long or a bare CR inside. */
-static int take_line(struct cursor *c, struct bytes *line)
+static const struct resp_limits default_limits = { LIM_RESP_MAX_DEPTH, LIM_RESP_MAX_ELEMS, LIM_RESP_MAX_LINE };
+
+/* No line cap: for values already scanned whole (rendering). */
+#define LINE_ANY SIZE_MAX
+
+enum { LINE_OK = 1, LINE_MORE = 0, LINE_BAD = -1, LINE_TOO_LONG = -2 };
+
+/* Where to look for the LF ending a line of at most max bytes (CRLF not
+ * counted): the first max + 2 bytes, or all of left. *capped: a missing LF
+ * there means the line is too long rather than incomplete. */
+static size_t line_window(size_t left, size_t max, bool *capped)
 {
-    size_t left = cur_left(c);
+    *capped = max <= SIZE_MAX - 2 && left >= max + 2;
+    return *capped ? max + 2 : left;
+}
+
+/* A line ending in CRLF from the cursor: the view without CRLF. LINE_OK,
+ * LINE_MORE (incomplete), LINE_TOO_LONG (more than max bytes) or LINE_BAD
+ * (an LF without its CR). */
+static int take_line(struct cursor *c, struct bytes *line, size_t max)
+{
+    bool capped;
     const uint8_t *s = cur_ptr(c);
-    size_t lim = left < RESP_LINE_MAX + 2 ? left : RESP_LINE_MAX + 2;
+    size_t lim = line_window(cur_left(c), max, &capped);
     const uint8_t *nl = lim ? memchr(s, '\n', lim) : NULL;
-    if (!nl) return lim == RESP_LINE_MAX + 2 ? -1 : 0;
+    if (!nl) return capped ? LINE_TOO_LONG : LINE_MORE;
     size_t n = (size_t)(nl - s);
-    if (n == 0 || s[n - 1] != '\r') return -1;
+    if (n == 0 || s[n - 1] != '\r') return LINE_BAD;
     *line = bytes_of(s, n - 1);
     cur_skip(c, n + 1);
-    return 1;
+    return LINE_OK;
 }
 
 /* A signed decimal in a type line ("-1" allowed for null values). */
@@ -44,8 +62,12 @@ static bool is_type(uint8_t t)
     return strchr("+-:$*_#,(!=%~>|", t) != NULL && t != 0;
 }
 
-struct parse_result resp_scan_more(struct resp_scanner *sc, const uint8_t *p, size_t len, struct resp_scan_stats *st)
+struct parse_result resp_scan_more(struct resp_scanner *sc, const uint8_t *p, size_t len,
+                                   const struct resp_limits *lim, struct resp_scan_stats *st)
 {
+    if (!lim) lim = &default_limits;
+    /* the scanner's stack has LIM_RESP_DEPTH_MAX levels, whatever lim says */
+    unsigned max_depth = lim->max_depth < LIM_RESP_DEPTH_MAX ? lim->max_depth : LIM_RESP_DEPTH_MAX;
     if (!sc->active || sc->off > len) {
         memset(sc, 0, sizeof *sc);
         sc->active = true;
@@ -61,7 +83,7 @@ struct parse_result resp_scan_more(struct resp_scanner *sc, const uint8_t *p, si
         uint64_t at_left = left[sc->depth], at_elems = sc->elems;
         size_t at_off = c.off;
         left[sc->depth]--;
-        if (++sc->elems > RESP_MAX_ELEMS) {
+        if (++sc->elems > lim->max_elems) {
             if (st) st->elems_capped++;
             sc->active = false;
             return pr(PARSE_ERROR, 0, 0);
@@ -72,12 +94,10 @@ struct parse_result resp_scan_more(struct resp_scanner *sc, const uint8_t *p, si
         uint8_t t = cur_u8(&c);
         if (!is_type(t)) goto bad;
         struct bytes line;
-        int lr = take_line(&c, &line);
-        if (lr == 0) { more = true; goto need; }
-        if (lr < 0) {
-            if (st) st->line_capped++;
-            goto bad;
-        }
+        int lr = take_line(&c, &line, lim->max_line);
+        if (lr == LINE_MORE) { more = true; goto need; }
+        if (lr == LINE_TOO_LONG && st) st->line_capped++;
+        if (lr != LINE_OK) goto bad;
         int64_t n = 0;
         switch (t) {
         case '$': case '!': case '=':
@@ -93,12 +113,12 @@ struct parse_result resp_scan_more(struct resp_scanner *sc, const uint8_t *p, si
             break;
         case '*': case '~': case '>': case '%': case '|':
             if (!line_int(line, &n) || n < -1) goto bad;
-            if (n > 0 && (uint64_t)n > RESP_MAX_ELEMS - sc->elems) {
+            if (n > 0 && (uint64_t)n > lim->max_elems - sc->elems) {
                 if (st) st->elems_capped++;
                 goto bad;
             }
             if (n <= 0) break;
-            if (sc->depth + 1 > RESP_MAX_DEPTH) {
+            if (sc->depth + 1 > max_depth) {
                 if (st) st->depth_capped++;
                 goto bad;
             }
@@ -127,27 +147,39 @@ struct parse_result resp_scan_more(struct resp_scanner *sc, const uint8_t *p, si
     return pr(PARSE_OK, c.off, 0);
 }
 
-struct parse_result resp_scan(const uint8_t *p, size_t len, struct resp_scan_stats *st)
+struct parse_result resp_scan(const uint8_t *p, size_t len, const struct resp_limits *lim,
+                              struct resp_scan_stats *st)
 {
     struct resp_scanner sc;
     sc.active = false;
-    return resp_scan_more(&sc, p, len, st);
+    return resp_scan_more(&sc, p, len, lim, st);
 }
 
-struct parse_result resp_parse_cmd(const uint8_t *p, size_t len, struct resp_cmd *cmd)
+/* A command line or argument past the line cap: counted, not RESP. */
+static struct parse_result line_capped(struct resp_scan_stats *st)
 {
+    if (st) st->line_capped++;
+    return pr(PARSE_ERROR, 0, 0);
+}
+
+struct parse_result resp_parse_cmd(const uint8_t *p, size_t len, const struct resp_limits *lim,
+                                   struct resp_cmd *cmd, struct resp_scan_stats *st)
+{
+    if (!lim) lim = &default_limits;
     memset(cmd, 0, sizeof *cmd);
     struct cursor c = cur_init(p, len);
     struct bytes line;
     if (!len) return pr(PARSE_NEED_MORE, 0, 1);
     if (p[0] != '*') {
         /* inline: words separated by blanks, one line (a bare LF ends it too) */
-        size_t lim = len < RESP_LINE_MAX ? len : RESP_LINE_MAX;
-        const uint8_t *nl = memchr(p, '\n', lim);
-        if (!nl) return lim == RESP_LINE_MAX ? pr(PARSE_ERROR, 0, 0) : pr(PARSE_NEED_MORE, 0, 1);
+        bool capped;
+        size_t win = line_window(len, lim->max_line, &capped);
+        const uint8_t *nl = memchr(p, '\n', win);
+        if (!nl) return capped ? line_capped(st) : pr(PARSE_NEED_MORE, 0, 1);
         size_t e = (size_t)(nl - p);
         size_t used = e + 1;
         if (e && p[e - 1] == '\r') e--;
+        if (e > lim->max_line) return line_capped(st);
         cmd->inl = true;
         size_t i = 0;
         while (i < e) {
@@ -162,17 +194,23 @@ struct parse_result resp_parse_cmd(const uint8_t *p, size_t len, struct resp_cmd
         return pr(PARSE_OK, used, 0);
     }
     cur_skip(&c, 1);
-    int lr = take_line(&c, &line);
-    if (lr == 0) return pr(PARSE_NEED_MORE, 0, 1);
+    int lr = take_line(&c, &line, lim->max_line);
+    if (lr == LINE_MORE) return pr(PARSE_NEED_MORE, 0, 1);
+    if (lr == LINE_TOO_LONG) return line_capped(st);
     int64_t n;
-    if (lr < 0 || !line_int(line, &n) || n < 0 || (uint64_t)n > RESP_MAX_ELEMS) return pr(PARSE_ERROR, 0, 0);
+    if (lr != LINE_OK || !line_int(line, &n) || n < 0) return pr(PARSE_ERROR, 0, 0);
+    if ((uint64_t)n > lim->max_elems) {
+        if (st) st->elems_capped++;
+        return pr(PARSE_ERROR, 0, 0);
+    }
     for (int64_t i = 0; i < n; i++) {
         if (!cur_has(&c, 1)) return pr(PARSE_NEED_MORE, 0, 1);
         if (cur_u8(&c) != '$') return pr(PARSE_ERROR, 0, 0);
-        lr = take_line(&c, &line);
-        if (lr == 0) return pr(PARSE_NEED_MORE, 0, 1);
+        lr = take_line(&c, &line, lim->max_line);
+        if (lr == LINE_MORE) return pr(PARSE_NEED_MORE, 0, 1);
+        if (lr == LINE_TOO_LONG) return line_capped(st);
         int64_t bl;
-        if (lr < 0 || !line_int(line, &bl) || bl < 0 || bl > (int64_t)RESP_BULK_MAX) return pr(PARSE_ERROR, 0, 0);
+        if (lr != LINE_OK || !line_int(line, &bl) || bl < 0 || bl > (int64_t)RESP_BULK_MAX) return pr(PARSE_ERROR, 0, 0);
         if (!cur_has(&c, (size_t)bl + 2)) return pr(PARSE_NEED_MORE, 0, (size_t)bl + 2 - cur_left(&c));
         const uint8_t *a = cur_take(&c, (size_t)bl);
         if (cur_u8(&c) != '\r' || cur_u8(&c) != '\n') return pr(PARSE_ERROR, 0, 0);
@@ -187,7 +225,7 @@ bool resp_is_error(const uint8_t *p, size_t len, struct bytes *msg)
     struct cursor c = cur_init(p, len);
     uint8_t t = cur_u8(&c);
     struct bytes line;
-    if (!cur_ok(&c) || (t != '-' && t != '!') || take_line(&c, &line) != 1) return false;
+    if (!cur_ok(&c) || (t != '-' && t != '!') || take_line(&c, &line, LINE_ANY) != LINE_OK) return false;
     if (t == '-') { *msg = line; return true; }
     int64_t n;
     if (!line_int(line, &n) || n < 0) return false;
@@ -224,6 +262,10 @@ static bool looks_json(struct bytes b)
     return depth == 0 && !str;
 }
 
+/* Skipping parts of a value already scanned whole: only the depth stack
+ * bounds it. */
+static const struct resp_limits any_value = { LIM_RESP_DEPTH_MAX, UINT64_MAX, LINE_ANY };
+
 struct rr {
     struct cursor c;
     struct wjson *w;
@@ -250,7 +292,7 @@ static void render_value(struct rr *r, unsigned depth, enum resp_render_mode mod
 {
     uint8_t t = cur_u8(&r->c);
     struct bytes line;
-    if (!cur_ok(&r->c) || take_line(&r->c, &line) != 1 || depth > RESP_MAX_DEPTH) {
+    if (!cur_ok(&r->c) || take_line(&r->c, &line, LINE_ANY) != LINE_OK || depth > LIM_RESP_DEPTH_MAX) {
         r->c.err = true;
         wj_lit(r->w, as_key ? "\"\"" : "null");
         return;
@@ -274,7 +316,7 @@ static void render_value(struct rr *r, unsigned depth, enum resp_render_mode mod
         if (t == '|') {   /* attributes: skip them, render the value they annotate */
             struct rr skip = *r;
             for (int64_t i = 0; i < 2 * n; i++) {
-                struct parse_result pres = resp_scan(cur_ptr(&skip.c), cur_left(&skip.c), NULL);
+                struct parse_result pres = resp_scan(cur_ptr(&skip.c), cur_left(&skip.c), &any_value, NULL);
                 if (pres.status != PARSE_OK) { r->c.err = true; return; }
                 cur_skip(&skip.c, pres.consumed);
             }
@@ -285,7 +327,7 @@ static void render_value(struct rr *r, unsigned depth, enum resp_render_mode mod
         if (as_key) {   /* an aggregate as a map key: keep its text out, name it */
             wj_lit(r->w, "\"\"");
             for (int64_t i = 0; i < n * (t == '%' ? 2 : 1); i++) {
-                struct parse_result q = resp_scan(cur_ptr(&r->c), cur_left(&r->c), NULL);
+                struct parse_result q = resp_scan(cur_ptr(&r->c), cur_left(&r->c), &any_value, NULL);
                 if (q.status != PARSE_OK) { r->c.err = true; return; }
                 cur_skip(&r->c, q.consumed);
             }
@@ -320,7 +362,7 @@ static void render_value(struct rr *r, unsigned depth, enum resp_render_mode mod
                 cur_u8(&r->c);
                 struct bytes el;
                 int64_t en = 0;
-                if (take_line(&r->c, &el) != 1 || !line_int(el, &en) || en != 2) { r->c.err = true; break; }
+                if (take_line(&r->c, &el, LINE_ANY) != LINE_OK || !line_int(el, &en) || en != 2) { r->c.err = true; break; }
                 render_value(r, depth + 2, RESP_R_PLAIN, true);
                 wj_lit(r->w, ":");
                 render_value(r, depth + 2, RESP_R_PAIRS, false);

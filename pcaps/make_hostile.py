@@ -2,9 +2,12 @@
 """make_hostile.py OUTDIR -- hostile-input captures for tests/e2e/hostile.sh.
 
 One pcap per attack, each aimed at one cap (see the comment of each):
-header flood, giant header, endless chunked body, chunk-size overflow, gzip
-bomb, deeply nested JSON and XML bodies, pipelining flood, segment storm,
-SYN flood, port scan and many tiny flows. The small ones use tcpcraft
+header flood, giant header, endless chunked body, chunk-size overflow, a huge
+chunk-size, gzip bomb, deeply nested JSON and XML bodies, pipelining flood,
+deep BSON and RESP replies, segment storm, SYN flood, port scan and many tiny
+flows. Others are ordinary traffic that a cap set small on the command line
+must hit and the default must not: an 8 KiB chunk, PII 10 levels down,
+MongoDB and Redis replies of a few KB. The small ones use tcpcraft
 (scapy); the flood ones are written as raw pcap records (scapy is too slow
 for tens of thousands of packets). Run with /usr/bin/python3.
 """
@@ -60,6 +63,120 @@ write(f"{out}/deep_xml.pcap", [conv(http_request("GET", "/c/deep.xml", AZ), ok_r
 # pipelining flood: 300 requests, no response (cap --http-max-pipeline 16 -> pipeline_overflow)
 reqs = b"".join(http_request("GET", f"/c/{i}", AZ) for i in range(300))
 write(f"{out}/pipeline_flood.pcap", [conv(reqs, b"")])
+
+# one 8 KiB chunk: an ordinary body under the default (cap --http-max-chunk 4096 -> chunk_too_big)
+body = b'{"rows":[' + b",".join(b'{"id":%d,"note":"%s"}' % (i, b"n" * 40) for i in range(150)) + b"]}"
+body = body[:8192].ljust(8192, b" ")
+resp = (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+        b"2000\r\n" + body + b"\r\n0\r\n\r\n")
+write(f"{out}/chunk_big.pcap", [conv(http_request("GET", "/c/rows.json", AZ), resp)])
+
+# a chunk-size of 2^48 - 1: well formed, no 64-bit overflow, no server sends it
+# (the default --http-max-chunk -> chunk_too_big, not chunk_error)
+resp = (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+        b"ffffffffffff\r\n" + b"y" * 100 + b"\r\n0\r\n\r\n")
+write(f"{out}/chunk_huge.pcap", [conv(http_request("GET", "/c/a", AZ), resp)])
+
+# PII field context 10 levels down, JSON and XML: within the default depth
+# (cap --pii-max-depth 4 -> pii_depth_capped)
+inner = b'{"email":"jane.roe@example.org","phone":"+31 6 12345678"}'
+nested = b'{"customers":[' + b'{"contact":' * 8 + inner + b"}" * 8 + b"]}"
+nestx = (b'<?xml version="1.0"?><customers>' + b"<contact>" * 8 + b"<email>jane.roe@example.org</email>"
+         + b"</contact>" * 8 + b"</customers>")
+write(f"{out}/nested_pii.pcap", [conv(http_request("GET", "/c/n.json", AZ), ok_resp(nested)),
+                                 conv(http_request("GET", "/c/n.xml", AZ), ok_resp(nestx, "application/xml"),
+                                      port=40001)])
+
+# ---- MongoDB and Redis, crafted on tcpcraft ----
+def bson(d):
+    """A BSON document from a dict (or a list, keyed "0", "1", ...)."""
+    out = b""
+    for k, v in (d.items() if isinstance(d, dict) else enumerate(d)):
+        k = str(k).encode() + b"\0"
+        if isinstance(v, bool):
+            out += b"\x08" + k + (b"\x01" if v else b"\x00")
+        elif isinstance(v, int):
+            out += b"\x10" + k + struct.pack("<i", v)
+        elif isinstance(v, float):
+            out += b"\x01" + k + struct.pack("<d", v)
+        elif isinstance(v, str):
+            b = v.encode() + b"\0"
+            out += b"\x02" + k + struct.pack("<i", len(b)) + b
+        else:
+            out += (b"\x03" if isinstance(v, dict) else b"\x04") + k + bson(v)
+    return struct.pack("<i", len(out) + 5) + out + b"\0"
+
+def op_msg(req_id, resp_to, doc):
+    body = struct.pack("<I", 0) + b"\0" + bson(doc)
+    return struct.pack("<iiii", 16 + len(body), req_id, resp_to, 2013) + body
+
+def mongo(exchanges, port):
+    c = Conversation(client=("10.1.0.10", port), server=("10.2.0.30", 27017))
+    for req, resp in exchanges:
+        c.add(req, resp)
+    return c
+
+customers = [{"name": f"Customer {i}", "email": f"customer{i}@example.org", "phone": "+44 20 7946 0%03d" % i,
+              "address": {"street": f"{i} High Street", "city": "London"}} for i in range(20)]
+find = {"find": "customers", "filter": {}, "$db": "shop"}
+# two finds answered with 20 and 10 customers: messages of 3 KB and 1.5 KB,
+# 5 levels, 145 and 75 elements, 3 KB and 1.5 KB of JSON; within every
+# default (caps --mongodb-max-message 1024 -> too_big, --mongodb-max-json
+# 1024 -> json_capped, --bson-max-depth 3 -> depth_capped,
+# --bson-max-elements 50 -> elems_capped; each on both replies)
+def cursor(docs):
+    return {"cursor": {"firstBatch": docs, "id": 0, "ns": "shop.customers"}, "ok": 1.0}
+write(f"{out}/mongo_caps.pcap", [mongo([(op_msg(1, 0, find), op_msg(101, 1, cursor(customers)))], 41000),
+                                 mongo([(op_msg(3, 0, find), op_msg(103, 3, cursor(customers[:10])))], 41002)])
+
+# BSON nested 150 deep (the default --bson-max-depth 100 -> depth_capped)
+deep = {"email": "jane.roe@example.org"}
+for _ in range(150):
+    deep = {"a": deep}
+write(f"{out}/mongo_deep.pcap", [mongo([(op_msg(2, 0, find), op_msg(102, 2, cursor([deep])))], 41001)])
+
+def bulk(b):
+    b = b if isinstance(b, bytes) else str(b).encode()
+    return b"$%d\r\n%s\r\n" % (len(b), b)
+
+def arr(items):
+    return b"*%d\r\n" % len(items) + b"".join(items)
+
+def cmd(*args):
+    return arr([bulk(a) for a in args])
+
+def redis(exchanges, port):
+    c = Conversation(client=("10.1.0.10", port), server=("10.2.0.40", 6379))
+    for req, resp in exchanges:
+        c.add(req, resp)
+    return c
+
+fields = []
+for k, v in customers[0].items():
+    if isinstance(v, dict):
+        for k2, v2 in v.items():
+            fields += [bulk(k2), bulk(v2)]
+    else:
+        fields += [bulk(k), bulk(v)]
+for i in range(15):
+    fields += [bulk(f"note{i}"), bulk("regular customer since 20%02d" % i)]
+stream = arr([arr([bulk(f"1700000000000-{i}"), arr([bulk("email"), bulk(f"customer{i}@example.org"),
+                                                      bulk("amount"), bulk(str(10 * i))])]) for i in range(3)])
+# Redis replies within every default: HGETALL of 20 fields (41 values, 1 KB
+# of JSON), XRANGE (3 levels), a 3000-byte bulk that arrives in three
+# segments, an error line of 65 bytes (caps --resp-max-elements 20, --resp-max-json
+# 256, --resp-max-depth 2, --resp-max-message 1024, --resp-max-line 64 -> the
+# counters elems_capped, json_capped, depth_capped, too_big, line_capped)
+wrongtype = b"-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"
+write(f"{out}/redis_caps.pcap", [
+    redis([(cmd("HGETALL", "customer:1"), arr(fields))], 42000),
+    redis([(cmd("XRANGE", "orders", "-", "+"), stream)], 42001),
+    redis([(cmd("GET", "customer:1:bio"), bulk("b" * 3000)), (cmd("GET", "k"), bulk("v"))], 42002),
+    redis([(cmd("GET", "customer:1"), wrongtype)], 42003),
+])
+
+# a Redis reply nested 40 deep (the default --resp-max-depth 32 -> depth_capped)
+write(f"{out}/redis_deep.pcap", [redis([(cmd("EVAL", "return x", "0"), b"*1\r\n" * 40 + b":1\r\n")], 42004)])
 
 # ---- raw pcap writer for the floods ----
 def pcap_open(path):

@@ -22,6 +22,17 @@ void config_defaults(struct config *cfg)
     cfg->http_max_pipeline = LIM_HTTP_PIPELINE;
     cfg->http_max_decoded = LIM_HTTP_DECODED_BYTES;
     cfg->http_max_ratio = LIM_HTTP_DECOMP_RATIO;
+    cfg->http_max_chunk = LIM_HTTP_MAX_CHUNK;
+    cfg->mongodb_max_message = LIM_MONGODB_MAX_MESSAGE;
+    cfg->mongodb_max_json = LIM_MONGODB_MAX_JSON;
+    cfg->bson_max_depth = LIM_BSON_MAX_DEPTH;
+    cfg->bson_max_elements = LIM_BSON_MAX_ELEMS;
+    cfg->resp_max_depth = LIM_RESP_MAX_DEPTH;
+    cfg->resp_max_elements = LIM_RESP_MAX_ELEMS;
+    cfg->resp_max_line = LIM_RESP_MAX_LINE;
+    cfg->resp_max_message = LIM_RESP_MAX_MESSAGE;
+    cfg->resp_max_json = LIM_RESP_MAX_JSON;
+    cfg->pii_max_depth = LIM_PII_MAX_DEPTH;
     cfg->ring_size = 32u << 20;
     cfg->alert_high_risk_min = 1;
     cfg->alert_distinct_min = 3;

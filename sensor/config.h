@@ -1,7 +1,7 @@
 /* config.h -- one const configuration, read by every stage, filled from the CLI.
  *
- * The long option name is the config key (see main.c's option table): a field
- * here, a line there, nothing else.
+ * The long option name is the config key (see options.c's option table): a
+ * field here, a line there, nothing else.
  */
 #ifndef BW_CONFIG_H
 #define BW_CONFIG_H
@@ -51,6 +51,18 @@ struct config {
     uint32_t http_max_pipeline;
     uint64_t http_max_decoded;
     uint32_t http_max_ratio;
+    uint64_t http_max_chunk;             /* --http-max-chunk: larger chunk-size = chunk_too_big */
+
+    /* wire protocols (dissectors/mongodb.c, resp.c; bson.c through mongodb.c) */
+    uint32_t mongodb_max_message;        /* --mongodb-max-message BYTES */
+    uint32_t mongodb_max_json;           /* --mongodb-max-json BYTES per reply */
+    uint32_t bson_max_depth;             /* --bson-max-depth 1..LIM_BSON_DEPTH_MAX */
+    uint32_t bson_max_elements;          /* --bson-max-elements per document */
+    uint32_t resp_max_depth;             /* --resp-max-depth 1..LIM_RESP_DEPTH_MAX */
+    uint32_t resp_max_elements;          /* --resp-max-elements per value or command */
+    uint32_t resp_max_line;              /* --resp-max-line BYTES */
+    uint32_t resp_max_message;           /* --resp-max-message BYTES buffered */
+    uint32_t resp_max_json;              /* --resp-max-json BYTES per reply */
 
     bool quiet;
     const char *config_file;             /* -c FILE */
@@ -71,6 +83,7 @@ struct config {
     uint32_t alert_distinct_min;         /* --alert-distinct-min */
     const char *pii_disable;             /* --pii-disable KIND,... */
     uint64_t pii_scan_cap;               /* --pii-scan-cap BYTES (0 = whole body) */
+    uint32_t pii_max_depth;              /* --pii-max-depth 1..LIM_PII_DEPTH_MAX */
     struct str_list geoip;               /* --geoip FILE (repeatable) */
     struct str_list pii_context;         /* --pii-context KIND:FIELD,... (repeatable) */
 

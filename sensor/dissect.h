@@ -58,6 +58,9 @@ struct dissector {
     /* Names of the dissector's counters, for stats ("gap_resync", ...). */
     const char *const *counter_names;
     size_t n_counters;
+    /* Bit k set: counter k counts hits of a cap on hostile input (summed
+     * into the heartbeat's caps_hit with the other caps). At most 64. */
+    uint64_t cap_counters;
     /* Pure, no allocation: do the first bytes of direction dir look like this
      * protocol? Called with whatever arrived so far (a prefix of the stream). */
     enum probe_result (*probe)(const uint8_t *p, size_t len, int dir);

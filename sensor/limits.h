@@ -25,6 +25,27 @@
 #define LIM_HTTP_DECODED_BYTES   (1ull << 30) /* --http-max-decoded: decompressed bytes per body */
 #define LIM_HTTP_DECOMP_RATIO    1000u        /* --http-max-ratio: decoded/wire bytes per body */
 #define LIM_HTTP_CHUNK_LINE      1024u        /* chunk-size line incl. extensions */
+#define LIM_HTTP_MAX_CHUNK       (1ull << 30) /* --http-max-chunk: a larger chunk-size ends the body (chunk_too_big) */
+
+/* ---- MongoDB, BSON, Redis (RESP) ----
+ * Recognition rules are not caps and stay with their protocol: MONGO_MAX_MSG
+ * (mongodb.h) and RESP_BULK_MAX (resp.h) are the servers' own limits, and a
+ * length past them means the bytes are not that protocol at all. */
+#define LIM_MONGODB_MAX_MESSAGE  (16u << 20)  /* --mongodb-max-message: a message (or decompressed body) buffered and parsed */
+#define LIM_MONGODB_MAX_JSON     (8u << 20)   /* --mongodb-max-json: JSON rendered per reply */
+#define LIM_BSON_MAX_DEPTH       100u         /* --bson-max-depth: nesting rendered; deeper documents become null */
+#define LIM_BSON_DEPTH_MAX       1000u        /* the most --bson-max-depth takes: rendering recurses once per level */
+#define LIM_BSON_MAX_ELEMS       1000000u     /* --bson-max-elements: elements rendered per document */
+#define LIM_RESP_MAX_DEPTH       32u          /* --resp-max-depth: nesting of aggregates in one value */
+#define LIM_RESP_DEPTH_MAX       32u          /* the most --resp-max-depth takes: the scanner's per-level stack */
+#define LIM_RESP_MAX_ELEMS       1000000u     /* --resp-max-elements: values in one reply, arguments in one command */
+#define LIM_RESP_MAX_LINE        (64u << 10)  /* --resp-max-line: a type line or an inline command */
+#define LIM_RESP_MAX_MESSAGE     (16u << 20)  /* --resp-max-message: a message buffered while it arrives */
+#define LIM_RESP_MAX_JSON        (8u << 20)   /* --resp-max-json: JSON rendered per reply */
+
+/* ---- PII field context ---- */
+#define LIM_PII_MAX_DEPTH        32u          /* --pii-max-depth: JSON/XML nesting that keeps field classes */
+#define LIM_PII_DEPTH_MAX        63u          /* the most --pii-max-depth takes: per-depth bits in a 64-bit mask */
 
 /* ---- decode ---- */
 #define LIM_DECODE_DEPTH         8u           /* nested encapsulations / extension headers */

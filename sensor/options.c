@@ -1,6 +1,7 @@
 /* options.c -- the option table and its parsers. */
 #include "options.h"
 #include "config.h"
+#include "limits.h"
 #include <errno.h>
 #include <inttypes.h>
 #include <stdint.h>
@@ -33,6 +34,7 @@ const struct option_def option_table[] = {
     { "geoip", 0, OPT_LIST, F(geoip), "FILE", "MaxMind DB (GeoIP2/GeoLite2 or ip-location-db) for source geo/ASN; repeatable, first wins per field" },
     { "pii-context", 0, OPT_LIST, F(pii_context), "KIND:FIELD,...", "more field names whose values are of KIND (e.g. phone:handynummer,gsm); repeatable" },
     { "pii-scan-cap", 0, OPT_U64, F(pii_scan_cap), "BYTES", "scan at most BYTES of each body (default 0 = the whole body)" },
+    { "pii-max-depth", 0, OPT_U32, F(pii_max_depth), "N", "JSON/XML nesting that keeps field-name context for the PII scan (default 32, at most 63)" },
     { "pace", 0, OPT_U32, F(pace), "N", "replay capture files at N times real time, by their timestamps (default 0: as fast as possible)" },
     { "user", 'u', OPT_STR, F(user), "NAME", "drop privileges to NAME once the capture and outputs are open" },
     { "pidfile", 0, OPT_STR, F(pidfile), "FILE", "write the process id to FILE (removed at exit)" },
@@ -55,6 +57,17 @@ const struct option_def option_table[] = {
     { "http-max-pipeline", 0, OPT_U32, F(http_max_pipeline), "N", "requests awaiting a response per flow (default 64)" },
     { "http-max-decoded", 0, OPT_U64, F(http_max_decoded), "BYTES", "decompressed bytes per body (default 1G)" },
     { "http-max-ratio", 0, OPT_U32, F(http_max_ratio), "N", "max decompressed/compressed ratio per body (default 1000)" },
+    { "http-max-chunk", 0, OPT_U64, F(http_max_chunk), "BYTES", "largest chunk-size believed; a larger one ends the body (default 1G)" },
+    /* wire protocols */
+    { "mongodb-max-message", 0, OPT_U32, F(mongodb_max_message), "BYTES", "longest MongoDB message (or decompressed body) parsed; a longer one is skipped (default 16M)" },
+    { "mongodb-max-json", 0, OPT_U32, F(mongodb_max_json), "BYTES", "JSON rendered per MongoDB reply for the PII scan (default 8M)" },
+    { "bson-max-depth", 0, OPT_U32, F(bson_max_depth), "N", "BSON nesting rendered; deeper documents become null (default 100, at most 1000)" },
+    { "bson-max-elements", 0, OPT_U32, F(bson_max_elements), "N", "BSON elements rendered per document (default 1000000)" },
+    { "resp-max-depth", 0, OPT_U32, F(resp_max_depth), "N", "nesting of a Redis (RESP) reply (default 32, also the most)" },
+    { "resp-max-elements", 0, OPT_U32, F(resp_max_elements), "N", "values in one Redis reply or arguments in one command (default 1000000)" },
+    { "resp-max-line", 0, OPT_U32, F(resp_max_line), "BYTES", "longest RESP type line or inline command (default 64K)" },
+    { "resp-max-message", 0, OPT_U32, F(resp_max_message), "BYTES", "longest Redis message buffered while it arrives (default 16M)" },
+    { "resp-max-json", 0, OPT_U32, F(resp_max_json), "BYTES", "JSON rendered per Redis reply for the PII scan (default 8M)" },
     /* redis sink */
     { "redis", 0, OPT_STR, F(redis_url), "URL", "send alerts to Redis: redis://[user:pass@]host[:port][/db] or unix:///path[?db=N]" },
     { "redis-password-file", 0, OPT_STR, F(redis_password_file), "FILE", "Redis password from FILE (must not be readable by group/others); else REDISCLI_AUTH" },
@@ -91,6 +104,39 @@ const struct option_def option_table[] = {
     { "version", 'V', OPT_ACTION, 0, NULL, "show the version and exit" },
     { NULL, 0, 0, 0, NULL, NULL },
 };
+
+/* Numeric options with a narrower range than their type's: checked when a
+ * value is applied, from the command line or a config file. The caps on
+ * hostile input take no 0 (it would refuse everything); the depth caps stop
+ * where the per-level state or the recursion that serves them does. */
+static const struct {
+    size_t offset;
+    uint64_t min, max;
+} option_ranges[] = {
+    { F(pii_max_depth), 1, LIM_PII_DEPTH_MAX },
+    { F(http_max_chunk), 1, UINT64_MAX },
+    { F(mongodb_max_message), 1, UINT32_MAX },
+    { F(mongodb_max_json), 1, UINT32_MAX },
+    { F(bson_max_depth), 1, LIM_BSON_DEPTH_MAX },
+    { F(bson_max_elements), 1, UINT32_MAX },
+    { F(resp_max_depth), 1, LIM_RESP_DEPTH_MAX },
+    { F(resp_max_elements), 1, UINT32_MAX },
+    { F(resp_max_line), 1, UINT32_MAX },
+    { F(resp_max_message), 1, UINT32_MAX },
+    { F(resp_max_json), 1, UINT32_MAX },
+};
+
+/* The range of the numeric option at offset (its type's when not listed). */
+static void option_range(size_t offset, uint64_t type_max, uint64_t *min, uint64_t *max)
+{
+    *min = 0;
+    *max = type_max;
+    for (size_t i = 0; i < sizeof option_ranges / sizeof option_ranges[0]; i++)
+        if (option_ranges[i].offset == offset) {
+            *min = option_ranges[i].min;
+            *max = option_ranges[i].max;
+        }
+}
 
 const struct option_def *option_find(const char *name)
 {
@@ -134,7 +180,7 @@ int option_apply(struct config *cfg, const struct option_def *o, const char *val
                  char *err, size_t errlen)
 {
     char *base = (char *)cfg;
-    uint64_t v;
+    uint64_t v, min, max;
     switch (o->type) {
     case OPT_STR:
         *(const char **)(base + o->offset) = value;
@@ -159,15 +205,22 @@ int option_apply(struct config *cfg, const struct option_def *o, const char *val
         return 0;
     }
     case OPT_U32:
-        if (parse_size(value, UINT32_MAX, &v) < 0) {
-            snprintf(err, errlen, "--%s: '%s' is not a number from 0 to %" PRIu32, o->name, value, UINT32_MAX);
+        option_range(o->offset, UINT32_MAX, &min, &max);
+        if (parse_size(value, max, &v) < 0 || v < min) {
+            snprintf(err, errlen, "--%s: '%s' is not a number from %" PRIu64 " to %" PRIu64, o->name, value, min, max);
             return -1;
         }
         *(uint32_t *)(base + o->offset) = (uint32_t)v;
         return 0;
     case OPT_U64:
-        if (parse_size(value, UINT64_MAX, &v) < 0) {
-            snprintf(err, errlen, "--%s: '%s' is not a number", o->name, value);
+        option_range(o->offset, UINT64_MAX, &min, &max);
+        if (parse_size(value, max, &v) < 0 || v < min) {
+            if (max != UINT64_MAX)
+                snprintf(err, errlen, "--%s: '%s' is not a number from %" PRIu64 " to %" PRIu64, o->name, value, min, max);
+            else if (min)
+                snprintf(err, errlen, "--%s: '%s' is not a number of at least %" PRIu64, o->name, value, min);
+            else
+                snprintf(err, errlen, "--%s: '%s' is not a number", o->name, value);
             return -1;
         }
         *(uint64_t *)(base + o->offset) = v;

@@ -65,6 +65,7 @@ void pii_config_defaults(struct pii_config *cfg)
     for (int k = 0; k < PII__COUNT; k++) cfg->enabled[k] = true;
     cfg->scan_cap = 0;
     cfg->max_distinct = 65536;
+    cfg->max_depth = LIM_PII_MAX_DEPTH;
 }
 
 /* ---- database ----
@@ -101,6 +102,8 @@ pii_db *pii_db_new(const struct pii_config *cfg, char *err, size_t errlen)
     if (!db) { snprintf(err, errlen, "out of memory"); return NULL; }
     db->cfg = *cfg;
     if (!db->cfg.max_distinct) db->cfg.max_distinct = 65536;
+    if (!db->cfg.max_depth) db->cfg.max_depth = LIM_PII_MAX_DEPTH;
+    if (db->cfg.max_depth > PII_CTX_DEPTH) db->cfg.max_depth = PII_CTX_DEPTH;   /* the state is no wider */
     pii_keymap_init(&db->km, cfg);
     memset(db->cfg.context_words, 0, sizeof db->cfg.context_words);   /* not kept */
     db->keyed = pii_keyed_new(cfg->hash_key, cfg->hash_key ? cfg->hash_key_len : 0);
@@ -316,6 +319,7 @@ pii_scan *pii_scan_open(const pii_db *db, pii_scratch *s, enum pii_doc_type type
     if (type != PII_DOC_AUTO) {
         pii_tok_init(&sc->tok, type, &db->km, on_field, sc);
         sc->tok.kc = &s->kc;
+        sc->tok.max_depth = (uint8_t)db->cfg.max_depth;
     }
     sc->last_rec = UINT64_MAX;
     sc->f.complete = true;
@@ -387,6 +391,7 @@ static void sniff_decide(struct pii_scan *sc, bool final)
     sc->type = t;
     pii_tok_init(&sc->tok, t, &sc->db->km, on_field, sc);
     sc->tok.kc = &sc->s->kc;
+    sc->tok.max_depth = (uint8_t)sc->db->cfg.max_depth;
     feed_known(sc, held, n);
 }
 

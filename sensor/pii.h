@@ -59,6 +59,8 @@ struct pii_config {
     bool enabled[PII__COUNT];    /* default: all true */
     uint64_t scan_cap;           /* bytes scanned per body; 0 = whole body */
     uint32_t max_distinct;       /* exact distinct values kept per body; past it, estimated */
+    unsigned max_depth;          /* JSON/XML nesting that keeps field context (1..LIM_PII_DEPTH_MAX,
+                                    default LIM_PII_MAX_DEPTH; 0 = the default) */
     const uint8_t *hash_key;     /* per-deployment secret for the keyed hash */
     size_t hash_key_len;
     /* extra context words (field names) per kind, NULL-terminated lists or NULL */
@@ -95,8 +97,8 @@ struct pii_findings {
     bool complete;               /* false when a gap or the scan cap cut the body */
     uint64_t bytes_scanned;
     uint64_t depth_capped;       /* JSON/XML containers nested past the context depth cap
-                                    (PII_CTX_DEPTH): values below them are scanned without
-                                    field-name context */
+                                    (pii_config.max_depth): values below them are scanned
+                                    without field-name context */
     struct pii_hash *hashes;     /* distinct values' keyed hashes (owned) */
     size_t n_hashes;
     struct pii_org *orgs;        /* distinct organisation domains with counts (owned) */

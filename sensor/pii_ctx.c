@@ -81,14 +81,14 @@ enum { JS_TOK = 0, JS_STR, JS_ESC, JS_SCALAR };
 
 static inline bool j_in_arr(const struct pii_tok *t, unsigned d)
 {
-    return d <= PII_CTX_DEPTH && ((t->u.j.is_arr >> d) & 1);
+    return d <= t->max_depth && ((t->u.j.is_arr >> d) & 1);
 }
 
 /* Class of a value starting now. */
 static uint8_t j_value_cls(const struct pii_tok *t)
 {
     unsigned d = t->u.j.depth;
-    if (d == 0 || d > PII_CTX_DEPTH) return PII_CLS_NONE;   /* past the depth cap: no classes */
+    if (d == 0 || d > t->max_depth) return PII_CLS_NONE;   /* past the depth cap: no classes */
     return j_in_arr(t, d) ? t->u.j.cls[d] : t->u.j.key_cls;
 }
 
@@ -106,10 +106,10 @@ static void j_open(struct pii_tok *t, bool arr)
         t->rec++;                         /* an object in an array: one record */
         t->u.j.rec_depth = (uint8_t)(d + 1);
     }
-    if (d >= PII_CTX_DEPTH) {             /* too deep: count the depth, lose the classes */
+    if (d >= t->max_depth) {              /* too deep: count the depth, lose the classes */
         if (d < 255) t->u.j.depth++;      /* saturates: closes past it just end early */
         else t->depth_capped++;
-        if (d == PII_CTX_DEPTH) t->depth_capped++;
+        if (d == t->max_depth) t->depth_capped++;
         return;
     }
     d++;
@@ -129,7 +129,7 @@ static void j_close(struct pii_tok *t)
     t->u.j.depth = (uint8_t)d;
     /* Back in the parent: its current key's class is gone with the value,
      * which is fine: the next key sets it again. */
-    t->u.j.key_cls = (d && d < PII_CTX_DEPTH && !j_in_arr(t, d)) ? t->u.j.cls[d + 1] : PII_CLS_NONE;
+    t->u.j.key_cls = (d && d < t->max_depth && !j_in_arr(t, d)) ? t->u.j.cls[d + 1] : PII_CLS_NONE;
     t->u.j.expect_key = false;
 }
 
@@ -330,15 +330,15 @@ enum { XS_TEXT = 0, XS_LT, XS_NAME, XS_ENDNAME, XS_TAG, XS_ATTRQ, XS_COMMENT, XS
 static uint8_t x_cur_cls(const struct pii_tok *t)
 {
     unsigned d = t->u.x.depth;
-    return d <= PII_CTX_DEPTH ? t->u.x.cls[d] : PII_CLS_NONE;
+    return d <= t->max_depth ? t->u.x.cls[d] : PII_CLS_NONE;
 }
 
 static void x_start_tag_done(struct pii_tok *t, bool selfclose)
 {
     unsigned d = t->u.x.depth + 1u;
     if (d == 2) t->rec++;
-    if (d <= PII_CTX_DEPTH) t->u.x.cls[d] = tok_key_class(t, (const uint8_t *)t->key, t->key_len);
-    else if (d == PII_CTX_DEPTH + 1) t->depth_capped++;   /* too deep: classes lost below */
+    if (d <= t->max_depth) t->u.x.cls[d] = tok_key_class(t, (const uint8_t *)t->key, t->key_len);
+    else if (d == t->max_depth + 1u) t->depth_capped++;   /* too deep: classes lost below */
     if (d < 255) t->u.x.depth = (uint8_t)d;
     if (selfclose && t->u.x.depth) t->u.x.depth--;
 }
@@ -558,6 +558,7 @@ void pii_tok_init(struct pii_tok *t, enum pii_doc_type type, const struct pii_ke
     for (int i = 0; i < PII_KEYCACHE; i++) t->cache[i].cls = 0xff;
     t->type = type == PII_DOC_AUTO ? PII_DOC_TEXT : type;
     t->km = km;
+    t->max_depth = LIM_PII_MAX_DEPTH;
     t->emit = emit;
     t->ctx = ctx;
     if (t->type == PII_DOC_TEXT || t->type == PII_DOC_EML) { t->rec = 1; t->u.t.in_head = true; }

@@ -13,8 +13,8 @@
  * They keep no bytes of values: field names are classified as soon as they
  * end, and values are reported as absolute (start, end) offsets that the
  * scanner reads back from its window. State is bounded: a 64-byte key, a
- * 32-deep class stack, CSV header up to PII_CSV_HDR bytes and PII_CSV_COLS
- * columns.
+ * class stack of max_depth levels (--pii-max-depth, at most PII_CTX_DEPTH),
+ * CSV header up to PII_CSV_HDR bytes and PII_CSV_COLS columns.
  *
  * Records (the unit of "records with at least one finding"):
  *   JSON  each top-level value (an NDJSON line) and, inside it, each object
@@ -29,6 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "limits.h"
 #include "pii.h"
 
 /* Field classes. Values at or past PII_CLS_NAME are judged by the scanner
@@ -58,7 +59,11 @@ enum pii_cls {
 };
 
 #define PII_KEY_MAX 64
-#define PII_CTX_DEPTH 32
+/* The widest class stack: bit d of a 64-bit mask per depth d = 1..63. A
+ * tokenizer keeps classes down to its max_depth (LIM_PII_MAX_DEPTH unless
+ * set), so a deeper setting costs nothing: the arrays are sized for this. */
+#define PII_CTX_DEPTH LIM_PII_DEPTH_MAX
+_Static_assert(PII_CTX_DEPTH < 64, "is_arr holds one bit per depth");
 #define PII_CSV_COLS 256
 #define PII_CSV_HDR 1024
 #define PII_EXTRA_WORDS 64
@@ -107,7 +112,8 @@ struct pii_tok {
     uint8_t cls;            /* class of the value under pos, NONE outside values */
     uint8_t state;
     bool lost;              /* after a gap: waiting for a resynchronisation point */
-    uint32_t depth_capped;  /* containers opened past PII_CTX_DEPTH (classes lost there) */
+    uint8_t max_depth;      /* class stack depth, 1..PII_CTX_DEPTH (set after pii_tok_init) */
+    uint32_t depth_capped;  /* containers opened past max_depth (classes lost there) */
     uint64_t vstart;        /* start of the current value */
     uint8_t key_len;
     char key[PII_KEY_MAX];
@@ -144,7 +150,8 @@ struct pii_tok {
     } u;
 };
 
-/* Start a tokenizer for a known (not AUTO) document type. */
+/* Start a tokenizer for a known (not AUTO) document type, with the default
+ * depth (LIM_PII_MAX_DEPTH; set t->max_depth after this call to change it). */
 void pii_tok_init(struct pii_tok *t, enum pii_doc_type type, const struct pii_keymap *km,
                   pii_field_fn emit, void *ctx);
 /* Consume n bytes at t->pos. */

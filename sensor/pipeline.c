@@ -85,6 +85,7 @@ int pipeline_build(struct pipeline *pp, const struct config *cfg, char *err, siz
         free_list(kinds);
     }
     pc.scan_cap = cfg->pii_scan_cap;
+    pc.max_depth = cfg->pii_max_depth;
     for (unsigned i = 0; i < cfg->pii_context.n; i++) {
         const char *e = cfg->pii_context.v[i], *colon = strchr(e, ':');
         char kind[32];

@@ -58,15 +58,12 @@ void stats_summary(struct worker *const *w, unsigned n, struct stats_summary *ou
     out->flows_created = t.f.created;
     out->transactions = t.w.transactions;
     out->alerts = t.w.alerts;
-    static const char *const caps[] = { "head_too_big", "too_many_headers", "pipeline_overflow",
-                                        "chunk_error", "decoded_cap", "ratio_cap" };
     uint64_t c = t.f.table_full + t.s.cap_flow_hits + t.s.cap_total_hits + t.w.pii_depth_capped;
     for (size_t d = 0; dissector_table[d]; d++) {
         const struct dissector *dis = dissector_table[d];
-        for (size_t k = 0; k < dis->n_counters; k++)
-            for (size_t m = 0; m < sizeof caps / sizeof caps[0]; m++)
-                if (strcmp(dis->counter_names[k], caps[m]) == 0)
-                    for (unsigned i = 0; i < n; i++) c += worker_dissector_counters(w[i], d)[k];
+        for (size_t k = 0; k < dis->n_counters && k < 64; k++)
+            if (dis->cap_counters >> k & 1)
+                for (unsigned i = 0; i < n; i++) c += worker_dissector_counters(w[i], d)[k];
     }
     out->caps_hit = c;
     out->truncated_packets = t.w.truncated;

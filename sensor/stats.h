@@ -21,8 +21,11 @@ struct capture_totals {
 struct stats_summary {
     uint64_t packets, bytes, decode_errors, flows_active, flows_created, transactions, alerts;
     /* Every cap on hostile input hit so far: flow table full, OOO buffer caps,
-     * the HTTP caps (head size, header count, pipeline, chunk errors, decoded
-     * size, ratio) and the PII context depth cap. The stats JSON has each. */
+     * the PII context depth cap and the counters each dissector marks as
+     * caps (struct dissector.cap_counters): HTTP head size, header count,
+     * pipeline, chunk errors and chunk size, decoded size, ratio; MongoDB,
+     * BSON and RESP message size, JSON size, depth, elements, line length,
+     * pending requests. The stats JSON has each. */
     uint64_t caps_hit;
     uint64_t truncated_packets, gap_bytes_loss, gap_bytes_snaplen;   /* capture health */
 };

@@ -23,7 +23,7 @@ enum {
     TXN_RESP_MISSING  = 1u << 2,  /* request never answered (flow ended first) */
     TXN_BODY_GAP      = 1u << 3,  /* bytes of the response body were never seen */
     TXN_BODY_SNAPLEN  = 1u << 4,  /* snaplen cut body bytes */
-    TXN_BODY_CAP      = 1u << 5,  /* decoded-size or ratio cap stopped decompression */
+    TXN_BODY_CAP      = 1u << 5,  /* a cap ended the body: decoded size, ratio, chunk size, rendered JSON */
     TXN_BODY_TRUNC    = 1u << 6,  /* connection ended before the announced length */
     TXN_DECODE_ERROR  = 1u << 7,  /* Content-Encoding could not be decoded */
     TXN_HEAD_TOO_BIG  = 1u << 8,  /* a message head exceeded the header cap */

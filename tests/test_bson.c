@@ -176,6 +176,53 @@ static void t_depth_cap(void)
     free(x);
 }
 
+/* levels documents nested as {"a":{"a":...{"deep":"x"}}} into a new buffer. */
+static uint8_t *nested(unsigned levels, size_t *len)
+{
+    static const uint8_t inner[] = { 17, 0, 0, 0, 0x02, 'd', 'e', 'e', 'p', 0, 2, 0, 0, 0, 'x', 0, 0 };
+    size_t n = sizeof inner + 8 * (size_t)levels;
+    uint8_t *b = malloc(n), *o = b;
+    for (unsigned i = 0; i < levels; i++) {
+        uint32_t l = (uint32_t)(n - 8 * (size_t)i);
+        for (int k = 0; k < 4; k++) *o++ = (uint8_t)(l >> (8 * k));
+        *o++ = 0x03;
+        *o++ = 'a';
+        *o++ = 0;
+    }
+    memcpy(o, inner, sizeof inner);
+    memset(o + sizeof inner, 0, levels);
+    *len = n;
+    return b;
+}
+
+/* The deepest setting (LIM_BSON_DEPTH_MAX) renders that deep, within the
+ * thread's stack even under ASan; a larger one is taken as it. */
+static void t_depth_max(void)
+{
+    struct sbuf *o = malloc(sizeof *o);
+    static const struct { unsigned levels, max_depth; int rc; uint64_t capped; size_t opens; } cases[] = {
+        { LIM_BSON_DEPTH_MAX - 1, LIM_BSON_DEPTH_MAX, 0, 0, LIM_BSON_DEPTH_MAX },
+        { LIM_BSON_DEPTH_MAX + 100, LIM_BSON_DEPTH_MAX, 1, 1, LIM_BSON_DEPTH_MAX },
+        { LIM_BSON_DEPTH_MAX + 100, 5 * LIM_BSON_DEPTH_MAX, 1, 1, LIM_BSON_DEPTH_MAX },
+        { LIM_BSON_MAX_DEPTH, 0, 1, 1, LIM_BSON_MAX_DEPTH },   /* 0 here: NULL limits, the default */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        size_t n;
+        uint8_t *b = nested(cases[i].levels, &n);
+        CHECK_EQ(bson_doc_len(b, n), n);
+        struct bson_limits lim = { cases[i].max_depth, 1000000 };
+        struct bson_stats st = { 0 };
+        CHECK_EQ(render(b, n, cases[i].max_depth ? &lim : NULL, &st, o), cases[i].rc);
+        CHECK_EQ(st.depth_capped, cases[i].capped);
+        size_t opens = 0;
+        for (size_t k = 0; k < o->n; k++) opens += o->s[k] == '{';
+        CHECK_EQ(opens, cases[i].opens);
+        CHECK_EQ(strstr(o->s, "\"deep\":\"x\"") != NULL, cases[i].rc == 0);
+        free(b);
+    }
+    free(o);
+}
+
 static void t_elems_cap(void)
 {
     struct bb *x = calloc(1, sizeof *x);
@@ -226,6 +273,7 @@ int main(void)
     RUN(t_truncations);
     RUN(t_mutations);
     RUN(t_depth_cap);
+    RUN(t_depth_max);
     RUN(t_elems_cap);
     RUN(t_bad_type);
     return test_done();

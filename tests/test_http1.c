@@ -887,6 +887,54 @@ static void t_chunk_overflow(void)
     h_free(h);
 }
 
+/* A chunk-size past --http-max-chunk: counted, the body ends capped at what
+ * came before it, the next message is found by resynchronising; the
+ * default cap catches sizes no server sends, and keeps real ones. */
+static void t_chunk_too_big(void)
+{
+    struct config cfg;
+    config_defaults(&cfg);
+    cfg.http_max_chunk = 16;
+    struct h *h = h_new_cfg(&cfg);
+    h_str(h, 0, "GET / HTTP/1.1\r\n\r\n");
+    h_str(h, 1, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10\r\n0123456789abcdef\r\n"
+                "11\r\n0123456789abcdefg\r\n0\r\n\r\n");
+    h_str(h, 0, "GET /next HTTP/1.1\r\n\r\n");
+    h_str(h, 1, "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nq");
+    CHECK_EQ(h->rec.n, 2);
+    CHECK_EQ(h->rec.t[0].flags, TXN_BODY_CAP);
+    CHECK(body_is(&h->rec.t[0], "0123456789abcdef", 16));
+    CHECK_EQ(h_cnt(h, "chunk_too_big"), 1);
+    CHECK_EQ(h_cnt(h, "chunk_error"), 0);
+    CHECK_EQ(h_cnt(h, "gave_up"), 0);
+    CHECK_STR(h->rec.t[1].uri, "/next");
+    CHECK(body_is(&h->rec.t[1], "q", 1));
+    CHECK(h->rec.t[1].flags & TXN_RESYNC);
+    h_close(h);
+    CHECK(all_ended_once(h));
+    h_free(h);
+    /* a request body too */
+    h = h_new_cfg(&cfg);
+    h_str(h, 0, "POST /up HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n20\r\n");
+    CHECK_EQ(h_cnt(h, "chunk_too_big"), 1);
+    h_free(h);
+    /* under the default: 48 bits of size is too big, 1 GiB is not */
+    h = h_new();
+    h_str(h, 0, "GET / HTTP/1.1\r\n\r\n");
+    h_str(h, 1, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nabcd\r\nFFFFFFFFFFFF\r\nxx");
+    CHECK_EQ(h_cnt(h, "chunk_too_big"), 1);
+    CHECK_EQ(h->rec.n, 1);
+    CHECK(body_is(&h->rec.t[0], "abcd", 4));
+    h_free(h);
+    h = h_new();
+    h_str(h, 0, "GET / HTTP/1.1\r\n\r\n");
+    h_str(h, 1, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n40000000\r\nxx");
+    CHECK_EQ(h_cnt(h, "chunk_too_big"), 0);
+    CHECK_EQ(h->rec.n, 1);
+    CHECK_EQ(h->rec.t[0].ended, 0);   /* still reading the 1 GiB chunk */
+    h_free(h);
+}
+
 /* ---- gaps ---- */
 
 static void t_gap_in_length_body(void)
@@ -1344,6 +1392,7 @@ int main(void)
     RUN(t_header_flood);
     RUN(t_giant_header);
     RUN(t_chunk_overflow);
+    RUN(t_chunk_too_big);
     RUN(t_gap_in_length_body);
     RUN(t_gap_in_chunked_body);
     RUN(t_gap_in_head);

@@ -429,7 +429,8 @@ static void t_gap_resync(void)
     for (size_t cut = 1; cut < tail + r2; cut += 7) {
         struct ws_run *run = calloc(1, sizeof *run);
         run->fv.handshake_seen = true;
-        struct dissect_env env = { NULL, &run->fv, { 1, 0 }, &ws_sink, &run->rec, run->counters };
+        config_defaults(&run->cfg);
+        struct dissect_env env = { &run->cfg, &run->fv, { 1, 0 }, &ws_sink, &run->rec, run->counters };
         void *st = calloc(1, mongodb_dissector.state_size);
         mongodb_dissector.init(st, &env);
         mongodb_dissector.on_data(st, 0, c->buf[0], q1, &env);
@@ -459,6 +460,64 @@ static void t_gap_resync(void)
     free(c);
 }
 
+/* The configuration's caps (--mongodb-max-message, --mongodb-max-json,
+ * --bson-max-depth, --bson-max-elements): none hit by the conversation under
+ * the defaults; each hit and counted when set small, whole or split. */
+static uint64_t caps_sum(const struct ws_run *r)
+{
+    return ws_counter(&mongodb_dissector, r, "too_big") + ws_counter(&mongodb_dissector, r, "json_capped") +
+           ws_counter(&mongodb_dissector, r, "depth_capped") + ws_counter(&mongodb_dissector, r, "elems_capped");
+}
+
+static void t_caps(void)
+{
+    struct conv *c = malloc(sizeof *c);
+    build_conv(c);
+    struct ws_run *r = malloc(sizeof *r);
+    struct config *cfg = malloc(sizeof *cfg);
+    ws_play(&mongodb_dissector, c->m, c->n, 0, true, r);
+    CHECK(check_conv(r));
+    CHECK_EQ(caps_sum(r), 0);
+    for (size_t split = 0; split <= 7; split += 7) {
+        /* messages: finds ~80 bytes, cursor replies ~250 (also inside OP_COMPRESSED) */
+        config_defaults(cfg);
+        cfg->mongodb_max_message = 200;
+        ws_play_cfg(&mongodb_dissector, c->m, c->n, split, true, cfg, r);
+        CHECK_EQ(ws_counter(&mongodb_dissector, r, "too_big"), 5);    /* 3 replies plain, 2 compressed */
+        CHECK_EQ(ws_counter(&mongodb_dissector, r, "transactions"), 2);   /* the vault refusal, the legacy query */
+        CHECK_EQ(ws_counter(&mongodb_dissector, r, "unanswered"), 6);     /* the 5 skipped, the late one */
+        bool leak = false;
+        for (unsigned i = 0; i < r->rec.n; i++) leak |= strstr(r->rec.t[i].body, "tobias") != NULL;
+        CHECK(!leak);
+
+        config_defaults(cfg);
+        cfg->mongodb_max_json = 40;
+        ws_play_cfg(&mongodb_dissector, c->m, c->n, split, true, cfg, r);
+        CHECK_EQ(ws_counter(&mongodb_dissector, r, "json_capped"), 7);   /* every answered read */
+        CHECK(r->rec.t[0].flags & TXN_BODY_CAP);
+        CHECK_EQ(r->rec.t[0].body_len, 40);
+        CHECK_EQ(r->rec.t[0].decoded, 40);
+
+        config_defaults(cfg);
+        cfg->bson_max_depth = 2;
+        ws_play_cfg(&mongodb_dissector, c->m, c->n, split, true, cfg, r);
+        const char *nulled = "{\"cursor\":{\"firstBatch\":null,\"id\":77,";
+        CHECK(strncmp(r->rec.t[0].body, nulled, strlen(nulled)) == 0);
+        CHECK_EQ(ws_counter(&mongodb_dissector, r, "depth_capped"), 5);
+        CHECK_EQ(ws_counter(&mongodb_dissector, r, "elems_capped"), 0);
+
+        config_defaults(cfg);
+        cfg->bson_max_elements = 3;
+        ws_play_cfg(&mongodb_dissector, c->m, c->n, split, true, cfg, r);
+        CHECK_STR(r->rec.t[0].body, "{\"cursor\":{\"firstBatch\":[{}]}}");
+        CHECK_EQ(ws_counter(&mongodb_dissector, r, "elems_capped"), 6);   /* the cursors and the 4-field refusal */
+        CHECK_EQ(ws_counter(&mongodb_dissector, r, "depth_capped"), 0);
+    }
+    free(cfg);
+    free(r);
+    free(c);
+}
+
 int main(void)
 {
     RUN(t_conversation);
@@ -468,5 +527,6 @@ int main(void)
     RUN(t_snappy);
     RUN(t_bad_framing);
     RUN(t_gap_resync);
+    RUN(t_caps);
     return test_done();
 }

@@ -553,6 +553,56 @@ static void t_cap_gap_config(void)
     pii_findings_free(NULL);
 }
 
+/* The field-context depth (--pii-max-depth): a phone number known only by
+ * its field name is found while its field is within the depth, lost (and
+ * counted) below it; the default is 32 and the most 63. Nesting is built
+ * as {"a":{"a":...{"phone":"..."}}} and <a><a>...<phone>...</phone>. */
+static char *nest(bool xml, unsigned levels)
+{
+    char *b = malloc(levels * 10 + 64), *o = b;
+    for (unsigned i = 0; i < levels; i++) o += sprintf(o, xml ? "<a>" : "{\"a\":");
+    o += sprintf(o, xml ? "<phone>0612345678</phone>" : "{\"phone\":\"0612345678\"}");
+    for (unsigned i = 0; i < levels; i++) o += sprintf(o, xml ? "</a>" : "}");
+    return b;
+}
+
+static void depth_case(unsigned max_depth, bool xml, unsigned levels, uint64_t phones, uint64_t capped)
+{
+    struct pii_config cfg;
+    pii_config_defaults(&cfg);
+    if (max_depth) cfg.max_depth = max_depth;
+    char err[128];
+    pii_db *d = pii_db_new(&cfg, err, sizeof err);
+    char *b = nest(xml, levels);
+    struct pii_findings f;
+    scan_split(d, xml ? PII_DOC_XML : PII_DOC_JSON, b, strlen(b), NULL, 0, &f);
+    if (f.kind[PII_PHONE].count != phones || f.depth_capped != capped)
+        printf("  max_depth %u %s %u levels: %llu phones, %llu capped\n", max_depth, xml ? "xml" : "json", levels,
+               (unsigned long long)f.kind[PII_PHONE].count, (unsigned long long)f.depth_capped);
+    CHECK_EQ(f.kind[PII_PHONE].count, phones);
+    CHECK_EQ(f.depth_capped, capped);
+    pii_findings_free(&f);
+    pii_db_free(d);
+    free(b);
+}
+
+static void t_depth(void)
+{
+    for (int xml = 0; xml <= 1; xml++) {
+        /* the phone's field is at depth levels + 1 */
+        depth_case(0, xml, 31, 1, 0);      /* the default, 32 */
+        depth_case(0, xml, 32, 0, 1);
+        depth_case(3, xml, 2, 1, 0);
+        depth_case(3, xml, 3, 0, 1);
+        depth_case(1, xml, 0, 1, 0);
+        depth_case(1, xml, 1, 0, 1);
+        depth_case(63, xml, 62, 1, 0);     /* the widest state */
+        depth_case(63, xml, 200, 0, 1);
+        depth_case(1000, xml, 62, 1, 0);   /* taken as 63 */
+        depth_case(1000, xml, 63, 0, 1);
+    }
+}
+
 /* One database, one scratch per thread, scans running at the same time:
  * each gets the findings a lone scan gets. */
 struct worker {
@@ -638,6 +688,7 @@ int main(void)
     RUN(t_distinct);
     RUN(t_hash_key);
     RUN(t_cap_gap_config);
+    RUN(t_depth);
     RUN(t_threads);
     RUN(t_names_and_types);
     pii_scratch_free(scr);

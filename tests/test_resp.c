@@ -65,7 +65,7 @@ static void t_scan_prefixes(void)
         for (size_t k = 0; k < n; k++) {
             uint8_t *p = malloc(k ? k : 1);
             memcpy(p, vals[v], k);
-            struct parse_result r = resp_scan(p, k, NULL);
+            struct parse_result r = resp_scan(p, k, NULL, NULL);
             need_more += r.status == PARSE_NEED_MORE;
             free(p);
         }
@@ -77,7 +77,7 @@ static void t_scan_prefixes(void)
         for (size_t k = 0; k <= n; k++) {
             uint8_t *q = malloc(k ? k : 1);
             memcpy(q, vals[v], k);
-            struct parse_result r = resp_scan_more(&sc, q, k, NULL);
+            struct parse_result r = resp_scan_more(&sc, q, k, NULL, NULL);
             if (r.status == PARSE_NEED_MORE) resumed_more++;
             else if (r.status == PARSE_OK) got = r.consumed;
             free(q);
@@ -86,7 +86,7 @@ static void t_scan_prefixes(void)
         CHECK_EQ(got, n);
         uint8_t *p = malloc(n);
         memcpy(p, vals[v], n);
-        struct parse_result r = resp_scan(p, n, NULL);
+        struct parse_result r = resp_scan(p, n, NULL, NULL);
         CHECK(r.status == PARSE_OK);
         CHECK_EQ(r.consumed, n);
         free(p);
@@ -98,26 +98,80 @@ static void t_scan_caps(void)
     struct resp_scan_stats st = { 0 };
     char deep[200];
     size_t o = 0;
-    for (unsigned i = 0; i < RESP_MAX_DEPTH + 2; i++) o += (size_t)snprintf(deep + o, sizeof deep - o, "*1\r\n");
+    for (unsigned i = 0; i < LIM_RESP_MAX_DEPTH + 2; i++) o += (size_t)snprintf(deep + o, sizeof deep - o, "*1\r\n");
     o += (size_t)snprintf(deep + o, sizeof deep - o, ":1\r\n");
-    CHECK(resp_scan((const uint8_t *)deep, o, &st).status == PARSE_ERROR);
+    CHECK(resp_scan((const uint8_t *)deep, o, NULL, &st).status == PARSE_ERROR);
     CHECK_EQ(st.depth_capped, 1);
     /* exactly at the cap is fine */
     o = 0;
-    for (unsigned i = 0; i < RESP_MAX_DEPTH; i++) o += (size_t)snprintf(deep + o, sizeof deep - o, "*1\r\n");
+    for (unsigned i = 0; i < LIM_RESP_MAX_DEPTH; i++) o += (size_t)snprintf(deep + o, sizeof deep - o, "*1\r\n");
     o += (size_t)snprintf(deep + o, sizeof deep - o, ":1\r\n");
-    CHECK(resp_scan((const uint8_t *)deep, o, &st).status == PARSE_OK);
+    CHECK(resp_scan((const uint8_t *)deep, o, NULL, &st).status == PARSE_OK);
     const char big[] = "*2000000\r\n";
-    CHECK(resp_scan((const uint8_t *)big, sizeof big - 1, &st).status == PARSE_ERROR);
+    CHECK(resp_scan((const uint8_t *)big, sizeof big - 1, NULL, &st).status == PARSE_ERROR);
     CHECK_EQ(st.elems_capped, 1);
-    char *line = malloc(RESP_LINE_MAX + 10);
+    char *line = malloc(LIM_RESP_MAX_LINE + 10);
     line[0] = '+';
-    memset(line + 1, 'a', RESP_LINE_MAX + 9);
-    CHECK(resp_scan((const uint8_t *)line, RESP_LINE_MAX + 10, &st).status == PARSE_ERROR);
+    memset(line + 1, 'a', LIM_RESP_MAX_LINE + 9);
+    CHECK(resp_scan((const uint8_t *)line, LIM_RESP_MAX_LINE + 10, NULL, &st).status == PARSE_ERROR);
     CHECK_EQ(st.line_capped, 1);
     free(line);
-    CHECK(resp_scan((const uint8_t *)"?x\r\n", 4, NULL).status == PARSE_ERROR);
-    CHECK(resp_scan((const uint8_t *)"$3\r\nabcXY", 9, NULL).status == PARSE_ERROR);
+    CHECK(resp_scan((const uint8_t *)"?x\r\n", 4, NULL, NULL).status == PARSE_ERROR);
+    CHECK(resp_scan((const uint8_t *)"$3\r\nabcXY", 9, NULL, NULL).status == PARSE_ERROR);
+    /* an LF without its CR is malformed, not a line past the cap */
+    CHECK(resp_scan((const uint8_t *)"+OK\n", 4, NULL, &st).status == PARSE_ERROR);
+    CHECK_EQ(st.line_capped, 1);
+}
+
+/* Caps given as limits (the configuration's): each one hit exactly past its
+ * value, in replies and in commands, and counted. */
+static void t_scan_limits(void)
+{
+    struct resp_limits lim = { 3, 5, 8 };
+    struct resp_scan_stats st = { 0 };
+    const char *d3 = "*1\r\n*1\r\n*1\r\n:1\r\n", *d4 = "*1\r\n*1\r\n*1\r\n*1\r\n:1\r\n";
+    CHECK(resp_scan((const uint8_t *)d3, strlen(d3), &lim, &st).status == PARSE_OK);
+    CHECK(resp_scan((const uint8_t *)d4, strlen(d4), &lim, &st).status == PARSE_ERROR);
+    CHECK_EQ(st.depth_capped, 1);
+    /* 5 values in all (the array counts as one) */
+    const char *e5 = "*4\r\n:1\r\n:2\r\n:3\r\n:4\r\n", *e6 = "*5\r\n:1\r\n:2\r\n:3\r\n:4\r\n:5\r\n";
+    CHECK(resp_scan((const uint8_t *)e5, strlen(e5), &lim, &st).status == PARSE_OK);
+    CHECK(resp_scan((const uint8_t *)e6, strlen(e6), &lim, &st).status == PARSE_ERROR);
+    CHECK_EQ(st.elems_capped, 1);
+    /* a line of 8 bytes passes, 9 do not, even before its end arrives */
+    CHECK(resp_scan((const uint8_t *)"+12345678\r\n", 11, &lim, &st).status == PARSE_OK);
+    CHECK(resp_scan((const uint8_t *)"+123456789\r\n", 12, &lim, &st).status == PARSE_ERROR);
+    CHECK(resp_scan((const uint8_t *)"+1234567890", 11, &lim, &st).status == PARSE_ERROR);
+    CHECK(resp_scan((const uint8_t *)"+12345678\r", 10, &lim, &st).status == PARSE_NEED_MORE);
+    CHECK_EQ(st.line_capped, 2);
+    /* the resumable scanner keeps the same caps across deliveries */
+    struct resp_scanner sc = { .active = false };
+    CHECK(resp_scan_more(&sc, (const uint8_t *)d4, 8, &lim, &st).status == PARSE_NEED_MORE);
+    CHECK(resp_scan_more(&sc, (const uint8_t *)d4, strlen(d4), &lim, &st).status == PARSE_ERROR);
+    CHECK_EQ(st.depth_capped, 2);
+    /* a depth above the scanner's stack is taken as its size */
+    struct resp_limits wide = { 1000, 1000, 100 };
+    char deep[400];
+    size_t o = 0;
+    for (unsigned i = 0; i < LIM_RESP_DEPTH_MAX + 1; i++) o += (size_t)snprintf(deep + o, sizeof deep - o, "*1\r\n");
+    o += (size_t)snprintf(deep + o, sizeof deep - o, ":1\r\n");
+    CHECK(resp_scan((const uint8_t *)deep, o, &wide, &st).status == PARSE_ERROR);
+    CHECK_EQ(st.depth_capped, 3);
+    /* commands: inline line, array length, argument line */
+    struct resp_cmd c;
+    memset(&st, 0, sizeof st);
+    CHECK(resp_parse_cmd((const uint8_t *)"GET abcd\r\n", 10, &lim, &c, &st).status == PARSE_OK);
+    CHECK(resp_parse_cmd((const uint8_t *)"GET abcde\r\n", 11, &lim, &c, &st).status == PARSE_ERROR);
+    CHECK(resp_parse_cmd((const uint8_t *)"GET abcdefgh", 12, &lim, &c, &st).status == PARSE_ERROR);
+    CHECK_EQ(st.line_capped, 2);
+    const char *a5 = "*5\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nc\r\n$1\r\nd\r\n$1\r\ne\r\n";
+    const char *a6 = "*6\r\n$1\r\na\r\n";
+    CHECK(resp_parse_cmd((const uint8_t *)a5, strlen(a5), &lim, &c, &st).status == PARSE_OK);
+    CHECK(resp_parse_cmd((const uint8_t *)a6, strlen(a6), &lim, &c, &st).status == PARSE_ERROR);
+    CHECK_EQ(st.elems_capped, 1);
+    const char *alen = "*1\r\n$123456789\r\n";
+    CHECK(resp_parse_cmd((const uint8_t *)alen, strlen(alen), &lim, &c, &st).status == PARSE_ERROR);
+    CHECK_EQ(st.line_capped, 3);
 }
 
 struct sbuf {
@@ -337,7 +391,7 @@ static void t_garbage_reply(void)
     ADDS(c, 1, "?garbage\r\n$1\r\nv\r\n");
     char deep[256];
     size_t o = 0;
-    for (unsigned i = 0; i < RESP_MAX_DEPTH + 1; i++) o += (size_t)snprintf(deep + o, sizeof deep - o, "*1\r\n");
+    for (unsigned i = 0; i < LIM_RESP_MAX_DEPTH + 1; i++) o += (size_t)snprintf(deep + o, sizeof deep - o, "*1\r\n");
     struct ws_run *r = malloc(sizeof *r);
     ws_play(&resp_dissector, c->m, c->n, 0, true, r);
     CHECK_EQ(r->rec.n, 1);   /* unanswered at close, nothing rendered */
@@ -351,15 +405,102 @@ static void t_garbage_reply(void)
     free(c);
 }
 
+/* The configuration's caps as the dissector applies them: none hit by the
+ * conversation under the defaults; each hit and counted when set small. */
+static uint64_t caps_sum(const struct ws_run *r)
+{
+    static const char *const caps[] = { "too_big", "json_capped", "depth_capped", "elems_capped", "line_capped" };
+    uint64_t n = 0;
+    for (size_t i = 0; i < sizeof caps / sizeof caps[0]; i++) n += ws_counter(&resp_dissector, r, caps[i]);
+    return n;
+}
+
+static void t_dissector_caps(void)
+{
+    struct conv *c = malloc(sizeof *c);
+    build_conv(c);
+    struct ws_run *r = malloc(sizeof *r);
+    struct config *cfg = malloc(sizeof *cfg);
+    ws_play(&resp_dissector, c->m, c->n, 0, true, r);
+    CHECK(check_conv(r));
+    CHECK_EQ(caps_sum(r), 0);
+
+    config_defaults(cfg);
+    cfg->resp_max_json = 20;
+    ws_play_cfg(&resp_dissector, c->m, c->n, 0, true, cfg, r);
+    CHECK_EQ(ws_counter(&resp_dissector, r, "json_capped"), 3);   /* HGETALL, the refusal, HGET; GET and KEYS fit */
+    CHECK(r->rec.t[0].flags & TXN_BODY_CAP);
+    CHECK_EQ(r->rec.t[0].body_len, 20);
+    CHECK(!(r->rec.t[1].flags & TXN_BODY_CAP));
+
+    /* a bulk longer than the buffer cap, arriving in pieces: skipped, its
+     * command answered with nothing seen, the next pair parsed again */
+    char *big = malloc(200);
+    int bl = snprintf(big, 200, "$100\r\n%0100d\r\n", 7);
+    memset(c, 0, sizeof *c);
+    size_t n = cmd(c->buf[0], sizeof c->buf[0], (const char *const[]){ "GET", "big", NULL });
+    add(c, 0, c->buf[0], n);
+    add(c, 1, big, (size_t)bl);
+    n = cmd(c->buf[1], sizeof c->buf[1], (const char *const[]){ "GET", "k", NULL });
+    add(c, 0, c->buf[1], n);
+    ADDS(c, 1, "$1\r\nv\r\n");
+    config_defaults(cfg);
+    cfg->resp_max_message = 64;
+    ws_play_cfg(&resp_dissector, c->m, c->n, 10, true, cfg, r);
+    CHECK_EQ(ws_counter(&resp_dissector, r, "too_big"), 1);
+    CHECK_EQ(r->rec.n, 2);
+    CHECK_STR(r->rec.t[0].body, "{\"big\":null}");
+    CHECK_STR(r->rec.t[1].body, "{\"k\":\"v\"}");
+    ws_play(&resp_dissector, c->m, c->n, 10, true, r);   /* under the default it is rendered */
+    CHECK_EQ(caps_sum(r), 0);
+    CHECK(strstr(r->rec.t[0].body, "0000007") != NULL);
+    free(big);
+
+    /* depth, elements, line: the reply is not RESP within the caps */
+    static const struct { const char *reply, *counter; size_t field; uint32_t cap; } bad[] = {
+        { "*1\r\n*1\r\n*1\r\n:1\r\n", "depth_capped", offsetof(struct config, resp_max_depth), 2 },
+        { "*3\r\n:1\r\n:2\r\n:3\r\n", "elems_capped", offsetof(struct config, resp_max_elements), 3 },
+        { "+123456789\r\n", "line_capped", offsetof(struct config, resp_max_line), 8 },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        memset(c, 0, sizeof *c);
+        n = cmd(c->buf[0], sizeof c->buf[0], (const char *const[]){ "LRANGE", "q", "0", NULL });
+        add(c, 0, c->buf[0], n);
+        add(c, 1, bad[i].reply, strlen(bad[i].reply));
+        config_defaults(cfg);
+        memcpy((char *)cfg + bad[i].field, &bad[i].cap, sizeof bad[i].cap);
+        ws_play_cfg(&resp_dissector, c->m, c->n, 0, true, cfg, r);
+        CHECK_EQ(ws_counter(&resp_dissector, r, bad[i].counter), 1);
+        CHECK_EQ(ws_counter(&resp_dissector, r, "bad_reply"), 1);
+        CHECK_EQ(caps_sum(r), 1);
+        ws_play(&resp_dissector, c->m, c->n, 0, true, r);
+        CHECK_EQ(caps_sum(r), 0);
+        CHECK_EQ(ws_counter(&resp_dissector, r, "transactions"), 1);
+    }
+    /* and a command line past the line cap */
+    config_defaults(cfg);
+    cfg->resp_max_line = 8;
+    memset(c, 0, sizeof *c);
+    ADDS(c, 0, "get abcdefgh\r\n");
+    ws_play_cfg(&resp_dissector, c->m, c->n, 0, true, cfg, r);
+    CHECK_EQ(ws_counter(&resp_dissector, r, "line_capped"), 1);
+    CHECK_EQ(ws_counter(&resp_dissector, r, "bad_command"), 1);
+    free(cfg);
+    free(r);
+    free(c);
+}
+
 int main(void)
 {
     RUN(t_probe);
     RUN(t_scan_prefixes);
     RUN(t_scan_caps);
+    RUN(t_scan_limits);
     RUN(t_render);
     RUN(t_conversation);
     RUN(t_every_split);
     RUN(t_midstream_and_resp3);
     RUN(t_garbage_reply);
+    RUN(t_dissector_caps);
     return test_done();
 }

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include "config.h"
 #include "dissect.h"
 #include "txn.h"
 
@@ -83,19 +84,22 @@ struct ws_run {
     struct ws_rec rec;
     uint64_t counters[64];
     struct flow_view fv;
+    struct config cfg;      /* what the dissector sees as env->cfg */
 };
 
-/* Run dissector d over msgs; every message is cut at split (when 0 < split <
- * len) and each piece handed over in its own malloc'd buffer of exactly its
- * size, so ASan sees any read past a delivery. */
-static inline void ws_play(const struct dissector *d, const struct ws_msg *msgs, size_t n, size_t split, bool handshake,
-                    struct ws_run *run)
+/* Run dissector d over msgs under cfg (NULL: the defaults); every message is
+ * cut at split (when 0 < split < len) and each piece handed over in its own
+ * malloc'd buffer of exactly its size, so ASan sees any read past a delivery. */
+static inline void ws_play_cfg(const struct dissector *d, const struct ws_msg *msgs, size_t n, size_t split,
+                               bool handshake, const struct config *cfg, struct ws_run *run)
 {
     memset(run, 0, sizeof *run);
+    if (cfg) run->cfg = *cfg;
+    else config_defaults(&run->cfg);
     run->fv.ip_version = 4;
     run->fv.l4proto = 6;
     run->fv.handshake_seen = handshake;
-    struct dissect_env env = { NULL, &run->fv, { 1, 0 }, &ws_sink, &run->rec, run->counters };
+    struct dissect_env env = { &run->cfg, &run->fv, { 1, 0 }, &ws_sink, &run->rec, run->counters };
     void *st = calloc(1, d->state_size);
     d->init(st, &env);
     for (size_t i = 0; i < n; i++) {
@@ -113,6 +117,12 @@ static inline void ws_play(const struct dissector *d, const struct ws_msg *msgs,
     }
     d->on_close(st, &env);
     free(st);
+}
+
+static inline void ws_play(const struct dissector *d, const struct ws_msg *msgs, size_t n, size_t split, bool handshake,
+                           struct ws_run *run)
+{
+    ws_play_cfg(d, msgs, n, split, handshake, NULL, run);
 }
 
 static inline uint64_t ws_counter(const struct dissector *d, const struct ws_run *run, const char *name)

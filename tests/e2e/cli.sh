@@ -5,6 +5,11 @@
 check help_exit0 [ "$rc" -eq 0 ]
 check help_mentions_read grep -q -- "--read FILE" "$TMP/out"
 check help_mentions_interface grep -q -- "--interface IFACE" "$TMP/out"
+for o in "pii-max-depth N" "http-max-chunk BYTES" "mongodb-max-message BYTES" "mongodb-max-json BYTES" \
+         "bson-max-depth N" "bson-max-elements N" "resp-max-depth N" "resp-max-elements N" "resp-max-line BYTES" \
+         "resp-max-message BYTES" "resp-max-json BYTES"; do
+    check "help_mentions_${o%% *}" grep -q -- "--$o " "$TMP/out"
+done
 "$BW_BIN" --version >"$TMP/out" 2>&1; rc=$?
 check version_exit0 [ "$rc" -eq 0 ]
 check version_text grep -q "^bleedwatch [0-9]" "$TMP/out"
@@ -29,6 +34,12 @@ usage_error bad_filter -r pcaps/demo.pcap "tcp port"
 usage_error bad_filter_words -r pcaps/demo.pcap this is not bpf
 usage_error bad_number -r pcaps/demo.pcap --max-flows 12x
 usage_error zero_flows -r pcaps/demo.pcap --max-flows 0
+# caps on hostile input take no 0, and the depth caps stop at their state's width
+usage_error zero_cap -r pcaps/demo.pcap --resp-max-message 0
+usage_error zero_chunk_cap -r pcaps/demo.pcap --http-max-chunk 0
+usage_error pii_depth_too_deep -r pcaps/demo.pcap --pii-max-depth 64
+usage_error resp_depth_too_deep -r pcaps/demo.pcap --resp-max-depth 33
+usage_error bson_depth_too_deep -r pcaps/demo.pcap --bson-max-depth 1001
 usage_error both_r_and_i -r pcaps/demo.pcap -i lo
 usage_error bad_interface -i no-such-iface0
 usage_error stdin_twice -r - -r -

@@ -1,6 +1,8 @@
 # Hostile input: every attack capture of pcaps/make_hostile.py is replayed with
 # a small cap, and the counter of that cap in the --stats JSON must show it was
-# hit (and the run must end cleanly: under ASan+UBSan in make test too).
+# hit (and the run must end cleanly: under ASan+UBSan in make test too). The
+# ordinary captures among them, and the real ones of pcaps/, must hit no cap
+# under the defaults.
 . tests/lib.sh
 if ! /usr/bin/python3 -c 'import scapy' 2>/dev/null; then skip hostile "python3-scapy missing"; exit 0; fi
 H=$TMP/h
@@ -8,9 +10,11 @@ H=$TMP/h
 head -c 32 /dev/urandom >"$TMP/key"; chmod 600 "$TMP/key"
 
 # run NAME PCAP OPTIONS... -> $TMP/NAME.stats; a crash or non-zero exit fails NAME_runs
+# (PCAP: a file of $H, or a path with a slash)
 run() {
     local name=$1 pcap=$2; shift 2
-    "$BW_BIN" -q -r "$H/$pcap" --hash-key-file "$TMP/key" --alerts "$TMP/$name.alerts" \
+    case $pcap in */*) ;; *) pcap=$H/$pcap ;; esac
+    "$BW_BIN" -q -r "$pcap" --hash-key-file "$TMP/key" --alerts "$TMP/$name.alerts" \
         --stats "$TMP/$name.stats" "$@" >"$TMP/$name.out" 2>"$TMP/$name.err"
     local rc=$?
     if [ "$rc" -eq 0 ] && [ -s "$TMP/$name.stats" ]; then pass "hostile_${name}_runs"
@@ -49,6 +53,19 @@ expect endless_chunked detection.body_bytes_scanned -le 1048576
 
 run chunk_overflow chunk_overflow.pcap
 expect chunk_overflow dissectors.http.chunk_error -ge 1
+expect chunk_overflow dissectors.http.chunk_too_big -eq 0   # past 64 bits: a broken size, not a big one
+
+# a chunk-size of 2^48 - 1: the default --http-max-chunk ends the body there
+run chunk_huge chunk_huge.pcap
+expect chunk_huge dissectors.http.chunk_too_big -eq 1
+expect chunk_huge dissectors.http.chunk_error -eq 0
+expect chunk_huge transactions -eq 1
+# an 8 KiB chunk: too big only for a small cap
+run chunk_big_default chunk_big.pcap
+expect chunk_big_default dissectors.http.chunk_too_big -eq 0
+run chunk_big chunk_big.pcap --http-max-chunk 4096
+expect chunk_big dissectors.http.chunk_too_big -eq 1
+expect chunk_big transactions -eq 1
 
 run gzip_ratio gzip_bomb.pcap --http-max-ratio 100
 expect gzip_ratio dissectors.http.ratio_cap -eq 1
@@ -63,6 +80,87 @@ expect deep_json detection.pii_depth_capped -ge 1
 run deep_xml deep_xml.pcap
 expect deep_xml detection.bodies_scanned -eq 1
 expect deep_xml detection.pii_depth_capped -ge 1
+
+# PII 10 levels down: field context kept under the default depth, lost past a small one
+run nested_pii_default nested_pii.pcap
+expect nested_pii_default detection.pii_depth_capped -eq 0
+run nested_pii nested_pii.pcap --pii-max-depth 4
+expect nested_pii detection.pii_depth_capped -eq 2
+
+# MongoDB replies of a few KB: every cap, none hit by default
+M=dissectors.mongodb
+run mongo_default mongo_caps.pcap
+for c in too_big json_capped depth_capped elems_capped; do expect mongo_default $M.$c -eq 0; done
+expect mongo_default $M.transactions -eq 2
+run mongo_message mongo_caps.pcap --mongodb-max-message 1024
+expect mongo_message $M.too_big -eq 2
+expect mongo_message $M.unanswered -eq 2
+run mongo_json mongo_caps.pcap --mongodb-max-json 1024
+expect mongo_json $M.json_capped -eq 2
+run bson_depth mongo_caps.pcap --bson-max-depth 3
+expect bson_depth $M.depth_capped -eq 2
+run bson_elements mongo_caps.pcap --bson-max-elements 50
+expect bson_elements $M.elems_capped -eq 2
+# BSON nested 150 deep: the default depth (100)
+run mongo_deep mongo_deep.pcap
+expect mongo_deep $M.depth_capped -eq 1
+expect mongo_deep $M.transactions -eq 1
+
+# Redis replies within the defaults: HGETALL (41 values), XRANGE (3 levels),
+# a 3000-byte bulk in three segments, an error line of 65 bytes
+R=dissectors.redis
+run redis_default redis_caps.pcap
+for c in too_big json_capped depth_capped elems_capped line_capped; do expect redis_default $R.$c -eq 0; done
+expect redis_default $R.transactions -eq 5
+run resp_elements redis_caps.pcap --resp-max-elements 20
+expect resp_elements $R.elems_capped -eq 2
+run resp_json redis_caps.pcap --resp-max-json 256
+expect resp_json $R.json_capped -eq 2
+run resp_depth redis_caps.pcap --resp-max-depth 2
+expect resp_depth $R.depth_capped -eq 1
+run resp_message redis_caps.pcap --resp-max-message 1024
+expect resp_message $R.too_big -eq 1
+expect resp_message $R.transactions -eq 5   # the big bulk skipped, its GET and the next one still paired
+run resp_line redis_caps.pcap --resp-max-line 64
+expect resp_line $R.line_capped -eq 1
+# a reply nested 40 deep: the default depth (32)
+run redis_deep redis_deep.pcap
+expect redis_deep $R.depth_capped -eq 1
+
+# the real MongoDB and Redis captures hit no cap under the defaults
+run wire_mongodb pcaps/mongodb.pcap
+for c in too_big json_capped depth_capped elems_capped; do expect wire_mongodb $M.$c -eq 0; done
+expect wire_mongodb detection.pii_depth_capped -eq 0
+run wire_redis pcaps/redis.pcap
+for c in too_big json_capped depth_capped elems_capped line_capped; do expect wire_redis $R.$c -eq 0; done
+
+# The same caps as config-file keys (-c), all at once, each on a flow where
+# the others do not mask it; a value out of range names its line.
+cat >"$TMP/caps.conf" <<'EOF'
+http-max-chunk 4k
+pii-max-depth 4
+mongodb-max-message 2k
+mongodb-max-json 512
+bson-max-depth 4
+bson-max-elements 30
+resp-max-depth 2
+resp-max-elements 30
+resp-max-line 64
+resp-max-message 1k
+resp-max-json 64
+EOF
+"$BW_BIN" -q -c "$TMP/caps.conf" -r "$H/chunk_big.pcap" -r "$H/nested_pii.pcap" -r "$H/mongo_caps.pcap" \
+    -r "$H/redis_caps.pcap" -r pcaps/redis.pcap --hash-key-file "$TMP/key" --stats "$TMP/conf.stats" 2>"$TMP/conf.err"
+check hostile_config_caps_runs [ $? -eq 0 ]
+for n in conf_http conf_mongodb conf_redis; do cp "$TMP/conf.stats" "$TMP/$n.stats"; done
+expect conf_http dissectors.http.chunk_too_big -ge 1
+expect conf_http detection.pii_depth_capped -ge 1
+for c in too_big json_capped depth_capped elems_capped; do expect conf_mongodb $M.$c -ge 1; done
+for c in too_big json_capped depth_capped elems_capped line_capped; do expect conf_redis $R.$c -ge 1; done
+printf 'quiet\nresp-max-depth 33\n' >"$TMP/bad.conf"
+"$BW_BIN" -c "$TMP/bad.conf" -r "$H/redis_deep.pcap" 2>"$TMP/bad.err"; rc=$?
+check hostile_config_cap_range_exit2 [ $rc -eq 2 ]
+check hostile_config_cap_range_names_line grep -q "bad.conf:2: --resp-max-depth: '33' is not a number from 1 to 32" "$TMP/bad.err"
 
 run pipeline_flood pipeline_flood.pcap --http-max-pipeline 16
 expect pipeline_flood dissectors.http.pipeline_overflow -ge 1
@@ -94,19 +192,24 @@ else
     skip hostile_tiny_flows_rss_bounded "peak RSS is measured in the release variant only (ASan pads every allocation)"
 fi
 
-# The heartbeat hash in Redis carries the caps hit (all kinds, summed).
+# The heartbeat hash in Redis carries the caps hit (all kinds, summed: flow
+# table, HTTP, and the MongoDB and Redis dissectors' caps).
 if command -v redis-server >/dev/null && command -v redis-cli >/dev/null; then
     mkdir -p "$TMP/redis"
     redis-server --port 0 --unixsocket "$TMP/redis/r.sock" --unixsocketperm 700 --save '' --appendonly no \
         --dir "$TMP/redis" --daemonize yes --pidfile "$TMP/redis/pid" --logfile "$TMP/redis/log" >/dev/null
     for _ in $(seq 50); do redis-cli -s "$TMP/redis/r.sock" PING 2>/dev/null | grep -q PONG && break; sleep 0.1; done
-    "$BW_BIN" -q -r "$H/header_flood.pcap" -r "$H/syn_flood.pcap" --http-max-headers 32 --max-flows 1000 -w 1 \
+    "$BW_BIN" -q -r "$H/header_flood.pcap" -r "$H/syn_flood.pcap" -r "$H/mongo_caps.pcap" -r "$H/redis_caps.pcap" \
+        --http-max-headers 32 --max-flows 1000 -w 1 --bson-max-depth 3 --resp-max-line 64 \
         --hash-key-file "$TMP/key" --redis "unix://$TMP/redis/r.sock" --sensor-name hostile-hb \
         --spool-dir "$TMP/redis/spool" --stats "$TMP/hb.stats" 2>"$TMP/hb.err"
     got=$(redis-cli -s "$TMP/redis/r.sock" HGET bleedwatch:sensor:hostile-hb caps_hit 2>/dev/null)
-    want=$(( $(stat hb dissectors.http.too_many_headers) + $(stat hb flows.evicted_table_full) ))
+    want=$(( $(stat hb dissectors.http.too_many_headers) + $(stat hb flows.evicted_table_full) +
+             $(stat hb dissectors.mongodb.depth_capped) + $(stat hb dissectors.redis.line_capped) ))
     [ -s "$TMP/redis/pid" ] && kill "$(cat "$TMP/redis/pid")" 2>/dev/null
-    if [ -n "$got" ] && [ "$want" -ge 19000 ] && [ "$got" -eq "$want" ]; then pass "hostile_heartbeat_caps_hit ($got)"
+    wire=$(( $(stat hb dissectors.mongodb.depth_capped) + $(stat hb dissectors.redis.line_capped) ))
+    if [ -n "$got" ] && [ "$want" -ge 19000 ] && [ "$wire" -ge 2 ] && [ "$got" -eq "$want" ]; then
+        pass "hostile_heartbeat_caps_hit ($got)"
     else fail hostile_heartbeat_caps_hit "heartbeat caps_hit='$got', stats say $want: $(tail -2 "$TMP/hb.err")"; fi
 else
     skip hostile_heartbeat_caps_hit "redis-server not installed"

@@ -34,8 +34,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint8_t *p = malloc(n ? n : 1);
     if (!p) return 0;
     memcpy(p, data + 1, n);
-    struct bson_limits lim = { .max_depth = (sel & 1) ? 4 : BSON_DEFAULT_DEPTH,
-                               .max_elems = (sel & 2) ? 16 : BSON_DEFAULT_ELEMS };
+    struct bson_limits lim = { .max_depth = (sel & 1) ? 4 : LIM_BSON_MAX_DEPTH,
+                               .max_elems = (sel & 2) ? 16 : LIM_BSON_MAX_ELEMS };
     struct bson_stats st;
     memset(&st, 0, sizeof st);
     (void)bson_doc_len(p, n);

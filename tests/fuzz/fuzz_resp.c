@@ -22,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(p, data + 1, n);
     struct resp_scan_stats st;
     memset(&st, 0, sizeof st);
-    struct parse_result whole = resp_scan(p, n, &st);
+    struct parse_result whole = resp_scan(p, n, NULL, &st);
     if (whole.status == PARSE_OK && (whole.consumed == 0 || whole.consumed > n)) abort();
 
     /* The same value in growing prefixes. */
@@ -32,7 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct parse_result inc = { .status = PARSE_NEED_MORE };
     while (len < n && inc.status == PARSE_NEED_MORE) {
         len = len + step < n ? len + step : n;
-        inc = resp_scan_more(&sc, p, len, &st);
+        inc = resp_scan_more(&sc, p, len, NULL, &st);
     }
     if (whole.status == PARSE_OK && (inc.status != PARSE_OK || inc.consumed != whole.consumed)) abort();
 
@@ -52,7 +52,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         (void)resp_is_error(p, whole.consumed, &msg);
     }
     struct resp_cmd cmd;
-    struct parse_result c = resp_parse_cmd(p, n, &cmd);
+    struct parse_result c = resp_parse_cmd(p, n, NULL, &cmd, &st);
     if (c.status == PARSE_OK) {
         if (c.consumed == 0 || c.consumed > n) abort();
         for (uint64_t i = 0; i < cmd.nargs && i < RESP_MAX_ARGS; i++)

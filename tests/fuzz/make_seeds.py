@@ -127,6 +127,8 @@ put("config", "basic", b"# sensor\nmax-flows 1000\nhttp-max-headers = 16\nquiet\
 put("config", "sizes", b"ooo-bytes-total 64m\nhttp-max-decoded 1g\ngeoip a.mmdb\ngeoip b.mmdb\nread x.pcap\n")
 put("config", "bad", b"max-flows -1\n")
 put("config", "bool", b"syslog yes\nquiet = false\n")
+put("config", "caps", b"http-max-chunk 4k\npii-max-depth 63\nmongodb-max-message 2k\nbson-max-depth 1001\n"
+                      b"resp-max-depth = 0\nresp-max-line 64\n")
 
 # ---- stream: base(4) then [dir<<7|flags][seq:2][ack:2][len][payload] ----
 def seg(d, flags, seq, ack, payload=b""):
