@@ -392,7 +392,7 @@ static void pump(struct run *r, capture **caps, unsigned n, capture *live)
         engine_packet(r->e, &t->fr);
         if (!next_frame(r, t)) h[0] = h[--hn];
         sift_down(h, hn, 0);
-        if ((++tick & 4095) == 0) housekeeping(r, live);
+        if ((++tick & 4095) == 0 || g_dump || g_hup) housekeeping(r, live);
     }
     free(h);
     free(s);
