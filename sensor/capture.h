@@ -1,7 +1,10 @@
-/* capture.h -- packets in: libpcap offline (pcap, pcapng, stdin) and live.
+/* capture.h -- packets in: capture files (pcap, pcapng, stdin) and live.
  *
- * A thin layer over libpcap that turns its overloaded return codes into an
- * enum and keeps the handle's link type and drop statistics together.
+ * Files are read by our own reader (pcapfile.c: pcapng with several link
+ * types, nanosecond times, pcapng on stdin); live interfaces by libpcap. A
+ * BPF filter is compiled by libpcap for each link type met and applied to
+ * every frame. The layer turns return codes into an enum and keeps the link
+ * type and drop statistics together.
  */
 #ifndef BW_CAPTURE_H
 #define BW_CAPTURE_H
@@ -31,16 +34,30 @@ struct cap_frame {
     const char *input;         /* name of the file it came from (NULL live) */
 };
 
-/* Open a capture file ("-" = stdin). bpf may be NULL. NULL + err on failure. */
+/* Open a capture file ("-" = stdin), pcap or pcapng. bpf may be NULL; it
+ * must compile for the file's first link type ("bad filter '...': ...").
+ * bufsize is the read buffer of this input (0 = 1 MB; smaller lets many
+ * inputs be open at once). NULL + one line in err ("cannot read X: ...") on
+ * failure. The caller frees with capture_close. */
+capture *capture_open_file_buf(const char *path, const char *bpf, size_t bufsize, char *err, size_t errlen);
+/* The same with a 1 MB buffer. */
 capture *capture_open_file(const char *path, const char *bpf, char *err, size_t errlen);
 
 /* Open a live interface: promiscuous, cfg->snaplen, cfg->buffer_size, immediate
  * mode off, 100 ms read timeout so the caller can run timers. */
 capture *capture_open_live(const char *iface, const struct config *cfg, char *err, size_t errlen);
 
+/* The next frame that passes the filter; out->data is valid until the next
+ * call. A file that ends inside a record gives CAP_END after its last whole
+ * frame, and capture_truncated() says so. A frame whose link type the filter
+ * cannot be compiled for cannot match it and is skipped. */
 enum cap_status capture_next(capture *c, struct cap_frame *out);
 
+/* The link type of the first interface (files: of the first IDB / the header). */
 int capture_dlt(const capture *c);
+/* True once a file ended inside a record (a truncated capture);
+ * capture_error then says where. Always false live. */
+bool capture_truncated(const capture *c);
 const char *capture_name(const capture *c);
 const char *capture_error(const capture *c);
 
