@@ -2,6 +2,7 @@
  * libpcap; BPF through libpcap for both. */
 #include "capture.h"
 #include "config.h"
+#include "log.h"
 #include "pcapfile.h"
 #include <errno.h>
 #include <pcap/pcap.h>
@@ -37,6 +38,7 @@ struct capture {
     char *bpf;                 /* files: the expression, compiled per link type */
     struct filter filt[FILTER_CACHE];
     unsigned n_filt, next_evict;
+    bool filter_warned;          /* a link type the filter does not compile for was said */
     char name[256];
     char err[PCAP_ERRBUF_SIZE + 1024];
 };
@@ -123,7 +125,12 @@ static const struct filter *filter_for(capture *c, int dlt, int linktype, bool s
         c->next_evict = (c->next_evict + 1) % FILTER_CACHE;
         if (f->ok) pcap_freecode(&f->prog);
     }
-    filter_compile(c, dlt, linktype, swapped, f, NULL, 0);
+    char err[PCAP_ERRBUF_SIZE + 128] = "";
+    filter_compile(c, dlt, linktype, swapped, f, err, sizeof err);
+    if (!f->ok && !c->filter_warned) {
+        c->filter_warned = true;   /* once per input: its frames of that link type cannot match */
+        log_msg(LOG_WARNING, "%s: frames of link type %d are skipped: %s", c->name, dlt, err);
+    }
     return f;
 }
 

@@ -337,7 +337,13 @@ static bool next_frame(struct run *r, struct src *s)
     while (!g_stop) {
         enum cap_status st = capture_next(s->c, &s->fr);
         if (st == CAP_PACKET) return true;
-        if (st == CAP_END) return false;
+        if (st == CAP_END) {
+            if (capture_truncated(s->c)) {   /* cut short: every whole frame was read */
+                log_msg(LOG_WARNING, "%s: %s", capture_name(s->c), capture_error(s->c));
+                r->ct.read_errors++;
+            }
+            return false;
+        }
         if (st == CAP_ERROR) {
             log_msg(LOG_WARNING, "%s: read stopped early: %s", capture_name(s->c), capture_error(s->c));
             r->ct.read_errors++;

@@ -40,6 +40,9 @@
 #define LLVMFuzzerTestOneInput fuzz_config_one
 #include "fuzz/fuzz_config.c"
 #undef LLVMFuzzerTestOneInput
+#define LLVMFuzzerTestOneInput fuzz_pcapfile_one
+#include "fuzz/fuzz_pcapfile.c"
+#undef LLVMFuzzerTestOneInput
 
 typedef int (*fz_fn)(const uint8_t *, size_t);
 
@@ -49,6 +52,7 @@ static const struct { const char *name; fz_fn fn; } targets[] = {
     { "storage", fuzz_storage_one }, { "pii", fuzz_pii_one },
     { "config", fuzz_config_one }, { "frag", fuzz_frag_one },
     { "bson", fuzz_bson_one },     { "resp", fuzz_resp_one },
+    { "pcapfile", fuzz_pcapfile_one },
 };
 
 /* Run every regular file of dir through fn; returns the count, -1 if no dir. */

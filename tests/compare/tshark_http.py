@@ -100,7 +100,7 @@ def run_bleedwatch(binary, paths, workdir):
         chunk, batch = batch[:200], batch[200:]
         while chunk:
             tx = os.path.join(workdir, "tx.jsonl")
-            args = [binary, "-q", "--transactions", tx]
+            args = [binary, "-q", "--no-merge", "--transactions", tx]   # separate captures
             for p in chunk:
                 args += ["-r", p]
             r = subprocess.run(args, capture_output=True, text=True, timeout=1800)

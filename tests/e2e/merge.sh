@@ -67,3 +67,14 @@ check merge_empty_dir_message grep -q "no capture file in directory" "$TMP/empty
 # the same capture from two mirror ports: merged, the copies are duplicates
 "$BW_BIN" -q -r pcaps/azurite.pcap -r pcaps/azurite.pcap --transactions "$TMP/twice.jsonl" --stats "$TMP/twice.stats" 2>/dev/null
 check merge_two_ports_deduplicated [ "$(txns "$TMP/twice.jsonl")" = "$(txns "$TMP/azurite.whole.jsonl")" ]
+
+# a capture cut short (the usual damage): every whole frame read, the cut said
+# and counted, exit 0
+sz=$(stat -c %s pcaps/azurite.pcap)
+head -c $((sz - 100)) pcaps/azurite.pcap >"$TMP/cut.pcap"
+"$BW_BIN" -q -r "$TMP/cut.pcap" --transactions "$TMP/cut.jsonl" --stats "$TMP/cut.stats" 2>"$TMP/cut.err"
+rc=$?
+check merge_truncated_exit0 [ $rc -eq 0 ]
+check merge_truncated_said grep -q "cut.pcap: .*truncated" "$TMP/cut.err"
+check merge_truncated_counted python3 -c "import json,sys; sys.exit(0 if json.load(open('$TMP/cut.stats'))['capture']['read_errors']==1 else 1)"
+check merge_truncated_frames_read [ "$(wc -l <"$TMP/cut.jsonl")" -ge $(( $(wc -l <"$TMP/azurite.whole.jsonl") - 1 )) ]
