@@ -13,8 +13,10 @@ trap 'rm -rf "$out"' EXIT
 run_one() {  # label, command...
     local label=$1; shift
     local log="$out/log"
+    local t0=$EPOCHREALTIME
     "$@" >"$log" 2>"$out/err"
     local rc=$?
+    awk -v a="$t0" -v b="$EPOCHREALTIME" -v l="$label" 'BEGIN { printf "%s %.1f\n", l, b - a }' >>"$out/times"
     local p f s
     p=$(grep -c '^PASS ' "$log"); f=$(grep -c '^FAIL ' "$log"); s=$(grep -c '^SKIP ' "$log")
     sed -E "s#^(PASS|FAIL|SKIP) #\1 [$label] #" "$log" | grep -E '^(PASS|FAIL|SKIP) '
@@ -42,5 +44,6 @@ for b in "$@"; do
         run_one "$v $(basename "$s" .sh)" bash "$s"
     done
 done
+echo "slowest (seconds):" $(sort -k3 -rn "$out/times" | head -8 | awk '{printf "%s/%s %.0f, ", $1, $2, $3}')
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ]
