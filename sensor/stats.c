@@ -256,5 +256,8 @@ void stats_print(FILE *f, struct worker *const *w, unsigned n, const struct capt
                " (%" PRIu64 " with auth unknown, %" PRIu64 " dropped)\n", t.w.transactions, t.w.bodies_scanned,
             t.w.body_bytes_scanned, t.w.alerts, t.w.alerts_auth_unknown, t.w.alerts_dropped);
     mirror_print(f, &t.w);
-    fprintf(f, "  transactions: %" PRIu64 "\n", t.w.transactions);
+    struct stats_summary sm;
+    stats_summary(w, n, &sm);
+    fprintf(f, "  hostile-input caps hit: %" PRIu64 "%s\n", sm.caps_hit,
+            sm.caps_hit ? " (each in the --stats JSON)" : "");
 }
