@@ -1,6 +1,7 @@
 /* hashkey.c -- load or create the keyed-hash secret. */
 #include "hashkey.h"
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,32 +35,56 @@ static int make_parent(const char *path)
     return 0;
 }
 
+/* A new random key at path, whole or not at all: written to a temporary file
+ * beside it, then linked to its name (link does not replace). 1 = created,
+ * 0 = another process created it first (read that one), -1 = error. */
+static int create_key(const char *path, uint8_t *key, char *err, size_t errlen)
+{
+    uint8_t k[32];
+    if (getrandom(k, sizeof k, 0) != (ssize_t)sizeof k) {
+        snprintf(err, errlen, "hash key: no random bytes: %s", strerror(errno));
+        return -1;
+    }
+    if (make_parent(path) < 0) {
+        snprintf(err, errlen, "hash key: cannot create the directory of %s: %s (use --hash-key-file)", path,
+                 strerror(errno));
+        return -1;
+    }
+    char tmp[4096];
+    if (snprintf(tmp, sizeof tmp, "%s.XXXXXX", path) >= (int)sizeof tmp) {
+        snprintf(err, errlen, "hash key: path too long");
+        return -1;
+    }
+    int w = mkostemp(tmp, O_CLOEXEC);   /* mode 0600 */
+    bool ok = w >= 0 && write(w, k, sizeof k) == (ssize_t)sizeof k && fsync(w) == 0;
+    int e = errno;
+    if (w >= 0) close(w);
+    int rc = ok && link(tmp, path) == 0 ? 1 : -1;
+    if (rc < 0 && ok) e = errno;
+    if (w >= 0) unlink(tmp);
+    if (rc < 0 && ok && e == EEXIST) return 0;
+    if (rc < 0) {
+        snprintf(err, errlen, "hash key: cannot create %s: %s (use --hash-key-file)", path, strerror(e));
+        return -1;
+    }
+    memcpy(key, k, sizeof k);
+    return 1;
+}
+
 int hashkey_load(const char *path, uint8_t *key, size_t *len, int *created, char *err, size_t errlen)
 {
     *created = 0;
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0 && errno == ENOENT) {
-        uint8_t k[32];
-        if (getrandom(k, sizeof k, 0) != (ssize_t)sizeof k) {
-            snprintf(err, errlen, "hash key: no random bytes: %s", strerror(errno));
-            return -1;
+        int rc = create_key(path, key, err, errlen);
+        if (rc < 0) return -1;
+        if (rc == 1) {
+            *len = 32;
+            *created = 1;
+            return 0;
         }
-        if (make_parent(path) < 0) {
-            snprintf(err, errlen, "hash key: cannot create the directory of %s: %s (use --hash-key-file)", path,
-                     strerror(errno));
-            return -1;
-        }
-        int w = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-        if (w < 0 || write(w, k, sizeof k) != (ssize_t)sizeof k || fsync(w) < 0) {
-            snprintf(err, errlen, "hash key: cannot create %s: %s (use --hash-key-file)", path, strerror(errno));
-            if (w >= 0) close(w);
-            return -1;
-        }
-        close(w);
-        memcpy(key, k, sizeof k);
-        *len = sizeof k;
-        *created = 1;
-        return 0;
+        /* sensors started together: the first one's key, complete */
+        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     }
     if (fd < 0) {
         snprintf(err, errlen, "hash key: cannot read %s: %s", path, strerror(errno));

@@ -73,6 +73,19 @@ cp "$TMP/key" "$TMP/open.key"; chmod 644 "$TMP/open.key"
 check security_hash_key_0644_refused [ "$rc" -ne 0 ]
 check security_hash_key_0644_says_why grep -q "open.key" "$TMP/err"
 check security_hash_key_0644_no_alerts [ ! -s "$TMP/a2" ]
+# sensors started together with one new key file: one key, whole, for all
+mkdir -p "$TMP/race"
+for i in $(seq 16); do
+    (while [ ! -e "$TMP/race.go" ]; do sleep 0.01; done   # all at once
+     "$BW_BIN" -q -r pcaps/demo.pcap --hash-key-file "$TMP/race/shared.key" --alerts "$TMP/race/a$i" 2>/dev/null
+     echo $? >"$TMP/race/rc$i") &
+done
+sleep 0.5
+touch "$TMP/race.go"
+wait
+check security_hash_key_race_all_ran [ "$(cat "$TMP"/race/rc* | sort -u)" = 0 ]
+check security_hash_key_race_one_key [ "$(ls "$TMP/race" | grep -c key)" = 1 -a "$(mode "$TMP/race/shared.key")" = 600 ]
+check security_hash_key_race_same_hashes [ "$(md5sum "$TMP"/race/a* | awk '{print $1}' | sort -u | wc -l)" = 1 -a -s "$TMP/race/a1" ]
 
 # ---- the Redis password file ----
 printf 'not-the-password-%s\n' "$$" >"$TMP/redis.pw"; chmod 640 "$TMP/redis.pw"
