@@ -438,6 +438,17 @@ bool pii_phone_national_ok(const uint8_t *p, size_t len, char cc[4])
     }
     if (ng < 2 || nd < 9 || nd > 12 || sep_mixed) return false;
     if (pii_digits_trivial(digits + 1, nd - 1)) return false;
+    /* "uids 64010-64016", "ports 49152-49200": a range of numbers, not a
+     * phone: two groups of one length joined by '-', the second a little
+     * above the first (a real 5-5 Indian number falls there 1 time in 1000) */
+    if (ng == 2 && sep == '-' && g[0] == g[1]) {
+        uint64_t a = 0, b = 0;
+        for (size_t k = 0; k < g[0]; k++) {
+            a = a * 10 + (uint64_t)(digits[k] - '0');
+            b = b * 10 + (uint64_t)(digits[g[0] + k] - '0');
+        }
+        if (b > a && b - a < 100) return false;
+    }
     const char *found = NULL;
     bool many = false;
     for (size_t k = 0; k < sizeof shapes / sizeof shapes[0]; k++) {

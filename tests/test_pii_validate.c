@@ -210,6 +210,9 @@ static void t_phones(void)
     CHECK(!pii_phone_national_ok(V("2022-09-24"), cc));
     CHECK(!pii_phone_national_ok(V("1 234 567"), cc));
     CHECK(!pii_phone_national_ok(V("415-555.2671"), cc));   /* mixed separators */
+    CHECK(!pii_phone_national_ok(V("64010-64016"), cc));    /* a range of ids */
+    CHECK(pii_phone_national_ok(V("64016-64010"), cc) && strcmp(cc, "91") == 0);
+    CHECK(pii_phone_national_ok(V("98480-21937"), cc) && strcmp(cc, "91") == 0);
 }
 
 static void t_email_parts(void)
