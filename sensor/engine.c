@@ -1,7 +1,6 @@
 /* engine.c -- the capture thread's side of the workers (see engine.h). */
 #include "engine.h"
 #include "capture.h"
-#include "config.h"
 #include "decode.h"
 #include "pipeline.h"
 #include "ring.h"
@@ -21,7 +20,7 @@ struct rec {
     struct timeval ts;
     struct timeval now;             /* REC_PACKET: the capture's clock (worker_clock) */
     uint32_t caplen, wirelen;
-    const char *name;
+    const char *name;               /* REC_PACKET: the frame's input file */
 };
 
 struct wslot {
@@ -116,17 +115,16 @@ static void *reserve_wait(engine *e, ring *r, size_t len)
     return p;
 }
 
-static void send_ctl(engine *e, unsigned i, uint32_t type, const char *name, struct timeval ts)
+static void send_ctl(engine *e, unsigned i, uint32_t type, struct timeval ts)
 {
     struct rec *r = reserve_wait(e, e->slots[i].r, sizeof *r);
     memset(r, 0, sizeof *r);
     r->type = type;
-    r->name = name;
     r->ts = ts;
     ring_commit(e->slots[i].r);
 }
 
-static void broadcast(engine *e, uint32_t type, const char *name, struct timeval ts)
+static void broadcast(engine *e, uint32_t type, struct timeval ts)
 {
     if (e->n == 1) {
         worker *w = e->workers[0];
@@ -134,7 +132,7 @@ static void broadcast(engine *e, uint32_t type, const char *name, struct timeval
         else if (type == REC_TICK) worker_tick(w, ts);
         return;
     }
-    for (unsigned i = 0; i < e->n; i++) send_ctl(e, i, type, name, ts);
+    for (unsigned i = 0; i < e->n; i++) send_ctl(e, i, type, ts);
 }
 
 /* Symmetric: the same for both directions of an address pair. */
@@ -299,17 +297,17 @@ void engine_packet(engine *e, const struct cap_frame *fr)
     if (e->now_us - e->last_tick_us >= 1000000u) {
         e->last_tick_us = e->now_us;
         if (e->n_held) release_held(e, 0, 0, true);
-        for (unsigned k = 0; k < e->n; k++) send_ctl(e, k, REC_TICK, NULL, e->now);
+        for (unsigned k = 0; k < e->n; k++) send_ctl(e, k, REC_TICK, e->now);
     }
 }
 
 void engine_end_input(engine *e)
 {
     if (e->n_held) release_held(e, 0, 0, false);
-    broadcast(e, REC_END_INPUT, NULL, (struct timeval){ 0, 0 });
+    broadcast(e, REC_END_INPUT, (struct timeval){ 0, 0 });
 }
 
-void engine_tick(engine *e, struct timeval now) { broadcast(e, REC_TICK, NULL, now); }
+void engine_tick(engine *e, struct timeval now) { broadcast(e, REC_TICK, now); }
 
 engine *engine_new(const struct pipeline *pp, unsigned n_workers, size_t ring_bytes, uint64_t seed)
 {
@@ -343,7 +341,7 @@ void engine_stop(engine *e)
     if (e->stopped) return;
     e->stopped = true;
     if (e->n == 1) return;
-    for (unsigned i = 0; i < e->n; i++) send_ctl(e, i, REC_STOP, NULL, (struct timeval){ 0, 0 });
+    for (unsigned i = 0; i < e->n; i++) send_ctl(e, i, REC_STOP, (struct timeval){ 0, 0 });
     for (unsigned i = 0; i < e->n; i++)
         if (e->slots[i].running) pthread_join(e->slots[i].th, NULL);
 }

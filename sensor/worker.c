@@ -596,7 +596,7 @@ void worker_packet(worker *w, int dlt, struct timeval ts, const uint8_t *frame,
     w->st.packets++;
     w->st.bytes += wirelen;
     uint64_t t_us = (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_usec;
-    if (t_us > w->now_us) { w->now_us = t_us; w->now_tv = ts; }
+    worker_clock(w, ts);
 
     struct pkt p;
     enum decode_reason r = decode_frame(decode_opts_of(w), dlt, frame, caplen, wirelen, &p);
@@ -687,8 +687,7 @@ void worker_clock(worker *w, struct timeval now)
 
 void worker_tick(worker *w, struct timeval ts)
 {
-    uint64_t t_us = (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_usec;
-    if (t_us > w->now_us) { w->now_us = t_us; w->now_tv = ts; }
+    worker_clock(w, ts);
     expire_idle(w);
 }
 
