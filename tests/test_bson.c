@@ -4,29 +4,16 @@
 #include "wire_json.h"
 #include "wire_sink.h"
 
-struct sbuf {
-    char s[65536];
-    size_t n;
-};
-
-static void to_sbuf(void *ctx, const uint8_t *p, size_t len)
-{
-    struct sbuf *b = ctx;
-    if (b->n + len >= sizeof b->s) return;
-    memcpy(b->s + b->n, p, len);
-    b->n += len;
-    b->s[b->n] = 0;
-}
 
 /* Render with a fresh heap copy of exactly len bytes. */
-static int render(const uint8_t *p, size_t len, const struct bson_limits *lim, struct bson_stats *st, struct sbuf *out)
+static int render(const uint8_t *p, size_t len, const struct bson_limits *lim, struct bson_stats *st, struct ws_sbuf *out)
 {
     struct wjson *w = malloc(sizeof *w);
     uint8_t *copy = malloc(len ? len : 1);
     if (len) memcpy(copy, p, len);
     out->n = 0;
     out->s[0] = 0;
-    wj_init(w, 1u << 20, to_sbuf, out);
+    wj_init(w, 1u << 20, ws_to_sbuf, out);
     int rc = bson_to_json(copy, len, w, lim, st);
     wj_finish(w);
     free(copy);
@@ -66,7 +53,7 @@ static void t_render_types(void)
 {
     struct bb *x = malloc(sizeof *x);
     build_sample(x);
-    struct sbuf *o = malloc(sizeof *o);
+    struct ws_sbuf *o = malloc(sizeof *o);
     struct bson_stats st = { 0 };
     CHECK_EQ(render(x->b, x->n, NULL, &st, o), 0);
     CHECK_STR(o->s, "{\"name\":\"Ada \\\"L\\\"\\n\",\"age\":36,\"big\":1234567890123,\"score\":1.5,\"vip\":true,"
@@ -101,7 +88,7 @@ static void t_truncations(void)
 {
     struct bb *x = malloc(sizeof *x);
     build_sample(x);
-    struct sbuf *o = malloc(sizeof *o);
+    struct ws_sbuf *o = malloc(sizeof *o);
     unsigned bad = 0;
     for (size_t n = 0; n < x->n; n++) {
         struct bson_stats st = { 0 };
@@ -122,7 +109,7 @@ static void t_mutations(void)
 {
     struct bb *x = malloc(sizeof *x);
     build_sample(x);
-    struct sbuf *o = malloc(sizeof *o);
+    struct ws_sbuf *o = malloc(sizeof *o);
     unsigned balanced = 0;
     const uint8_t vals[] = { 0x00, 0x7f, 0xff, 0x03 };
     for (size_t i = 0; i < x->n; i++)
@@ -156,7 +143,7 @@ static void t_depth_cap(void)
     bb_str(x, "deep", "x");
     for (unsigned i = 0; i < levels; i++) bb_end(x);
     bb_end(x);
-    struct sbuf *o = malloc(sizeof *o);
+    struct ws_sbuf *o = malloc(sizeof *o);
     struct bson_limits lim = { 5, 1000 };
     struct bson_stats st = { 0 };
     CHECK_EQ(render(x->b, x->n, &lim, &st, o), 1);
@@ -199,7 +186,7 @@ static uint8_t *nested(unsigned levels, size_t *len)
  * thread's stack even under ASan; a larger one is taken as it. */
 static void t_depth_max(void)
 {
-    struct sbuf *o = malloc(sizeof *o);
+    struct ws_sbuf *o = malloc(sizeof *o);
     static const struct { unsigned levels, max_depth; int rc; uint64_t capped; size_t opens; } cases[] = {
         { LIM_BSON_DEPTH_MAX - 1, LIM_BSON_DEPTH_MAX, 0, 0, LIM_BSON_DEPTH_MAX },
         { LIM_BSON_DEPTH_MAX + 100, LIM_BSON_DEPTH_MAX, 1, 1, LIM_BSON_DEPTH_MAX },
@@ -234,7 +221,7 @@ static void t_elems_cap(void)
         bb_i32(x, k, (int32_t)i);
     }
     bb_end(x);
-    struct sbuf *o = malloc(sizeof *o);
+    struct ws_sbuf *o = malloc(sizeof *o);
     struct bson_limits lim = { 10, 10 };
     struct bson_stats st = { 0 };
     CHECK_EQ(render(x->b, x->n, &lim, &st, o), 1);
@@ -256,7 +243,7 @@ static void t_bad_type(void)
     bb_key(x, 0x42, "b");   /* no such type */
     bb_le32(x, 7);
     bb_end(x);
-    struct sbuf *o = malloc(sizeof *o);
+    struct ws_sbuf *o = malloc(sizeof *o);
     struct bson_stats st = { 0 };
     CHECK_EQ(render(x->b, x->n, NULL, &st, o), -1);
     CHECK_EQ(st.malformed, 1);

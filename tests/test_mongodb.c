@@ -272,16 +272,9 @@ static void t_every_split(void)
 {
     struct conv *c = malloc(sizeof *c);
     build_conv(c);
-    struct ws_run *r = malloc(sizeof *r);
-    size_t longest = 0;
-    for (size_t i = 0; i < c->n; i++) longest = c->m[i].len > longest ? c->m[i].len : longest;
-    unsigned good = 0;
-    for (size_t k = 1; k < longest; k++) {
-        ws_play(&mongodb_dissector, c->m, c->n, k, true, r);
-        good += check_conv(r);
-    }
-    CHECK_EQ(good, longest - 1);
-    free(r);
+    size_t cuts;
+    size_t good = ws_every_split(&mongodb_dissector, c->m, c->n, check_conv, &cuts);
+    CHECK_EQ(good, cuts);
     free(c);
 }
 

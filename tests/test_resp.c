@@ -174,25 +174,13 @@ static void t_scan_limits(void)
     CHECK_EQ(st.line_capped, 3);
 }
 
-struct sbuf {
-    char s[4096];
-    size_t n;
-};
-static void to_sbuf(void *ctx, const uint8_t *p, size_t len)
-{
-    struct sbuf *b = ctx;
-    if (b->n + len >= sizeof b->s) return;
-    memcpy(b->s + b->n, p, len);
-    b->n += len;
-    b->s[b->n] = 0;
-}
 
-static void render(const char *v, enum resp_render_mode mode, const char *wrap, struct sbuf *out)
+static void render(const char *v, enum resp_render_mode mode, const char *wrap, struct ws_sbuf *out)
 {
     struct wjson *w = malloc(sizeof *w);
     out->n = 0;
     out->s[0] = 0;
-    wj_init(w, 1 << 20, to_sbuf, out);
+    wj_init(w, 1 << 20, ws_to_sbuf, out);
     size_t n = strlen(v);
     uint8_t *p = malloc(n);
     memcpy(p, v, n);
@@ -204,7 +192,7 @@ static void render(const char *v, enum resp_render_mode mode, const char *wrap, 
 
 static void t_render(void)
 {
-    struct sbuf *o = malloc(sizeof *o);
+    struct ws_sbuf *o = malloc(sizeof *o);
     render(hgetall_reply, RESP_R_PAIRS, NULL, o);
     CHECK_STR(o->s, "{\"name\":\"Tobias Jaworski\",\"email\":\"tobias.jaworski@example.org\",\"iban\":\"DE89370400440532013000\"}");
     render(hgetall_reply, RESP_R_PLAIN, NULL, o);
@@ -229,7 +217,7 @@ static void t_render(void)
         struct bytes names[2] = { bytes_str("user:1:email"), bytes_str("user:2:email") };
         o->n = 0;
         o->s[0] = 0;
-        wj_init(w, 1 << 20, to_sbuf, o);
+        wj_init(w, 1 << 20, ws_to_sbuf, o);
         resp_render_named((const uint8_t *)v, sizeof v - 1, names, 2, w);
         wj_finish(w);
         CHECK_STR(o->s, "{\"user:1:email\":\"a@b.org\",\"user:2:email\":null,\"2\":5}");
@@ -330,16 +318,9 @@ static void t_every_split(void)
 {
     struct conv *c = malloc(sizeof *c);
     build_conv(c);
-    struct ws_run *r = malloc(sizeof *r);
-    size_t longest = 0;
-    for (size_t i = 0; i < c->n; i++) longest = c->m[i].len > longest ? c->m[i].len : longest;
-    unsigned good = 0;
-    for (size_t k = 1; k < longest; k++) {
-        ws_play(&resp_dissector, c->m, c->n, k, true, r);
-        good += check_conv(r);
-    }
-    CHECK_EQ(good, longest - 1);
-    free(r);
+    size_t cuts;
+    size_t good = ws_every_split(&resp_dissector, c->m, c->n, check_conv, &cuts);
+    CHECK_EQ(good, cuts);
     free(c);
 }
 

@@ -203,4 +203,36 @@ static inline size_t ws_op_msg(uint8_t *out, int32_t id, int32_t resp_to, uint32
     return n;
 }
 
+/* Every message cut at every point 1 .. longest-1: how many of those runs
+ * check() accepted (all of them, longest - 1, when framing is split-proof). */
+static inline size_t ws_every_split(const struct dissector *d, const struct ws_msg *msgs, size_t n,
+                                    bool (*check)(const struct ws_run *), size_t *cuts)
+{
+    struct ws_run *r = malloc(sizeof *r);
+    size_t longest = 0, good = 0;
+    for (size_t i = 0; i < n; i++) longest = msgs[i].len > longest ? msgs[i].len : longest;
+    for (size_t k = 1; r && k < longest; k++) {
+        ws_play(d, msgs, n, k, true, r);
+        good += check(r);
+    }
+    free(r);
+    *cuts = longest ? longest - 1 : 0;
+    return good;
+}
+
+/* A string sink for the JSON writer (wj_init): output past its size is dropped. */
+struct ws_sbuf {
+    char s[65536];
+    size_t n;
+};
+
+static inline void ws_to_sbuf(void *ctx, const uint8_t *p, size_t len)
+{
+    struct ws_sbuf *b = ctx;
+    if (b->n + len >= sizeof b->s) return;
+    memcpy(b->s + b->n, p, len);
+    b->n += len;
+    b->s[b->n] = 0;
+}
+
 #endif
