@@ -18,30 +18,52 @@ static inline bool is_ws(uint8_t c) { return c == ' ' || c == '\t' || c == '\r' 
 /* ---- common ---- */
 
 /* Field names repeat (every record has the same keys): remember a few. */
-static uint8_t tok_key_class(struct pii_tok *t, const uint8_t *key, size_t len)
+static inline uint64_t ld64(const uint8_t *p)
+{
+    uint64_t w;
+    memcpy(&w, p, 8);
+    return w;
+}
+
+/* The low n bytes of a word (all of it from 8 on). */
+static inline uint64_t low_bytes(size_t n) { return n >= 8 ? ~0ull : (1ull << (n * 8)) - 1; }
+
+/* Field names repeat (every record has the same keys): remember a few.
+ * avail: bytes that may be read at key (at least len). */
+static uint8_t tok_key_class(struct pii_tok *t, const uint8_t *key, size_t len, size_t avail)
 {
     if (t->kc && len > 0 && len < PII_KEYCACHE_LEN) {
-        uint32_t h = 2166136261u;
-        for (size_t i = 0; i < len; i++) h = (h ^ key[i]) * 16777619u;
+        /* the name as three zero-padded words: one multiply-mix hash and
+         * three word compares, no byte loop. Whole-word loads when 24 bytes
+         * may be read (no byte copy to wait for) */
+        uint64_t w[3] = {0, 0, 0};
+        if (avail >= PII_KEYCACHE_LEN) {
+            w[0] = ld64(key) & low_bytes(len);
+            w[1] = len > 8 ? ld64(key + 8) & low_bytes(len - 8) : 0;
+            w[2] = len > 16 ? ld64(key + 16) & low_bytes(len - 16) : 0;
+        } else {
+            memcpy(w, key, len);
+        }
+        uint64_t h = (w[0] * 0x9E3779B97F4A7C15ull) ^ (w[1] * 0xC2B2AE3D27D4EB4Full) ^
+                     (w[2] * 0x165667B19E3779F9ull) ^ len;
+        h ^= h >> 31;
+        h *= 0xD6E8FEB86659FD93ull;
+        h ^= h >> 32;
         /* two ways per set, the most recent first: a stream of one-off
          * names (package names, versions as keys) does not push out the
          * names every record repeats */
         struct pii_keycache *kc = t->kc;
-        unsigned set = ((h ^ h >> 15) & (PII_KC_SLOTS / 2 - 1)) * 2;
-        if (kc->e[set].len == len && memcmp(kc->e[set].w, key, len) == 0) return kc->e[set].cls;
-        if (kc->e[set + 1].len == len && memcmp(kc->e[set + 1].w, key, len) == 0) {
-            uint8_t cls = kc->e[set + 1].cls;
-            kc->e[set + 1] = kc->e[set];
-            kc->e[set].len = (uint8_t)len;
-            kc->e[set].cls = cls;
-            memcpy(kc->e[set].w, key, len);
-            return cls;
-        }
-        uint8_t cls = pii_key_class(t->km, key, len);
+        unsigned set = (unsigned)(h & (PII_KC_SLOTS / 2 - 1)) * 2;
+#define KC_SAME(e) ((e).len == len && (e).w[0] == w[0] && (e).w[1] == w[1] && (e).w[2] == w[2])
+        if (KC_SAME(kc->e[set])) return kc->e[set].cls;
+        uint8_t cls;
+        if (KC_SAME(kc->e[set + 1])) cls = kc->e[set + 1].cls;
+        else cls = pii_key_class(t->km, key, len);
+#undef KC_SAME
         kc->e[set + 1] = kc->e[set];
         kc->e[set].len = (uint8_t)len;
         kc->e[set].cls = cls;
-        memcpy(kc->e[set].w, key, len);
+        memcpy(kc->e[set].w, w, sizeof w);
         return cls;
     }
     if (len < sizeof t->cache[0].w) {
@@ -133,7 +155,41 @@ static void j_close(struct pii_tok *t)
     t->u.j.expect_key = false;
 }
 
-static void json_feed(struct pii_tok *t, const uint8_t *p, size_t n)
+/* A byte between tokens (TOK state, not lost), at absolute offset at. */
+static inline void j_token(struct pii_tok *t, uint8_t c, uint64_t at)
+{
+    switch (c) {
+    case '{': j_open(t, false); break;
+    case '[': j_open(t, true); break;
+    case '}': case ']': j_close(t); break;
+    case ',':
+        if (t->u.j.depth && !j_in_arr(t, t->u.j.depth)) t->u.j.expect_key = true;
+        break;
+    case ':': t->u.j.expect_key = false; break;
+    case '"':
+        t->state = JS_STR;
+        t->key_len = 0;
+        if (t->u.j.expect_key && t->u.j.depth && !j_in_arr(t, t->u.j.depth)) {
+            t->u.j.str_is_key = true;
+            t->cls = PII_CLS_NONE;
+        } else {
+            t->u.j.str_is_key = false;
+            t->cls = j_value_cls(t);
+            j_value_start(t);
+            t->vstart = at + 1;
+        }
+        break;
+    default:
+        if (!is_ws(c)) {
+            t->state = JS_SCALAR;
+            t->cls = j_value_cls(t);
+            j_value_start(t);
+            t->vstart = at;
+        }
+    }
+}
+
+static void json_feed_bytes(struct pii_tok *t, const uint8_t *p, size_t n)
 {
     size_t i = 0;
     while (i < n) {
@@ -156,7 +212,7 @@ static void json_feed(struct pii_tok *t, const uint8_t *p, size_t n)
             } else if (c == '"') {
                 t->state = JS_TOK;
                 if (t->u.j.str_is_key) {
-                    t->u.j.key_cls = tok_key_class(t, (const uint8_t *)t->key, t->key_len);
+                    t->u.j.key_cls = tok_key_class(t, (const uint8_t *)t->key, t->key_len, PII_KEY_MAX);
                     t->u.j.str_is_key = false;
                 } else {
                     emit_value(t, t->cls, t->vstart, at);
@@ -184,35 +240,142 @@ static void json_feed(struct pii_tok *t, const uint8_t *p, size_t n)
                 if (c == '\n') { t->lost = false; t->u.j.depth = 0; t->u.j.rec_depth = 0; }
                 break;
             }
-            switch (c) {
-            case '{': j_open(t, false); break;
-            case '[': j_open(t, true); break;
-            case '}': case ']': j_close(t); break;
-            case ',':
-                if (t->u.j.depth && !j_in_arr(t, t->u.j.depth)) t->u.j.expect_key = true;
+            j_token(t, c, at);
+        }
+    }
+}
+
+/* The same machine, a run at a time: string bodies to the next quote or
+ * backslash, scalars to their terminator and whitespace between tokens
+ * are found sixteen bytes a step, and key bytes are copied, not put one by
+ * one. Equal to json_feed_bytes on every input and split (test_perf_keys). */
+
+#if defined(__SSE2__)
+static inline unsigned eq16(__m128i v, char c) { return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(c))); }
+static inline unsigned ws16(__m128i v) { return eq16(v, ' ') | eq16(v, '\n') | eq16(v, '\r') | eq16(v, '\t'); }
+#endif
+
+/* Index of the first '"' or '\\' in p[0..n), or n. */
+static inline size_t find_str_stop(const uint8_t *p, size_t n)
+{
+    size_t i = 0;
+#if defined(__SSE2__)
+    for (; i + 16 <= n; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(p + i));
+        unsigned m = eq16(v, '"') | eq16(v, '\\');
+        if (m) return i + (size_t)__builtin_ctz(m);
+    }
+#endif
+    for (; i < n; i++)
+        if (p[i] == '"' || p[i] == '\\') return i;
+    return n;
+}
+
+static inline bool scalar_end(uint8_t c) { return c == ',' || c == '}' || c == ']' || is_ws(c); }
+
+/* Index of the first byte that ends a bare scalar, or n. */
+static inline size_t find_scalar_end(const uint8_t *p, size_t n)
+{
+    size_t i = 0;
+#if defined(__SSE2__)
+    for (; i + 16 <= n; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(p + i));
+        unsigned m = eq16(v, ',') | eq16(v, '}') | eq16(v, ']') | ws16(v);
+        if (m) return i + (size_t)__builtin_ctz(m);
+    }
+#endif
+    for (; i < n; i++)
+        if (scalar_end(p[i])) return i;
+    return n;
+}
+
+/* Index of the first byte that is not whitespace, or n. */
+static inline size_t skip_ws(const uint8_t *p, size_t n)
+{
+    size_t i = 0;
+#if defined(__SSE2__)
+    for (; i + 16 <= n; i += 16) {
+        unsigned m = ~ws16(_mm_loadu_si128((const __m128i *)(p + i))) & 0xffffu;
+        if (m) return i + (size_t)__builtin_ctz(m);
+    }
+#endif
+    for (; i < n; i++)
+        if (!is_ws(p[i])) return i;
+    return n;
+}
+
+static void json_feed(struct pii_tok *t, const uint8_t *p, size_t n)
+{
+    if (t->bytewise) {
+        json_feed_bytes(t, p, n);
+        return;
+    }
+    size_t i = 0;
+    while (i < n) {
+        switch (t->state) {
+        case JS_STR: {
+            size_t j = i + find_str_stop(p + i, n - i);
+            if (t->u.j.str_is_key && t->key_len == 0 && j < n && p[j] == '"') {
+                /* a whole key in this chunk: classified where it lies */
+                size_t len = j - i < PII_KEY_MAX ? j - i : PII_KEY_MAX;
+                t->u.j.key_cls = tok_key_class(t, p + i, len, n - i);
+                t->u.j.str_is_key = false;
+                t->state = JS_TOK;
+                i = j + 1;
                 break;
-            case ':': t->u.j.expect_key = false; break;
-            case '"':
-                t->state = JS_STR;
-                t->key_len = 0;
-                if (t->u.j.expect_key && t->u.j.depth && !j_in_arr(t, t->u.j.depth)) {
-                    t->u.j.str_is_key = true;
-                    t->cls = PII_CLS_NONE;
-                } else {
+            }
+            if (t->u.j.str_is_key && t->key_len < PII_KEY_MAX) {
+                size_t room = PII_KEY_MAX - t->key_len, k = j - i < room ? j - i : room;
+                memcpy(t->key + t->key_len, p + i, k);
+                t->key_len = (uint8_t)(t->key_len + k);
+            }
+            i = j;
+            if (i == n) break;
+            if (p[i] == '\\') {
+                t->state = JS_ESC;
+            } else {
+                t->state = JS_TOK;
+                if (t->u.j.str_is_key) {
+                    t->u.j.key_cls = tok_key_class(t, (const uint8_t *)t->key, t->key_len, PII_KEY_MAX);
                     t->u.j.str_is_key = false;
-                    t->cls = j_value_cls(t);
-                    j_value_start(t);
-                    t->vstart = at + 1;
-                }
-                break;
-            default:
-                if (!is_ws(c)) {
-                    t->state = JS_SCALAR;
-                    t->cls = j_value_cls(t);
-                    j_value_start(t);
-                    t->vstart = at;
+                } else {
+                    emit_value(t, t->cls, t->vstart, t->pos + i);
+                    t->cls = PII_CLS_NONE;
                 }
             }
+            i++;
+            break;
+        }
+        case JS_ESC:
+            t->state = JS_STR;
+            i++;
+            break;
+        case JS_SCALAR:
+            i += find_scalar_end(p + i, n - i);
+            if (i == n) break;
+            emit_value(t, t->cls, t->vstart, t->pos + i);
+            t->cls = PII_CLS_NONE;
+            t->state = JS_TOK;
+            break;                        /* the terminator is handled as a token */
+        default: {
+            if (t->lost) {
+                const uint8_t *nl = memchr(p + i, '\n', n - i);
+                if (!nl) { i = n; break; }
+                i = (size_t)(nl - p) + 1;
+                t->lost = false;
+                t->u.j.depth = 0;
+                t->u.j.rec_depth = 0;
+                break;
+            }
+            uint8_t c = p[i];
+            if (is_ws(c)) {
+                i += skip_ws(p + i, n - i);
+                break;
+            }
+            uint64_t at = t->pos + i;
+            i++;
+            j_token(t, c, at);
+        }
         }
     }
 }
@@ -337,7 +500,7 @@ static void x_start_tag_done(struct pii_tok *t, bool selfclose)
 {
     unsigned d = t->u.x.depth + 1u;
     if (d == 2) t->rec++;
-    if (d <= t->max_depth) t->u.x.cls[d] = tok_key_class(t, (const uint8_t *)t->key, t->key_len);
+    if (d <= t->max_depth) t->u.x.cls[d] = tok_key_class(t, (const uint8_t *)t->key, t->key_len, PII_KEY_MAX);
     else if (d == t->max_depth + 1u) t->depth_capped++;   /* too deep: classes lost below */
     if (d < 255) t->u.x.depth = (uint8_t)d;
     if (selfclose && t->u.x.depth) t->u.x.depth--;
@@ -456,7 +619,7 @@ static uint8_t line_key(struct pii_tok *t, const uint8_t *h, size_t n)
             return PII_CLS_NONE;
         if (h[i] == ' ' && ++spaces > 3) return PII_CLS_NONE;   /* a sentence, not a key */
     }
-    return tok_key_class(t, h + s, e - s);
+    return tok_key_class(t, h + s, e - s, e - s);
 }
 
 /* Index of the first ':', '=' or newline in h[0..PII_HEAD), PII_HEAD if none. */

@@ -95,8 +95,10 @@ uint8_t pii_key_class(const struct pii_keymap *m, const uint8_t *key, size_t len
  * so it is per thread and per database; 0 in len marks a free slot. */
 #define PII_KC_SLOTS 1024          /* 512 sets of 2 */
 struct pii_keycache {
-    struct { uint8_t len, cls; char w[PII_KEYCACHE_LEN]; } e[PII_KC_SLOTS];
+    /* the name zero-padded to 24 bytes: compared as three words */
+    struct { uint64_t w[PII_KEYCACHE_LEN / 8]; uint8_t len, cls; } e[PII_KC_SLOTS];
 };
+_Static_assert(PII_KEYCACHE_LEN == 24, "pii_keycache entries hold three words");
 
 /* A value of a judged class: [start, end) absolute body offsets. */
 typedef void (*pii_field_fn)(void *ctx, uint8_t cls, uint64_t start, uint64_t end, uint64_t rec);
@@ -113,6 +115,8 @@ struct pii_tok {
     uint8_t state;
     bool lost;              /* after a gap: waiting for a resynchronisation point */
     uint8_t max_depth;      /* class stack depth, 1..PII_CTX_DEPTH (set after pii_tok_init) */
+    bool bytewise;          /* JSON: the plain byte-at-a-time machine, which the
+                             * fast one must equal (tests set it) */
     uint32_t depth_capped;  /* containers opened past max_depth (classes lost there) */
     uint64_t vstart;        /* start of the current value */
     uint8_t key_len;

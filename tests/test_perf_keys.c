@@ -3,7 +3,11 @@
  *   - the first-letter index of substring rules (pii_keymap) against the
  *     reference path (no keymap: linear exact words, strstr per rule);
  *   - the tokenizer's per-thread name cache (2-way sets) against no cache,
- *     on a JSON document with far more distinct names than cache slots. */
+ *     on a JSON document with far more distinct names than cache slots;
+ *   - the run-at-a-time JSON tokenizer against the byte-at-a-time machine
+ *     (pii_tok.bytewise), on the corpus's JSON, mutated JSON and random
+ *     bytes, fed in random pieces with gaps: the same fields, classes,
+ *     offsets and records. */
 #include "test.h"
 #include "pii.h"
 #include "pii_ctx.h"
@@ -96,9 +100,144 @@ static void t_cache_same_fields(void)
     free(doc);
 }
 
+/* xorshift: the same pieces on every run */
+static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
+static uint64_t rnd(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return rng_state;
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    size_t cap = 1 << 16, n = 0;
+    char *b = malloc(cap);
+    size_t r;
+    while (b && (r = fread(b + n, 1, cap - n, f)) > 0) {
+        n += r;
+        if (n == cap) {
+            char *nb = realloc(b, cap *= 2);
+            if (!nb) { free(b); b = NULL; }
+            else b = nb;
+        }
+    }
+    fclose(f);
+    *len = n;
+    return b;
+}
+
+/* Feed body to a fast and a bytewise tokenizer in the same random pieces,
+ * with a gap now and then when gaps is set; 1 when they agree. */
+static int same_tokens(const struct pii_keymap *km, struct pii_keycache *kc, const uint8_t *body,
+                       size_t len, unsigned max_piece, bool gaps)
+{
+    static struct pii_tok a, b;
+    struct rec ra = { 0, 0 }, rb = { 0, 0 };
+    pii_tok_init(&a, PII_DOC_JSON, km, on_field, &ra);
+    pii_tok_init(&b, PII_DOC_JSON, km, on_field, &rb);
+    a.kc = kc;
+    b.kc = kc;
+    b.bytewise = true;
+    a.max_depth = b.max_depth = (uint8_t)(1 + rnd() % 12);
+    for (size_t off = 0; off < len;) {
+        size_t n = 1 + rnd() % max_piece;
+        if (n > len - off) n = len - off;
+        if (gaps && rnd() % 64 == 0) {
+            pii_tok_gap(&a, n);
+            pii_tok_gap(&b, n);
+        } else {
+            pii_tok_feed(&a, body + off, n);
+            pii_tok_feed(&b, body + off, n);
+        }
+        off += n;
+    }
+    pii_tok_close(&a);
+    pii_tok_close(&b);
+    return ra.n == rb.n && ra.sum == rb.sum && a.rec == b.rec && a.depth_capped == b.depth_capped &&
+           a.state == b.state;
+}
+
+static void t_json_runs_equal_bytes(void)
+{
+    static const char *const files[] = {
+        "tests/pii/data/mailbox_en_US.json", "tests/pii/data/events_nl.ndjson",
+        "tests/pii/data/accounts_split_de.json", "tests/pii/data/credentials.json",
+        "tests/pii/data/lookalike_catalog.json", "tests/pii/data/lookalike_metrics.ndjson",
+        "tests/pii/data/orders_fr.json", "tests/pii/data/signups_es.ndjson",
+        "tests/pii/data/users_en_US.json",
+    };
+    static struct pii_keymap km;
+    pii_keymap_init(&km, NULL);
+    static struct pii_keycache kc;
+    unsigned bodies = 0, agree = 0, fields = 0;
+    for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
+        size_t len = 0;
+        char *doc = slurp(files[f], &len);
+        CHECK(doc != NULL && len > 1000);
+        if (!doc) continue;
+        /* as is, in pieces of up to 1, 7, 64 and 4096 bytes, with and without gaps */
+        static const unsigned pieces[] = { 1, 7, 64, 4096 };
+        for (size_t k = 0; k < 4; k++)
+            for (int g = 0; g < 2; g++) {
+                bodies++;
+                agree += (unsigned)same_tokens(&km, &kc, (const uint8_t *)doc, len, pieces[k], g);
+            }
+        /* mutated: structure bytes, escapes and whitespace dropped in at random */
+        static const char noise[] = "\"\\{}[],: \n\t\rx0@";
+        uint8_t *m = malloc(len);
+        CHECK(m != NULL);
+        if (!m) { free(doc); continue; }
+        for (int round = 0; round < 40; round++) {
+            memcpy(m, doc, len);
+            unsigned hits = 1 + (unsigned)(rnd() % 40);
+            for (unsigned h = 0; h < hits; h++) m[rnd() % len] = (uint8_t)noise[rnd() % (sizeof noise - 1)];
+            bodies++;
+            agree += (unsigned)same_tokens(&km, &kc, m, len, 1 + (unsigned)(rnd() % 300), round & 1);
+        }
+        struct rec r = { 0, 0 };
+        static struct pii_tok t;
+        pii_tok_init(&t, PII_DOC_JSON, &km, on_field, &r);
+        pii_tok_feed(&t, (const uint8_t *)doc, len);
+        fields += (unsigned)r.n;
+        free(m);
+        free(doc);
+    }
+    /* names about the key limit (PII_KEY_MAX): the class of a 64-byte key
+     * depends on its last byte */
+    char lk[16384];
+    size_t ll = 0;
+    for (int pad = 40; pad < 80; pad++)
+        ll += (size_t)snprintf(lk + ll, sizeof lk - ll, "%s{\"%.*s%s\": \"Jo Do\"}\n", "", pad,
+                               "qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq",
+                               pad & 1 ? "_fullname" : "_phone");
+    CHECK(ll < sizeof lk - 1);
+    for (int round = 0; round < 20; round++) {
+        bodies++;
+        agree += (unsigned)same_tokens(&km, &kc, (const uint8_t *)lk, ll, round ? 1 + (unsigned)(rnd() % 2000) : (unsigned)ll, false);
+    }
+    /* random bytes, drawn from JSON's alphabet and from all 256 */
+    uint8_t junk[20000];
+    for (int round = 0; round < 200; round++) {
+        for (size_t i = 0; i < sizeof junk; i++) {
+            uint8_t c = (uint8_t)rnd();
+            junk[i] = round & 1 ? c : (uint8_t)"{\"a\":[\"b\\\"c\", 1, true],\n\"name\": \"Jo Do\"}  \t"[c % 33];
+        }
+        bodies++;
+        agree += (unsigned)same_tokens(&km, &kc, junk, sizeof junk, 1 + (unsigned)(rnd() % 200), round & 2);
+    }
+    CHECK_EQ(agree, bodies);
+    CHECK(bodies > 400);
+    CHECK(fields > 1000);   /* the corpus gives the tokenizers name-class values to report */
+}
+
 int main(void)
 {
     RUN(t_index_matches_reference);
     RUN(t_cache_same_fields);
+    RUN(t_json_runs_equal_bytes);
     return test_done();
 }
