@@ -9,7 +9,8 @@
  * then brotli'd: the wire is decoded by br first, then by gzip). Layers are
  * chained with fixed intermediate buffers allocated once in codec_new_stack().
  *
- * Memory: zlib keeps a 32 KiB window, brotli up to 16 MiB, zstd is limited
+ * Memory: gzip and deflate hold ISA-L's inflate state (about 85 KiB, with its
+ * 32 KiB window), brotli up to 16 MiB, zstd is limited
  * to a 8 MiB window (RFC 8878 section 3.1.1.1.2, the HTTP profile): frames
  * asking for more are a decode error, not an allocation.
  */

@@ -82,6 +82,7 @@ struct pii_keymap {
      * one pass over a name instead of a strstr per rule */
     uint8_t sub[26][PII_SUB_SLOTS];
     bool sub_ok;                  /* the index holds every rule */
+    bool digit_words;             /* an extra word without letters (names of digits may match) */
 };
 
 void pii_keymap_init(struct pii_keymap *m, const struct pii_config *cfg);

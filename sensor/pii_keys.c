@@ -107,6 +107,13 @@ static size_t norm_key(const uint8_t *key, size_t len, char *out, size_t outlen)
     return n;
 }
 
+static bool has_letter(const char *k, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (k[i] >= 'a' && k[i] <= 'z') return true;
+    return false;
+}
+
 static uint8_t cls_of_kind(int k)
 {
     switch (k) {
@@ -163,8 +170,9 @@ void pii_keymap_init(struct pii_keymap *m, const struct pii_config *cfg)
         const char *const *w = cfg->context_words[k];
         uint8_t cls = cls_of_kind(k);
         for (; w && *w && cls != PII_CLS_NONE && m->n < PII_EXTRA_WORDS; w++) {
-            if (norm_key((const uint8_t *)*w, strlen(*w), m->e[m->n].w, sizeof m->e[0].w) == 0)
-                continue;
+            size_t n = norm_key((const uint8_t *)*w, strlen(*w), m->e[m->n].w, sizeof m->e[0].w);
+            if (n == 0) continue;
+            if (!has_letter(m->e[m->n].w, n)) m->digit_words = true;
             m->e[m->n++].cls = cls;
         }
     }
@@ -202,6 +210,9 @@ uint8_t pii_key_class(const struct pii_keymap *m, const uint8_t *key, size_t len
     char k[PII_KEY_MAX + 1];
     size_t n = norm_key(key, len, k, sizeof k);
     if (n == 0) return PII_CLS_NONE;
+    /* Every built-in word holds a letter: names without one (versions and
+     * numbers as keys, "1.4.0") can only be an extra word made of digits. */
+    if (m && !m->digit_words && !has_letter(k, n)) return PII_CLS_NONE;
     if (m) {
         for (unsigned i = 0; i < m->n; i++)
             if (strcmp(k, m->e[i].w) == 0) return m->e[i].cls;
