@@ -161,6 +161,33 @@ void pii_scratch_free(pii_scratch *s)
     free(s);
 }
 
+static int count_match(unsigned int id, unsigned long long from, unsigned long long to,
+                       unsigned int flags, void *ctx)
+{
+    (void)id;
+    (void)from;
+    (void)to;
+    (void)flags;
+    (*(uint64_t *)ctx)++;
+    return 0;
+}
+
+uint64_t pii_hyperscan_only(pii_scratch *s, const uint8_t *p, size_t n, size_t piece)
+{
+    hs_stream_t *st = NULL;
+    uint64_t matches = 0;
+    if (!piece || hs_open_stream(s->db->hs, 0, &st) != HS_SUCCESS) return UINT64_MAX;
+    bool ok = true;
+    for (size_t off = 0; off < n && ok;) {
+        size_t k = n - off < piece ? n - off : piece;
+        if (k > UINT32_MAX) k = UINT32_MAX;
+        ok = hs_scan_stream(st, (const char *)p + off, (unsigned)k, 0, s->hs, count_match, &matches) == HS_SUCCESS;
+        off += k;
+    }
+    hs_close_stream(st, s->hs, count_match, &matches);
+    return ok ? matches : UINT64_MAX;
+}
+
 /* ---- window ---- */
 
 uint64_t pii_avail_end(const struct pii_scan *sc)

@@ -116,6 +116,10 @@ void pii_db_free(pii_db *db);
 /* Per-thread scratch for db. NULL on allocation failure. */
 pii_scratch *pii_scratch_new(const pii_db *db);
 void pii_scratch_free(pii_scratch *s);
+/* Bench floor: the database's Hyperscan patterns alone over (p, n), fed
+ * as one stream in pieces of `piece` bytes, nothing else (no digit scan,
+ * tokenizer or judging). Returns the matches, or UINT64_MAX on error. */
+uint64_t pii_hyperscan_only(pii_scratch *s, const uint8_t *p, size_t n, size_t piece);
 
 /* Open a scan of one body. The scan uses s (one open scan per scratch at a
  * time is NOT required: scans keep their own state; s is only borrowed during

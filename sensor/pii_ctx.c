@@ -49,21 +49,27 @@ static uint8_t tok_key_class(struct pii_tok *t, const uint8_t *key, size_t len, 
         h ^= h >> 31;
         h *= 0xD6E8FEB86659FD93ull;
         h ^= h >> 32;
-        /* two ways per set, the most recent first: a stream of one-off
-         * names (package names, versions as keys) does not push out the
+        /* two ways per set: a new name enters the second way and moves to
+         * the first when seen again, so a stream of one-off names (package
+         * names, versions as keys) only ever replaces one-offs, never the
          * names every record repeats */
         struct pii_keycache *kc = t->kc;
         unsigned set = (unsigned)(h & (PII_KC_SLOTS / 2 - 1)) * 2;
 #define KC_SAME(e) ((e).len == len && (e).w[0] == w[0] && (e).w[1] == w[1] && (e).w[2] == w[2])
         if (KC_SAME(kc->e[set])) return kc->e[set].cls;
-        uint8_t cls;
-        if (KC_SAME(kc->e[set + 1])) cls = kc->e[set + 1].cls;
-        else cls = pii_key_class(t->km, key, len);
+        if (KC_SAME(kc->e[set + 1])) {
+            uint8_t cls = kc->e[set + 1].cls;
+            kc->e[set + 1] = kc->e[set];
+            kc->e[set].len = (uint8_t)len;
+            kc->e[set].cls = cls;
+            memcpy(kc->e[set].w, w, sizeof w);
+            return cls;
+        }
 #undef KC_SAME
-        kc->e[set + 1] = kc->e[set];
-        kc->e[set].len = (uint8_t)len;
-        kc->e[set].cls = cls;
-        memcpy(kc->e[set].w, w, sizeof w);
+        uint8_t cls = pii_key_class(t->km, key, len);
+        kc->e[set + 1].len = (uint8_t)len;
+        kc->e[set + 1].cls = cls;
+        memcpy(kc->e[set + 1].w, w, sizeof w);
         return cls;
     }
     if (len < sizeof t->cache[0].w) {
