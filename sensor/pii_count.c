@@ -216,8 +216,8 @@ static const char *const freemail_family[] = {
 
 bool pii_freemail(const char *domain)
 {
-    for (size_t i = 0; freemail_exact[i]; i++)
-        if (strcmp(domain, freemail_exact[i]) == 0) return true;
+    for (size_t i = 0; freemail_exact[i]; i++)   /* first byte first: a strcmp call for few */
+        if (freemail_exact[i][0] == domain[0] && strcmp(domain, freemail_exact[i]) == 0) return true;
     const char *dot = strchr(domain, '.');
     size_t l = dot ? (size_t)(dot - domain) : strlen(domain);
     for (size_t i = 0; freemail_family[i]; i++)

@@ -176,8 +176,9 @@ void storage_rest_decoded(struct bytes path, unsigned idx, char *out, size_t cap
 
 static struct bytes hdr_get(const struct http_header *h, unsigned n, const char *name)
 {
+    size_t nl = strlen(name);   /* once, not once per header */
     for (unsigned i = 0; h && i < n; i++)
-        if (bytes_ieq(h[i].name, name)) return bytes_trim(h[i].value);
+        if (h[i].name.len == nl && bytes_ieq(h[i].name, name)) return bytes_trim(h[i].value);
     return bytes_of(NULL, 0);
 }
 
