@@ -81,6 +81,7 @@ struct pii_keymap {
     /* substring rules by first letter, in rule order (rule index + 1, 0 ends):
      * one pass over a name instead of a strstr per rule */
     uint8_t sub[26][PII_SUB_SLOTS];
+    uint32_t sub2[26];            /* bit b of sub2[a]: some rule starts with letters a, b */
     bool sub_ok;                  /* the index holds every rule */
     bool digit_words;             /* an extra word without letters (names of digits may match) */
 };

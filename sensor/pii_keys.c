@@ -162,8 +162,10 @@ void pii_keymap_init(struct pii_keymap *m, const struct pii_config *cfg)
         unsigned c = (uint8_t)contains_words[i].w[0] - 'a';
         unsigned j = 0;
         while (c < 26 && j < PII_SUB_SLOTS && m->sub[c][j]) j++;
-        if (c >= 26 || j == PII_SUB_SLOTS || i + 1 > UINT8_MAX) { m->sub_ok = false; break; }
+        unsigned c2 = (uint8_t)contains_words[i].w[1] - 'a';
+        if (c >= 26 || c2 >= 26 || j == PII_SUB_SLOTS || i + 1 > UINT8_MAX) { m->sub_ok = false; break; }
         m->sub[c][j] = (uint8_t)(i + 1);
+        m->sub2[c] |= 1u << c2;
     }
     if (!cfg) return;
     for (int k = 0; k < PII__COUNT; k++) {
@@ -190,9 +192,9 @@ static uint8_t contains_class(const struct pii_keymap *m, const char *k, size_t 
         return PII_CLS_NONE;
     }
     size_t best = N_CONTAINS;
-    for (size_t i = 0; i < n; i++) {
-        unsigned c = (uint8_t)k[i] - 'a';
-        if (c >= 26) continue;
+    for (size_t i = 0; i + 1 < n; i++) {   /* every rule has two letters or more */
+        unsigned c = (uint8_t)k[i] - 'a', c2 = (uint8_t)k[i + 1] - 'a';
+        if (c >= 26 || c2 >= 26 || !(m->sub2[c] >> c2 & 1)) continue;
         for (unsigned j = 0; j < PII_SUB_SLOTS && m->sub[c][j]; j++) {
             size_t r = m->sub[c][j] - 1u;
             if (r >= best) break;
