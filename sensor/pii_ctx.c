@@ -648,6 +648,21 @@ static size_t head_stop(const uint8_t *h)
 #endif
 }
 
+/* Index of the first newline in p[i..n), or n: lines are short, so the
+ * first 64 bytes are looked at inline before memchr is called. */
+static inline size_t find_nl(const uint8_t *p, size_t i, size_t n)
+{
+#if defined(__SSE2__)
+    for (size_t end = i + 64; i + 16 <= n && i < end; i += 16) {
+        unsigned m = (unsigned)_mm_movemask_epi8(
+            _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(p + i)), _mm_set1_epi8('\n')));
+        if (m) return i + (size_t)__builtin_ctz(m);
+    }
+#endif
+    const uint8_t *nl = memchr(p + i, '\n', n - i);
+    return nl ? (size_t)(nl - p) : n;
+}
+
 static void text_line_end(struct pii_tok *t, const uint8_t *p, size_t k)
 {
     uint64_t at = t->pos + k;
@@ -674,7 +689,12 @@ static void text_feed(struct pii_tok *t, const uint8_t *p, size_t n)
             size_t lim = head_stop(h);
             t->u.t.in_head = false;
             i += lim;
-            if (lim == PII_HEAD || h[lim] == '\n') continue;
+            if (lim == PII_HEAD) continue;
+            if (h[lim] == '\n') {           /* a short line: its end is found already */
+                text_line_end(t, p, i);
+                i++;
+                continue;
+            }
             uint8_t cls = line_key(t, h, lim);
             i++;
             if (cls != PII_CLS_NONE) {
@@ -710,9 +730,8 @@ static void text_feed(struct pii_tok *t, const uint8_t *p, size_t n)
             }
             continue;
         }
-        const uint8_t *nl = memchr(p + i, '\n', n - i);
-        if (!nl) return;
-        size_t k = (size_t)(nl - p);
+        size_t k = find_nl(p, i, n);
+        if (k == n) return;
         text_line_end(t, p, k);
         i = k + 1;
     }
