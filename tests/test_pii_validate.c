@@ -297,6 +297,11 @@ static void t_orgs_and_masks(void)
     CHECK(pii_org_domain(V("eu.acme.com"), d, sizeof d) && strcmp(d, "acme.com") == 0);
     CHECK(pii_freemail("gmail.com") && pii_freemail("yahoo.co.uk") && pii_freemail("hotmail.fr"));
     CHECK(!pii_freemail("acme.com"));
+    /* the table's first, middle and last entries; near misses are not free mail */
+    CHECK(pii_freemail("gmail.com") && pii_freemail("kpnmail.nl") && pii_freemail("gmx.de") &&
+          pii_freemail("optusnet.com.au") && pii_freemail("pm.me") && pii_freemail("windowslive.com"));
+    CHECK(!pii_freemail("gmail.co") && !pii_freemail("mail.comx") && !pii_freemail("xgmx.de") &&
+          !pii_freemail("") && !pii_freemail("me"));
     char m[PII_SAMPLE_LEN];
     pii_mask_email(V("jane"), V("corp.com"), m);
     CHECK_STR(m, "j***@c***.com");
