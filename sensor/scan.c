@@ -11,6 +11,7 @@
  * summary keeps one 17-byte hash per distinct value (capped, counted).
  */
 #include "scan.h"
+#include "limits.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -42,6 +43,7 @@ struct scan_opts {
     bool disabled[PII__COUNT];
     uint64_t scan_cap;
     uint32_t max_distinct;              /* 0 = engine default */
+    uint32_t max_depth;                 /* 0 = engine default (LIM_PII_MAX_DEPTH) */
     const char *key_file;
     size_t chunk;                       /* 0 = whole blocks */
     uint64_t chunk_seed;                /* != 0: random piece sizes 1..chunk_max */
@@ -59,6 +61,8 @@ static const char scan_usage_text[] =
     "                      email_message, credential)\n"
     "  --scan-cap BYTES    scan at most BYTES of each body (0 = whole body)\n"
     "  --max-distinct N    exact distinct values kept per body before estimating\n"
+    "  --pii-max-depth N   JSON/XML nesting that keeps field-name context, as the\n"
+    "                      sensor's option (default 32, at most 63)\n"
     "  --hash-key-file F   per-deployment secret for keyed hashes; created (32\n"
     "                      random bytes, mode 0600) when absent; refused when\n"
     "                      readable by group or others. Without it a random\n"
@@ -147,7 +151,7 @@ static int parse_chunk_random(const char *s, struct scan_opts *o)
 static bool is_value_option(const char *name)
 {
     static const char *const names[] = { "--type", "--disable", "--scan-cap", "--max-distinct",
-                                         "--hash-key-file", "--chunk", "--chunk-random" };
+                                         "--pii-max-depth", "--hash-key-file", "--chunk", "--chunk-random" };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (strcmp(name, names[i]) == 0) return true;
     return false;
@@ -195,6 +199,10 @@ static int parse_opts(int argc, char **argv, struct scan_opts *o, int *first_fil
             if (parse_u64(val, UINT32_MAX, &v) < 0 || v == 0)
                 return scan_fail("bad --max-distinct '%s': want a positive count", val, NULL);
             o->max_distinct = (uint32_t)v;
+        } else if (strcmp(name, "--pii-max-depth") == 0) {
+            if (parse_u64(val, LIM_PII_DEPTH_MAX, &v) < 0 || v == 0)
+                return scan_fail("bad --pii-max-depth '%s': want 1..63", val, NULL);
+            o->max_depth = (uint32_t)v;
         } else if (strcmp(name, "--hash-key-file") == 0) {
             if (!*val) return scan_fail("empty --hash-key-file", NULL, NULL);
             o->key_file = val;
@@ -555,6 +563,7 @@ int scan_main(int argc, char **argv)
         if (o.disabled[k]) cfg.enabled[k] = false;
     cfg.scan_cap = o.scan_cap;
     if (o.max_distinct) cfg.max_distinct = o.max_distinct;
+    if (o.max_depth) cfg.max_depth = o.max_depth;
     cfg.hash_key = key;
     cfg.hash_key_len = keylen;
 

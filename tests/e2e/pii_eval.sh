@@ -64,6 +64,16 @@ same_pii() {
 same=1; [ "$rc" -eq 0 ] && same_pii "$TMP/o" "$TMP/o1" && same=0
 check scan_stdin [ "$same" -eq 0 ]
 
+# --pii-max-depth: a name five objects deep is judged by its field at depth 5
+# and is only a string at depth 4 (the email needs no field); out of range: exit 2
+printf '{"a":{"b":{"c":{"d":{"full_name":"Jane Doe","email":"jane.doe@example.org"}}}}}\n' >"$TMP/deep.json"
+kinds() { "$PY" -c 'import json,sys; d=json.loads(sys.stdin.readline())["pii"]; print(" ".join(sorted(d.get("kinds", {}))))'; }
+k5=$("${SCAN[@]}" --pii-max-depth 5 "$TMP/deep.json" | kinds)
+k4=$("${SCAN[@]}" --pii-max-depth=4 "$TMP/deep.json" | kinds)
+"${SCAN[@]}" --pii-max-depth 64 "$TMP/deep.json" >"$TMP/o" 2>"$TMP/e"; rc=$?
+check scan_max_depth [ "$k5" = "email person_name" -a "$k4" = "email" -a "$rc" -eq 2 -a ! -s "$TMP/o" \
+    -a "$(grep -c 'pii-max-depth' "$TMP/e")" -eq 1 ]
+
 # --help: usage on stdout, exit 0
 "${SCAN[@]}" --help >"$TMP/o" 2>"$TMP/e"; rc=$?
 check scan_help [ "$rc" -eq 0 -a "$(grep -c 'usage: bleedwatch scan' "$TMP/o")" -eq 1 ]
