@@ -145,8 +145,7 @@ pii_scratch *pii_scratch_new(const pii_db *db)
     pii_scratch *s = calloc(1, sizeof *s);
     if (!s) return NULL;
     s->db = db;
-    s->work = pii_keyed_work_new();
-    if (!s->work || hs_alloc_scratch(db->hs, &s->hs) != HS_SUCCESS) {
+    if (hs_alloc_scratch(db->hs, &s->hs) != HS_SUCCESS) {
         pii_scratch_free(s);
         return NULL;
     }
@@ -157,7 +156,6 @@ void pii_scratch_free(pii_scratch *s)
 {
     if (!s) return;
     if (s->hs) hs_free_scratch(s->hs);
-    pii_keyed_work_free(s->work);
     free(s);
 }
 

@@ -24,11 +24,8 @@
 struct pii_keyed;
 struct pii_keyed *pii_keyed_new(const uint8_t *key, size_t len);
 void pii_keyed_free(struct pii_keyed *k);
-/* A per-thread work context for pii_keyed_hash (opaque EVP_MD_CTX). */
-void *pii_keyed_work_new(void);
-void pii_keyed_work_free(void *w);
 /* out = first PII_HASH_LEN bytes of HMAC-SHA256(key, p[0..n)). */
-void pii_keyed_hash(const struct pii_keyed *k, void *work, const uint8_t *p, size_t n,
+void pii_keyed_hash(const struct pii_keyed *k, const uint8_t *p, size_t n,
                     uint8_t out[PII_HASH_LEN]);
 
 /* ---- counter ---- */

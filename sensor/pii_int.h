@@ -108,7 +108,6 @@ struct pii_db {
 struct pii_scratch {
     const pii_db *db;
     hs_scratch_t *hs;
-    void *work;                   /* HMAC work context */
     uint32_t cand[PII_CHUNK];     /* digit-scan candidates of one chunk: end << 8 | pat */
     struct pii_keycache kc;       /* field-name classes seen by this thread's scans */
 };

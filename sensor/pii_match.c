@@ -25,7 +25,7 @@ char *pii_found(struct pii_scan *sc, enum pii_kind k, const uint8_t *norm, size_
 {
     if (!sc->db->cfg.enabled[k]) return NULL;
     uint8_t h[PII_HASH_LEN];
-    pii_keyed_hash(sc->db->keyed, sc->s->work, norm, n, h);
+    pii_keyed_hash(sc->db->keyed, norm, n, h);
     if (rec != sc->last_rec) {
         sc->f.records++;
         sc->last_rec = rec;
@@ -170,7 +170,7 @@ void pii_msg_flush(struct pii_scan *sc)
         uint8_t v[8];
         for (int i = 0; i < 8; i++) v[i] = (uint8_t)(m->fp >> (8 * i));
         uint8_t h[PII_HASH_LEN];
-        pii_keyed_hash(sc->db->keyed, sc->s->work, v, 8, h);
+        pii_keyed_hash(sc->db->keyed, v, 8, h);
         pii_counter_add(&sc->cnt, &sc->f, PII_EMAIL_MESSAGE, h);
         struct pii_kind_result *r = &sc->f.kind[PII_EMAIL_MESSAGE];
         r->count--;                       /* the occurrence was counted when the group qualified */

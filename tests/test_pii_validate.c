@@ -315,8 +315,38 @@ static void t_orgs_and_masks(void)
     CHECK_STR(m, "J*** D**");
 }
 
+/* The keyed hash is HMAC-SHA256 (RFC 2104), its first 16 bytes: RFC 4231
+ * test cases 1, 2 and 6 (a key longer than the block is hashed first). */
+static void t_keyed_hash_is_hmac_sha256(void)
+{
+    static const struct { const char *key; size_t klen; const char *msg; uint8_t mac[16]; } v[] = {
+        { "\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b", 20, "Hi There",
+          { 0xb0, 0x34, 0x4c, 0x61, 0xd8, 0xdb, 0x38, 0x53, 0x5c, 0xa8, 0xaf, 0xce, 0xaf, 0x0b, 0xf1, 0x2b } },
+        { "Jefe", 4, "what do ya want for nothing?",
+          { 0x5b, 0xdc, 0xc1, 0x46, 0xbf, 0x60, 0x75, 0x4e, 0x6a, 0x04, 0x24, 0x26, 0x08, 0x95, 0x75, 0xc7 } },
+        { NULL, 131, "Test Using Larger Than Block-Size Key - Hash Key First",
+          { 0x60, 0xe4, 0x31, 0x59, 0x1e, 0xe0, 0xb6, 0x7f, 0x0d, 0x8a, 0x26, 0xaa, 0xcb, 0xf5, 0xb7, 0x7f } },
+    };
+    uint8_t big[131];
+    memset(big, 0xaa, sizeof big);
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+        struct pii_keyed *k = pii_keyed_new(v[i].key ? (const uint8_t *)v[i].key : big, v[i].klen);
+        CHECK(k != NULL);
+        if (!k) continue;
+        uint8_t out[PII_HASH_LEN];
+        pii_keyed_hash(k, (const uint8_t *)v[i].msg, strlen(v[i].msg), out);
+        CHECK(memcmp(out, v[i].mac, sizeof out) == 0);
+        /* the same key state gives the same hash again (it is only read) */
+        uint8_t again[PII_HASH_LEN];
+        pii_keyed_hash(k, (const uint8_t *)v[i].msg, strlen(v[i].msg), again);
+        CHECK(memcmp(out, again, sizeof out) == 0);
+        pii_keyed_free(k);
+    }
+}
+
 int main(void)
 {
+    RUN(t_keyed_hash_is_hmac_sha256);
     RUN(t_luhn_cards);
     RUN(t_iban);
     RUN(t_national_ids);
