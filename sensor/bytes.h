@@ -21,6 +21,24 @@ static inline struct bytes bytes_of(const void *p, size_t len)
 
 static inline struct bytes bytes_str(const char *s) { return bytes_of(s, strlen(s)); }
 
+/* A string literal as a view (its length known at compile time), for
+ * word lists scanned per value: { BYTES_LIT("van"), ... }. */
+#define BYTES_LIT(s) { (const uint8_t *)(s), sizeof(s) - 1 }
+
+/* Is p[0..n) one of the n_list views? Exact, or with p lower-cased
+ * (ASCII) against lower-case views. */
+static inline bool bytes_one_of(const uint8_t *p, size_t n, const struct bytes *list, size_t n_list, bool fold)
+{
+    for (size_t i = 0; i < n_list; i++) {
+        if (list[i].len != n) continue;
+        size_t j = 0;
+        if (fold) while (j < n && (uint8_t)(p[j] >= 'A' && p[j] <= 'Z' ? p[j] + 32 : p[j]) == list[i].p[j]) j++;
+        else while (j < n && p[j] == list[i].p[j]) j++;
+        if (j == n) return true;
+    }
+    return false;
+}
+
 /* Case-insensitive ASCII comparisons of a view with a C string. */
 bool bytes_ieq(struct bytes b, const char *s);
 bool bytes_iprefix(struct bytes b, const char *s);

@@ -3,6 +3,7 @@
  * per-call overhead is the cost this file avoids; still part of the 3.x API. */
 #define OPENSSL_API_COMPAT 0x10101000L
 #include "pii_count.h"
+#include "bytes.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -253,11 +254,12 @@ bool pii_freemail(const char *domain)
  * (example.co.uk, example.com.au, example.ac.jp). */
 static bool is_sld(const uint8_t *p, size_t n)
 {
-    static const char *const s[] = {"co", "com", "org", "net", "ac", "gov", "edu", "ne", "or",
-                                    "gob", "nic", "mil", "ltd", "plc", "gv", "go", NULL};
-    for (size_t i = 0; s[i]; i++)
-        if (strlen(s[i]) == n && memcmp(p, s[i], n) == 0) return true;
-    return false;
+    static const struct bytes s[] = {
+        BYTES_LIT("co"), BYTES_LIT("com"), BYTES_LIT("org"), BYTES_LIT("net"), BYTES_LIT("ac"),
+        BYTES_LIT("gov"), BYTES_LIT("edu"), BYTES_LIT("ne"), BYTES_LIT("or"), BYTES_LIT("gob"),
+        BYTES_LIT("nic"), BYTES_LIT("mil"), BYTES_LIT("ltd"), BYTES_LIT("plc"), BYTES_LIT("gv"),
+        BYTES_LIT("go") };
+    return bytes_one_of(p, n, s, sizeof s / sizeof s[0], false);
 }
 
 size_t pii_org_domain(const uint8_t *d, size_t len, char *out, size_t outlen)

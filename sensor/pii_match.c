@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "pii_int.h"
+#include "bytes.h"
 #include "pii_validate.h"
 
 static inline bool is_digit(uint8_t c) { return c >= '0' && c <= '9'; }
@@ -58,11 +59,12 @@ static inline bool name_ch(uint8_t c)
 
 static bool particle(const uint8_t *p, size_t n)
 {
-    static const char *const w[] = {"van", "von", "de", "der", "den", "da", "di", "del", "la",
-                                    "le", "du", "dos", "das", "ter", "ten", "bin", "al", NULL};
-    for (size_t i = 0; w[i]; i++)
-        if (strlen(w[i]) == n && memcmp(p, w[i], n) == 0) return true;
-    return false;
+    static const struct bytes w[] = {
+        BYTES_LIT("van"), BYTES_LIT("von"), BYTES_LIT("de"), BYTES_LIT("der"), BYTES_LIT("den"),
+        BYTES_LIT("da"), BYTES_LIT("di"), BYTES_LIT("del"), BYTES_LIT("la"), BYTES_LIT("le"),
+        BYTES_LIT("du"), BYTES_LIT("dos"), BYTES_LIT("das"), BYTES_LIT("ter"), BYTES_LIT("ten"),
+        BYTES_LIT("bin"), BYTES_LIT("al") };
+    return bytes_one_of(p, n, w, sizeof w / sizeof w[0], false);
 }
 
 static void person_name(struct pii_scan *sc, const uint8_t *p, size_t n, unsigned min_tokens,
@@ -281,16 +283,13 @@ static size_t field_decode(enum pii_doc_type t, const uint8_t *p, size_t n, uint
 
 static bool placeholder(const uint8_t *v, size_t n)
 {
-    static const char *const w[] = {"null", "none", "nil", "n/a", "na", "-", "unknown", "true",
-                                    "false", "undefined", "redacted", "<redacted>", "[redacted]",
-                                    "hidden", "string", "changeme?", "***", "xxx", "0", "", NULL};
-    for (size_t i = 0; w[i]; i++) {
-        size_t l = strlen(w[i]);
-        if (l != n) continue;
-        size_t j = 0;
-        while (j < n && lc(v[j]) == (uint8_t)w[i][j]) j++;
-        if (j == n) return true;
-    }
+    static const struct bytes w[] = {
+        BYTES_LIT("null"), BYTES_LIT("none"), BYTES_LIT("nil"), BYTES_LIT("n/a"), BYTES_LIT("na"),
+        BYTES_LIT("-"), BYTES_LIT("unknown"), BYTES_LIT("true"), BYTES_LIT("false"),
+        BYTES_LIT("undefined"), BYTES_LIT("redacted"), BYTES_LIT("<redacted>"), BYTES_LIT("[redacted]"),
+        BYTES_LIT("hidden"), BYTES_LIT("string"), BYTES_LIT("changeme?"), BYTES_LIT("***"),
+        BYTES_LIT("xxx"), BYTES_LIT("0"), BYTES_LIT("") };
+    if (bytes_one_of(v, n, w, sizeof w / sizeof w[0], true)) return true;
     bool same = n > 0;
     for (size_t i = 1; i < n; i++) if (v[i] != v[0]) same = false;
     if (same && (v[0] == '*' || v[0] == 'x' || v[0] == 'X' || v[0] == '.' || v[0] == '-')) return true;

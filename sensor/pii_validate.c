@@ -7,6 +7,7 @@
  * a leak detector needs: a value that fails them is a look-alike.
  */
 #include "pii_validate.h"
+#include "bytes.h"
 
 #include <string.h>
 
@@ -531,11 +532,13 @@ static size_t utf8_letter(const uint8_t *p, size_t len)
 
 bool pii_name_ok(const uint8_t *p, size_t len, unsigned min_tokens)
 {
-    static const char *const placeholders[] = {
-        "admin", "administrator", "root", "test", "null", "none", "unknown", "user", "guest",
-        "anonymous", "true", "false", "system", "default", "undefined", "example", "n/a",
-        "name", "firstname", "lastname", "test user", NULL };
-    (void)placeholders[0];
+    static const struct bytes placeholders[] = {
+        BYTES_LIT("admin"), BYTES_LIT("administrator"), BYTES_LIT("root"), BYTES_LIT("test"),
+        BYTES_LIT("null"), BYTES_LIT("none"), BYTES_LIT("unknown"), BYTES_LIT("user"),
+        BYTES_LIT("guest"), BYTES_LIT("anonymous"), BYTES_LIT("true"), BYTES_LIT("false"),
+        BYTES_LIT("system"), BYTES_LIT("default"), BYTES_LIT("undefined"), BYTES_LIT("example"),
+        BYTES_LIT("n/a"), BYTES_LIT("name"), BYTES_LIT("firstname"), BYTES_LIT("lastname"),
+        BYTES_LIT("test user") };
     if (len < 2 || len > 100) return false;
     unsigned tokens = 0, letters = 0;
     bool in_tok = false, upper_or_utf8 = false, lower = false;
@@ -569,14 +572,7 @@ bool pii_name_ok(const uint8_t *p, size_t len, unsigned min_tokens)
     (void)lower;
     /* Placeholders and test values are not people ("John Doe" is the
      * proverbial nobody; the real ones will be there a hundred times over). */
-    for (size_t k = 0; placeholders[k]; k++) {
-        size_t n = strlen(placeholders[k]);
-        if (n != len) continue;
-        size_t j = 0;
-        while (j < n && to_lower(p[j]) == (uint8_t)placeholders[k][j]) j++;
-        if (j == n) return false;
-    }
-    return true;
+    return !bytes_one_of(p, len, placeholders, sizeof placeholders / sizeof placeholders[0], true);
 }
 
 /* ---- credentials ---- */
