@@ -63,8 +63,8 @@ void pii_keyed_hash(const struct pii_keyed *h, const uint8_t *p, size_t n, uint8
     SHA256_Update(&c, ih, sizeof ih);
     SHA256_Final(oh, &c);
     memcpy(out, oh, PII_HASH_LEN);
-    /* the value's last bytes sat in the state's block buffer */
-    OPENSSL_cleanse(&c, sizeof c);
+    /* the value's last bytes sat in the state's block buffer: SHA256_Final
+     * wipes that block itself (OPENSSL_cleanse in md32_common.h's HASH_FINAL) */
 }
 
 /* ---- HyperLogLog over keyed hashes (already uniform: no re-hashing) ---- */
