@@ -195,6 +195,28 @@ static inline void j_token(struct pii_tok *t, uint8_t c, uint64_t at)
     }
 }
 
+/* The closing quote of a string at offset at: a key is classified, a value
+ * reported. */
+static inline void j_string_end(struct pii_tok *t, uint64_t at)
+{
+    t->state = JS_TOK;
+    if (t->u.j.str_is_key) {
+        t->u.j.key_cls = tok_key_class(t, (const uint8_t *)t->key, t->key_len, PII_KEY_MAX);
+        t->u.j.str_is_key = false;
+    } else {
+        emit_value(t, t->cls, t->vstart, at);
+        t->cls = PII_CLS_NONE;
+    }
+}
+
+/* A bare scalar ends before offset at (its terminator is a token). */
+static inline void j_scalar_end(struct pii_tok *t, uint64_t at)
+{
+    emit_value(t, t->cls, t->vstart, at);
+    t->cls = PII_CLS_NONE;
+    t->state = JS_TOK;
+}
+
 static void json_feed_bytes(struct pii_tok *t, const uint8_t *p, size_t n)
 {
     size_t i = 0;
@@ -216,14 +238,7 @@ static void json_feed_bytes(struct pii_tok *t, const uint8_t *p, size_t n)
             if (c == '\\') {
                 t->state = JS_ESC;
             } else if (c == '"') {
-                t->state = JS_TOK;
-                if (t->u.j.str_is_key) {
-                    t->u.j.key_cls = tok_key_class(t, (const uint8_t *)t->key, t->key_len, PII_KEY_MAX);
-                    t->u.j.str_is_key = false;
-                } else {
-                    emit_value(t, t->cls, t->vstart, at);
-                    t->cls = PII_CLS_NONE;
-                }
+                j_string_end(t, at);
             } else {
                 key_put(t, c);
             }
@@ -236,9 +251,7 @@ static void json_feed_bytes(struct pii_tok *t, const uint8_t *p, size_t n)
         case JS_SCALAR:
             while (i < n && p[i] != ',' && p[i] != '}' && p[i] != ']' && !is_ws(p[i])) i++;
             if (i == n) continue;
-            emit_value(t, t->cls, t->vstart, t->pos + i);
-            t->cls = PII_CLS_NONE;
-            t->state = JS_TOK;
+            j_scalar_end(t, t->pos + i);
             continue;                     /* the terminator is handled as a token */
         default:
             i++;
@@ -337,18 +350,8 @@ static void json_feed(struct pii_tok *t, const uint8_t *p, size_t n)
             }
             i = j;
             if (i == n) break;
-            if (p[i] == '\\') {
-                t->state = JS_ESC;
-            } else {
-                t->state = JS_TOK;
-                if (t->u.j.str_is_key) {
-                    t->u.j.key_cls = tok_key_class(t, (const uint8_t *)t->key, t->key_len, PII_KEY_MAX);
-                    t->u.j.str_is_key = false;
-                } else {
-                    emit_value(t, t->cls, t->vstart, t->pos + i);
-                    t->cls = PII_CLS_NONE;
-                }
-            }
+            if (p[i] == '\\') t->state = JS_ESC;
+            else j_string_end(t, t->pos + i);
             i++;
             break;
         }
@@ -359,9 +362,7 @@ static void json_feed(struct pii_tok *t, const uint8_t *p, size_t n)
         case JS_SCALAR:
             i += find_scalar_end(p + i, n - i);
             if (i == n) break;
-            emit_value(t, t->cls, t->vstart, t->pos + i);
-            t->cls = PII_CLS_NONE;
-            t->state = JS_TOK;
+            j_scalar_end(t, t->pos + i);
             break;                        /* the terminator is handled as a token */
         default: {
             if (t->lost) {

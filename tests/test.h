@@ -37,6 +37,16 @@ static inline void test_check_eq(uint64_t a, uint64_t b, const char *ea, const c
 }
 
 #define CHECK(c) test_check(!!(c), #c, __FILE__, __LINE__)
+
+/* A fixed xorshift64 stream: the same "random" cases on every run. */
+static uint64_t test_rng_state = 0x9e3779b97f4a7c15ull;
+static inline uint64_t test_rand(void)
+{
+    test_rng_state ^= test_rng_state << 13;
+    test_rng_state ^= test_rng_state >> 7;
+    test_rng_state ^= test_rng_state << 17;
+    return test_rng_state;
+}
 #define CHECK_EQ(a, b) test_check_eq((uint64_t)(a), (uint64_t)(b), #a, #b, __FILE__, __LINE__)
 #define CHECK_STR(a, b) test_check(strcmp((a), (b)) == 0, #a " == " #b, __FILE__, __LINE__)
 

@@ -1310,15 +1310,7 @@ static void t_split_everywhere(void)
 
 /* ---- robustness: mutated conversations ---- */
 
-static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
-
-static uint64_t rnd(void)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return rng_state;
-}
+static uint64_t rnd(void) { return test_rand(); }
 
 /* Random byte flips, gaps and split points over the conversation, with
  * default and tiny caps. Whatever the parser makes of it, the sink contract

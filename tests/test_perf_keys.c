@@ -100,15 +100,7 @@ static void t_cache_same_fields(void)
     free(doc);
 }
 
-/* xorshift: the same pieces on every run */
-static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
-static uint64_t rnd(void)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return rng_state;
-}
+static uint64_t rnd(void) { return test_rand(); }   /* the same pieces on every run */
 
 static char *slurp(const char *path, size_t *len)
 {

@@ -1262,14 +1262,7 @@ static void t_more_listings(void)
 
 /* ---- hostile input ---- */
 
-static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
-static uint32_t rnd(uint32_t n)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return n ? (uint32_t)(rng_state % n) : 0;
-}
+static uint32_t rnd(uint32_t n) { return n ? (uint32_t)(test_rand() % n) : 0; }
 
 static const char *const pieces[] = {
     "/", "//", "%", "%2", "%zz", "%2F", "%00", "?", "&", "=", "sig", "sv", "se", "#", "http://", "https://a",
