@@ -3,7 +3,7 @@
 # memchr pass over the same bytes in the same run. Prints figures only (no
 # pass/fail): the design goal is an engine at >= 1/3 of memchr on PII-free text.
 #
-#   tests/bench/pii_bench.sh            ~1 GB text mix, 256 MB look-alikes, 256 MB PII-dense CSV/NDJSON
+#   tests/bench/pii_bench.sh            ~1 GB text mix, 1 GB PII-free look-alikes, 256 MB PII-dense CSV/NDJSON
 #   PII_BENCH_MB=256 PII_BENCH_DENSE_MB=64 tests/bench/pii_bench.sh   smaller
 #   KEEP=1 ...                           keep the generated files in $BENCH_DIR
 #
@@ -55,12 +55,12 @@ fill "$D/events_nl.ndjson" "$DIR/dense.ndjson" "$DENSE_MB"
 # real maintainers' addresses and names, so also time the look-alike corpus
 cat "$D"/lookalike_access.log "$D"/lookalike_bundle.min.js "$D"/lookalike_base64.txt \
     "$D"/lookalike_metrics.ndjson >"$DIR/look_seed"
-fill "$DIR/look_seed" "$DIR/lookalike_mix" "$DENSE_MB"
+fill "$DIR/look_seed" "$DIR/lookalike_mix" "$MB"   # the PII-free text mix: as long as the text mix
 
 echo "PII engine throughput (one core; $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'))"
 echo "text mix seed: $(( $(stat -c %s "$DIR/text_seed") / 1024 / 1024 )) MB of /usr/share/doc + JavaScript, repeated to $MB MB"
 "$TOOL" --type text --body 4 "$DIR/text_mix"
-echo "PII-free look-alikes (logs, minified JS, base64, metrics; 4 MB bodies):"
+echo "PII-free text: look-alikes (logs, minified JS, base64, metrics; 4 MB bodies):"
 "$TOOL" --type text --body 4 "$DIR/lookalike_mix"
 echo "PII-dense (labelled corpus rows repeated; one body per file):"
 "$TOOL" --type csv --body 1000000 "$DIR/dense.csv"
