@@ -17,7 +17,14 @@ static inline bool is_ws(uint8_t c) { return c == ' ' || c == '\t' || c == '\r' 
 
 /* ---- common ---- */
 
-/* Field names repeat (every record has the same keys): remember a few. */
+static inline bool scalar_end(uint8_t c) { return c == ',' || c == '}' || c == ']' || is_ws(c); }
+
+#if defined(__SSE2__)
+/* Bit j set when byte j of v is c. */
+static inline unsigned eq16(__m128i v, char c) { return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(c))); }
+static inline unsigned ws16(__m128i v) { return eq16(v, ' ') | eq16(v, '\n') | eq16(v, '\r') | eq16(v, '\t'); }
+#endif
+
 static inline uint64_t ld64(const uint8_t *p)
 {
     uint64_t w;
@@ -161,6 +168,14 @@ static void j_close(struct pii_tok *t)
     t->u.j.expect_key = false;
 }
 
+/* A newline after a gap: structure starts over (an NDJSON line). */
+static inline void j_resync(struct pii_tok *t)
+{
+    t->lost = false;
+    t->u.j.depth = 0;
+    t->u.j.rec_depth = 0;
+}
+
 /* A byte between tokens (TOK state, not lost), at absolute offset at. */
 static inline void j_token(struct pii_tok *t, uint8_t c, uint64_t at)
 {
@@ -195,15 +210,23 @@ static inline void j_token(struct pii_tok *t, uint8_t c, uint64_t at)
     }
 }
 
+/* A key's closing quote: the name (avail bytes readable at it) gives the
+ * class of the value that follows. */
+static inline void j_key_end(struct pii_tok *t, const uint8_t *key, size_t len, size_t avail)
+{
+    t->state = JS_TOK;
+    t->u.j.key_cls = tok_key_class(t, key, len, avail);
+    t->u.j.str_is_key = false;
+}
+
 /* The closing quote of a string at offset at: a key is classified, a value
  * reported. */
 static inline void j_string_end(struct pii_tok *t, uint64_t at)
 {
-    t->state = JS_TOK;
     if (t->u.j.str_is_key) {
-        t->u.j.key_cls = tok_key_class(t, (const uint8_t *)t->key, t->key_len, PII_KEY_MAX);
-        t->u.j.str_is_key = false;
+        j_key_end(t, (const uint8_t *)t->key, t->key_len, PII_KEY_MAX);
     } else {
+        t->state = JS_TOK;
         emit_value(t, t->cls, t->vstart, at);
         t->cls = PII_CLS_NONE;
     }
@@ -249,14 +272,14 @@ static void json_feed_bytes(struct pii_tok *t, const uint8_t *p, size_t n)
             i++;
             break;
         case JS_SCALAR:
-            while (i < n && p[i] != ',' && p[i] != '}' && p[i] != ']' && !is_ws(p[i])) i++;
+            while (i < n && !scalar_end(p[i])) i++;
             if (i == n) continue;
             j_scalar_end(t, t->pos + i);
             continue;                     /* the terminator is handled as a token */
         default:
             i++;
             if (t->lost) {
-                if (c == '\n') { t->lost = false; t->u.j.depth = 0; t->u.j.rec_depth = 0; }
+                if (c == '\n') j_resync(t);
                 break;
             }
             j_token(t, c, at);
@@ -268,11 +291,6 @@ static void json_feed_bytes(struct pii_tok *t, const uint8_t *p, size_t n)
  * backslash, scalars to their terminator and whitespace between tokens
  * are found sixteen bytes a step, and key bytes are copied, not put one by
  * one. Equal to json_feed_bytes on every input and split (test_perf_keys). */
-
-#if defined(__SSE2__)
-static inline unsigned eq16(__m128i v, char c) { return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(c))); }
-static inline unsigned ws16(__m128i v) { return eq16(v, ' ') | eq16(v, '\n') | eq16(v, '\r') | eq16(v, '\t'); }
-#endif
 
 /* Index of the first '"' or '\\' in p[0..n), or n. */
 static inline size_t find_str_stop(const uint8_t *p, size_t n)
@@ -289,8 +307,6 @@ static inline size_t find_str_stop(const uint8_t *p, size_t n)
         if (p[i] == '"' || p[i] == '\\') return i;
     return n;
 }
-
-static inline bool scalar_end(uint8_t c) { return c == ',' || c == '}' || c == ']' || is_ws(c); }
 
 /* Index of the first byte that ends a bare scalar, or n. */
 static inline size_t find_scalar_end(const uint8_t *p, size_t n)
@@ -336,10 +352,7 @@ static void json_feed(struct pii_tok *t, const uint8_t *p, size_t n)
             size_t j = i + find_str_stop(p + i, n - i);
             if (t->u.j.str_is_key && t->key_len == 0 && j < n && p[j] == '"') {
                 /* a whole key in this chunk: classified where it lies */
-                size_t len = j - i < PII_KEY_MAX ? j - i : PII_KEY_MAX;
-                t->u.j.key_cls = tok_key_class(t, p + i, len, n - i);
-                t->u.j.str_is_key = false;
-                t->state = JS_TOK;
+                j_key_end(t, p + i, j - i < PII_KEY_MAX ? j - i : PII_KEY_MAX, n - i);
                 i = j + 1;
                 break;
             }
@@ -369,9 +382,7 @@ static void json_feed(struct pii_tok *t, const uint8_t *p, size_t n)
                 const uint8_t *nl = memchr(p + i, '\n', n - i);
                 if (!nl) { i = n; break; }
                 i = (size_t)(nl - p) + 1;
-                t->lost = false;
-                t->u.j.depth = 0;
-                t->u.j.rec_depth = 0;
+                j_resync(t);
                 break;
             }
             uint8_t c = p[i];
@@ -636,10 +647,7 @@ static size_t head_stop(const uint8_t *h)
     uint64_t m = 0;
     for (int k = 0; k < PII_HEAD / 16; k++) {
         __m128i v = _mm_loadu_si128((const __m128i *)(h + 16 * k));
-        __m128i e = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(':')),
-                                              _mm_cmpeq_epi8(v, _mm_set1_epi8('='))),
-                                 _mm_cmpeq_epi8(v, _mm_set1_epi8('\n')));
-        m |= (uint64_t)(unsigned)_mm_movemask_epi8(e) << (16 * k);
+        m |= (uint64_t)(eq16(v, ':') | eq16(v, '=') | eq16(v, '\n')) << (16 * k);
     }
     return m ? (size_t)__builtin_ctzll(m) : PII_HEAD;
 #else
@@ -655,8 +663,7 @@ static inline size_t find_nl(const uint8_t *p, size_t i, size_t n)
 {
 #if defined(__SSE2__)
     for (size_t end = i + 64; i + 16 <= n && i < end; i += 16) {
-        unsigned m = (unsigned)_mm_movemask_epi8(
-            _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(p + i)), _mm_set1_epi8('\n')));
+        unsigned m = eq16(_mm_loadu_si128((const __m128i *)(p + i)), '\n');
         if (m) return i + (size_t)__builtin_ctz(m);
     }
 #endif
