@@ -4,11 +4,8 @@
 
 static inline int lower(int c) { return (c >= 'A' && c <= 'Z') ? c + 32 : c; }
 
-bool bytes_ieq(struct bytes b, const char *s)
+bool bytes_ieqn(struct bytes b, const char *s, size_t n)
 {
-    /* most calls are header-name lookups that differ at the first byte */
-    if (b.len == 0 || lower(b.p[0]) != lower((unsigned char)s[0])) return b.len == 0 && s[0] == 0;
-    size_t n = strlen(s);
     if (b.len != n) return false;
     for (size_t i = 0; i < n; i++)
         if (lower(b.p[i]) != lower((unsigned char)s[i])) return false;

@@ -39,8 +39,16 @@ static inline bool bytes_one_of(const uint8_t *p, size_t n, const struct bytes *
     return false;
 }
 
-/* Case-insensitive ASCII comparisons of a view with a C string. */
-bool bytes_ieq(struct bytes b, const char *s);
+/* Case-insensitive ASCII comparisons of a view with a C string; bytes_ieqn
+ * with the string's length known (s need not be terminated). bytes_ieq is
+ * inline so that a literal's length is a constant and most mismatches cost
+ * one length compare. */
+bool bytes_ieqn(struct bytes b, const char *s, size_t n);
+static inline bool bytes_ieq(struct bytes b, const char *s)
+{
+    size_t n = strlen(s);
+    return b.len == n && bytes_ieqn(b, s, n);
+}
 bool bytes_iprefix(struct bytes b, const char *s);
 bool bytes_eq(struct bytes b, const char *s);
 /* Find needle (case-sensitive) in b; returns offset or -1. */

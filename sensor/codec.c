@@ -25,7 +25,8 @@ struct layer {
     enum codec_type type;
     bool ended;
     bool live;            /* library state initialised */
-    uint8_t hdr[2];       /* gzip, deflate: first bytes kept to tell the wrapper */
+    uint8_t hdr[8];       /* gzip, deflate: first bytes kept to tell the wrapper, or
+                           * the start of a further gzip member ISA-L read ahead */
     unsigned nhdr, hdr_off;
     struct inflate_state *z;   /* ISA-L's inflate (gzip, deflate) */
     BrotliDecoderState *br;
@@ -89,10 +90,10 @@ static uint32_t wrapper_of(const struct layer *l)
     return looks_zlib(l->hdr) ? ISAL_ZLIB : ISAL_DEFLATE;
 }
 
-static void inflate_start(struct layer *l)
+static void inflate_start(struct layer *l, uint32_t wrapper)
 {
     isal_inflate_init(l->z);
-    l->z->crc_flag = wrapper_of(l);
+    l->z->crc_flag = wrapper;
 }
 
 static int layer_init(struct layer *l)
@@ -101,7 +102,7 @@ static int layer_init(struct layer *l)
     case CODEC_GZIP:
     case CODEC_DEFLATE:
         if (!(l->z = malloc(sizeof *l->z))) return -1;
-        inflate_start(l);
+        inflate_start(l, wrapper_of(l));
         break;
     case CODEC_BR:
         l->br = BrotliDecoderCreateInstance(NULL, NULL, NULL);
@@ -153,9 +154,20 @@ static enum lr run_inflate(struct layer *l, const uint8_t *in, size_t len, size_
     *made = olen - z->avail_out;
     if (r < 0 || r == ISAL_NEED_DICT) return LR_ERR;
     if (z->block_state == ISAL_BLOCK_FINISH) {
+        /* Whole bytes ISA-L read past the end wait in its bit buffer (a
+         * zlib trailer leaves one there), possibly from an earlier call:
+         * they come before in[*used]. */
+        unsigned ahead = z->read_in_length > 0 ? (unsigned)z->read_in_length / 8 : 0;
+        uint64_t bits = z->read_in;
+        bool more = ahead || *used < len;
+        uint8_t next = ahead ? (uint8_t)bits : more ? in[*used] : 0;
         /* gzip allows several members back to back (RFC 1952 2.2). */
-        if (l->type == CODEC_GZIP && *used < len && in[*used] == 0x1f) {
-            inflate_start(l);
+        if (l->type == CODEC_GZIP && more && next == 0x1f) {
+            inflate_start(l, ISAL_GZIP);   /* a further member: 0x1f, gzip */
+            if (ahead > sizeof l->hdr) return LR_ERR;
+            for (unsigned k = 0; k < ahead; k++) l->hdr[k] = (uint8_t)(bits >> (8 * k));
+            l->nhdr = ahead;   /* replayed by layer_run before the rest */
+            l->hdr_off = 0;
             return LR_OK;
         }
         return LR_END;
@@ -170,7 +182,7 @@ static bool layer_revive(struct layer *l, const uint8_t *in, size_t len)
 {
     if (!len || !l->live) return false;
     if (l->type == CODEC_GZIP && in[0] == 0x1f) {
-        inflate_start(l);
+        inflate_start(l, ISAL_GZIP);   /* a further member: 0x1f, gzip */
         return true;
     }
     if (l->type == CODEC_ZSTD && in[0] == 0x28)
@@ -197,7 +209,7 @@ static enum lr layer_run(struct layer *l, const uint8_t *in, size_t len, size_t 
         if (layer_init(l) < 0) return LR_ERR;
         if (!wrapped) l->nhdr = 0;
     }
-    if (l->hdr_off < l->nhdr) {   /* replay the bytes held back for detection */
+    if (l->hdr_off < l->nhdr) {   /* replay the bytes held back: for detection, or read ahead by the last member */
         size_t u, m;
         enum lr r = run_inflate(l, l->hdr + l->hdr_off, l->nhdr - l->hdr_off, &u, out, cap, &m);
         l->hdr_off += (unsigned)u;

@@ -170,6 +170,12 @@ static void t_gzip_multimember(void)
     size_t c2 = zcompress(plain + h, n - h, comp + c1, sizeof comp - c1, 31);
     CHECK(c1 && c2);
     check_roundtrip(CODEC_GZIP, plain, n, comp, c1 + c2);
+    /* "gzip" that is really a zlib stream, then a gzip member: the second
+     * member is read as gzip, not with the first one's wrapper */
+    c1 = zcompress(plain, h, comp, sizeof comp, 15);
+    c2 = zcompress(plain + h, n - h, comp + c1, sizeof comp - c1, 31);
+    CHECK(c1 && c2 && comp[0] != 0x1f && comp[c1] == 0x1f);
+    check_roundtrip(CODEC_GZIP, plain, n, comp, c1 + c2);
 }
 
 static void t_deflate_zlib_and_raw(void)
