@@ -11,10 +11,13 @@ struct lru {
     struct flow *head, *tail;   /* head = most recently active */
 };
 
+#define FLOW_BUCKETS0 16384u   /* buckets at first (128 KB) */
+
 struct flow_table {
     const struct config *cfg;
     struct flow **buckets;
     uint32_t mask;
+    uint32_t max_mask;          /* the table grows up to max_mask + 1 buckets (>= max_flows) */
     uint64_t seed;
     struct lru lru[FLOW__CLASSES];
     struct flow *freelist;      /* reused flow structs: no malloc per flow in steady state */
@@ -93,12 +96,39 @@ flow_table *flow_table_new(const struct config *cfg, uint64_t seed, flow_end_fn 
     uint32_t n = 1024;
     uint64_t want = cfg->max_flows ? cfg->max_flows : 1;   /* load factor <= 1: 8 bytes a flow */
     while (n < want && n < (1u << 30)) n <<= 1;
+    t->max_mask = n - 1;
+    /* start small and double with the flows (grow()): buckets are touched
+     * at random, so a table sized for --max-flows up front would fault in
+     * all of its pages (8 MB at the default) within the first few thousand
+     * flows */
+    if (n > FLOW_BUCKETS0) n = FLOW_BUCKETS0;
     t->buckets = calloc(n, sizeof *t->buckets);
     if (!t->buckets) abort();
     t->mask = n - 1;
     t->on_end = on_end;
     t->ctx = ctx;
     return t;
+}
+
+/* Twice the buckets, every flow moved to its new chain; the load factor
+ * stays at most 1. Without memory the table keeps its size (longer chains). */
+static void grow(flow_table *t)
+{
+    uint32_t n = (t->mask + 1) * 2;
+    struct flow **nb = calloc(n, sizeof *nb);
+    if (!nb) return;
+    for (uint32_t i = 0; i <= t->mask; i++) {
+        struct flow *f = t->buckets[i];
+        while (f) {
+            struct flow *next = f->hnext;
+            f->hnext = nb[f->hash & (n - 1)];
+            nb[f->hash & (n - 1)] = f;
+            f = next;
+        }
+    }
+    free(t->buckets);
+    t->buckets = nb;
+    t->mask = n - 1;
 }
 
 static void unlink_bucket(flow_table *t, struct flow *f)
@@ -277,6 +307,7 @@ struct flow *flow_table_get(flow_table *t, const struct pkt *p, uint64_t now_us,
     lru_push_head(&t->lru[f->fclass], f);
     t->st.created++;
     if (++t->st.active > t->st.peak) t->st.peak = t->st.active;
+    if (t->st.active > (uint64_t)t->mask + 1 && t->mask < t->max_mask) grow(t);
     *dir = c;
     *is_new = true;
     return f;
