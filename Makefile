@@ -12,7 +12,7 @@
 
 CC      ?= cc
 VERSION := 0.1.0
-PKGS    := libpcap libndpi libmaxminddb hiredis libhs zlib libisal libbrotlidec libzstd libcrypto
+PKGS    := libpcap libndpi libmaxminddb hiredis libhs zlib libisal libbrotlidec libzstd libcrypto libxxhash
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)

@@ -6,12 +6,12 @@ set -eu
 
 BUILD="build-essential pkg-config clang libclang-rt-14-dev
   libpcap-dev libndpi-dev libmaxminddb-dev libhiredis-dev libhyperscan-dev
-  zlib1g-dev libisal-dev libbrotli-dev libzstd-dev libssl-dev"
+  zlib1g-dev libisal-dev libbrotli-dev libzstd-dev libssl-dev libxxhash-dev"
 TEST="redis-server redis-tools tshark python3-scapy libmaxmind-db-writer-perl chromium
   tcpdump iproute2 curl libndpi-bin"
 
 pkgs="$BUILD $TEST"
-[ "${1:-}" = "--runtime-only" ] && pkgs="libpcap0.8 libndpi4.0 libmaxminddb0 libhiredis0.14 libhyperscan5 zlib1g libisal2 libbrotli1 libzstd1 libssl3 redis-tools"
+[ "${1:-}" = "--runtime-only" ] && pkgs="libpcap0.8 libndpi4.0 libmaxminddb0 libhiredis0.14 libhyperscan5 zlib1g libisal2 libbrotli1 libzstd1 libssl3 libxxhash0 redis-tools"
 
 missing=""
 for p in $pkgs; do
