@@ -1,11 +1,12 @@
 /* engine.c -- the capture thread's side of the workers (see engine.h). */
 #include "engine.h"
 #include "capture.h"
+#include "config.h"
 #include "decode.h"
+#include "pairs.h"
 #include "pipeline.h"
 #include "ring.h"
 #include <pthread.h>
-#include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,8 @@ struct rec {
 
 struct wslot {
     engine *e;
+    const struct pipeline *pp;
+    unsigned index;
     worker *w;
     ring *r;
     pthread_t th;
@@ -62,30 +65,32 @@ struct engine {
     struct wslot *slots;
     worker **workers;
     uint64_t seed;
+    _Atomic unsigned ready;         /* worker threads that have built their worker */
     uint64_t ring_waits;
     struct timeval now;             /* latest packet time seen */
     uint64_t now_us, last_tick_us;  /* ticks: when one worker would expire flows */
+    uint64_t tick_us;               /* the latest time any tick carried */
+    struct pairs pairs;
     bool stopped;
 };
 
 /* ---- worker threads ---- */
 
-static void backoff(unsigned *idle)
-{
-    if (++*idle < 64) { sched_yield(); return; }
-    struct timespec ts = { 0, *idle < 1000 ? 20000 : 200000 };
-    nanosleep(&ts, NULL);
-}
-
 static void *worker_main(void *arg)
 {
     struct wslot *s = arg;
-    unsigned idle = 0;
+    /* built here, not by the capture thread: the workers' set-up (nDPI's
+     * tables above all) runs side by side, while the capture thread reads */
+    s->w = worker_new(s->pp, s->index, s->e->seed);
+    s->e->workers[s->index] = s->w;
+    atomic_fetch_add_explicit(&s->e->ready, 1, memory_order_release);
     for (;;) {
         size_t len;
         const struct rec *r = ring_peek(s->r, &len);
-        if (!r) { backoff(&idle); continue; }
-        idle = 0;
+        if (!r) {
+            ring_wait_data(s->r);
+            continue;
+        }
         uint32_t type = r->type;
         switch (type) {
         case REC_PACKET:
@@ -104,20 +109,33 @@ static void *worker_main(void *arg)
 
 /* ---- capture side ---- */
 
-static void *reserve_wait(engine *e, ring *r, size_t len)
+/* Another worker has nothing left to do (its ring is empty). */
+static bool other_idle(const engine *e, unsigned i)
 {
+    for (unsigned k = 0; k < e->n; k++)
+        if (k != i && ring_used(e->slots[k].r) == 0) return true;
+    return false;
+}
+
+/* Room for a record in worker i's ring, sleeping while it is full. A full
+ * ring while another worker has run dry means the look-ahead is too short
+ * for the load's imbalance: this ring's window grows (once per wait). */
+static void *reserve_wait(engine *e, unsigned i, size_t len)
+{
+    ring *r = e->slots[i].r;
     void *p;
-    unsigned idle = 0;
+    bool grown = false;
     while (!(p = ring_reserve(r, len))) {
         e->ring_waits++;
-        backoff(&idle);
+        if (!grown && other_idle(e, i)) grown = ring_grow(r);
+        ring_wait_room(r, len);
     }
     return p;
 }
 
 static void send_ctl(engine *e, unsigned i, uint32_t type, struct timeval ts)
 {
-    struct rec *r = reserve_wait(e, e->slots[i].r, sizeof *r);
+    struct rec *r = reserve_wait(e, i, sizeof *r);
     memset(r, 0, sizeof *r);
     r->type = type;
     r->ts = ts;
@@ -136,7 +154,7 @@ static void broadcast(engine *e, uint32_t type, struct timeval ts)
 }
 
 /* Symmetric: the same for both directions of an address pair. */
-static unsigned pick(const engine *e, const struct pkt *p)
+static uint64_t pair_hash(const engine *e, const struct pkt *p)
 {
     uint64_t a = 0, b = 0;
     for (int i = 0; i < 16; i++) {
@@ -147,7 +165,26 @@ static unsigned pick(const engine *e, const struct pkt *p)
     h ^= h >> 29;
     h *= 0xbf58476d1ce4e5b9ULL;
     h ^= h >> 32;
-    return (unsigned)(h % e->n);
+    return h ? h : 1;
+}
+
+/* A new pair's worker: the one with the shortest backlog (bytes waiting in
+ * its ring), the hash's on a tie. */
+static unsigned place(void *ctx, uint64_t key)
+{
+    const engine *e = ctx;
+    unsigned best = (unsigned)(key % e->n);
+    size_t best_load = ring_backlog(e->slots[best].r);
+    for (unsigned k = 0; k < e->n && best_load; k++) {
+        size_t l = ring_backlog(e->slots[k].r);
+        if (l < best_load) { best = k; best_load = l; }
+    }
+    return best;
+}
+
+static unsigned pick(engine *e, const struct pkt *p)
+{
+    return pairs_get(&e->pairs, pair_hash(e, p), e->now_us, e->tick_us, e->n, place, e);
 }
 
 static uint64_t datagram_key(const struct pkt *p)
@@ -262,7 +299,7 @@ static void send_frame(engine *e, unsigned i, const struct cap_frame *fr)
     ring *r = e->slots[i].r;
     uint32_t caplen = fr->caplen;
     if (caplen > ring_max_record(r) - sizeof(struct rec)) caplen = (uint32_t)(ring_max_record(r) - sizeof(struct rec));
-    struct rec *rec = reserve_wait(e, r, sizeof *rec + caplen);
+    struct rec *rec = reserve_wait(e, i, sizeof *rec + caplen);
     rec->type = REC_PACKET;
     rec->dlt = fr->dlt;
     rec->ts = fr->ts;
@@ -298,6 +335,8 @@ void engine_packet(engine *e, const struct cap_frame *fr)
         e->last_tick_us = e->now_us;
         if (e->n_held) release_held(e, 0, 0, true);
         for (unsigned k = 0; k < e->n; k++) send_ctl(e, k, REC_TICK, e->now);
+        if (e->now_us > e->tick_us) e->tick_us = e->now_us;
+        pairs_sweep(&e->pairs, e->tick_us);
     }
 }
 
@@ -305,9 +344,16 @@ void engine_end_input(engine *e)
 {
     if (e->n_held) release_held(e, 0, 0, false);
     broadcast(e, REC_END_INPUT, (struct timeval){ 0, 0 });
+    pairs_clear(&e->pairs);   /* the workers end every flow at the end of an input */
 }
 
-void engine_tick(engine *e, struct timeval now) { broadcast(e, REC_TICK, now); }
+void engine_tick(engine *e, struct timeval now)
+{
+    broadcast(e, REC_TICK, now);
+    uint64_t t_us = (uint64_t)now.tv_sec * 1000000u + (uint64_t)now.tv_usec;
+    if (t_us > e->tick_us) e->tick_us = t_us;
+    if (e->n > 1) pairs_sweep(&e->pairs, e->tick_us);
+}
 
 engine *engine_new(const struct pipeline *pp, unsigned n_workers, size_t ring_bytes, uint64_t seed)
 {
@@ -317,17 +363,27 @@ engine *engine_new(const struct pipeline *pp, unsigned n_workers, size_t ring_by
     e->opts = pp->decode_set ? &pp->decode : NULL;
     if (e->n > 1 && !(e->steer = calloc(STEER_SLOTS, sizeof *e->steer))) abort();
     e->seed = seed;
+    /* a pair keeps its worker while a flow or fragment of it may live, and a
+     * tick (one a second) later */
+    const struct config *cfg = pp->cfg;
+    uint32_t hold = cfg->tcp_idle_timeout;
+    if (cfg->tcp_close_timeout > hold) hold = cfg->tcp_close_timeout;
+    if (cfg->udp_idle_timeout > hold) hold = cfg->udp_idle_timeout;
+    if (cfg->frag_timeout > hold) hold = cfg->frag_timeout;
+    pairs_init(&e->pairs, ((uint64_t)hold + 2) * 1000000u, 0);
     e->slots = calloc(e->n, sizeof *e->slots);
     e->workers = calloc(e->n, sizeof *e->workers);
     if (!e->slots || !e->workers) abort();
-    for (unsigned i = 0; i < e->n; i++) {
-        /* one flow-hash seed for all: a flow's key hashes alike in every worker */
-        e->workers[i] = worker_new(pp, i, seed);
-        e->slots[i].e = e;
-        e->slots[i].w = e->workers[i];
-    }
-    if (e->n > 1) {
+    atomic_init(&e->ready, 0);
+    /* one flow-hash seed for all: a flow's key hashes alike in every worker */
+    if (e->n == 1) {
+        e->workers[0] = e->slots[0].w = worker_new(pp, 0, seed);
+        atomic_store(&e->ready, 1);
+    } else {
         for (unsigned i = 0; i < e->n; i++) {
+            e->slots[i].e = e;
+            e->slots[i].pp = pp;
+            e->slots[i].index = i;
             e->slots[i].r = ring_new(ring_bytes);
             if (pthread_create(&e->slots[i].th, NULL, worker_main, &e->slots[i]) != 0) abort();
             e->slots[i].running = true;
@@ -356,6 +412,7 @@ void engine_free(engine *e)
     }
     for (unsigned i = 0; i < e->n_held; i++) free((void *)e->held[i].fr.data);
     free(e->steer);
+    pairs_free(&e->pairs);
     free(e->slots);
     free(e->workers);
     free(e);
@@ -363,6 +420,11 @@ void engine_free(engine *e)
 
 worker *const *engine_workers(const engine *e, unsigned *n)
 {
+    /* the threads build their workers as they start: wait for them */
+    while (atomic_load_explicit(&e->ready, memory_order_acquire) < e->n) {
+        struct timespec ts = { 0, 1000000 };
+        nanosleep(&ts, NULL);
+    }
     *n = e->n;
     return e->workers;
 }

@@ -2,11 +2,18 @@
  *
  * With one worker the capture thread runs it inline (no copy, no handoff).
  * With N > 1 workers each runs on its own thread behind a single-producer
- * ring (ring.h); the capture thread picks the worker from a symmetric hash of
- * the packet's inner IP addresses, so both directions of a flow, and every
- * fragment of a datagram, reach the same worker. Control records (input
+ * ring (ring.h); the capture thread picks the worker by the packet's inner IP
+ * address pair (a symmetric hash of it, looked up in pairs.h: a new pair goes
+ * to the worker with the shortest backlog and keeps it while its flows may
+ * live), so both directions of a flow, and every fragment of a datagram,
+ * reach the same worker. Control records (input
  * boundaries, time ticks, stop) travel the same rings, so they stay in order
- * with the packets.
+ * with the packets. Each thread builds its own worker as it starts (nDPI's
+ * set-up one at a time, the rest side by side) while the capture thread
+ * already reads. A full ring puts the capture thread to sleep until a quarter
+ * of its window is free; if another worker's ring is empty by then, the full
+ * ring's window grows (ring_grow): the look-ahead follows the imbalance of
+ * the load instead of faulting in every ring's whole size up front.
  */
 #ifndef BW_ENGINE_H
 #define BW_ENGINE_H

@@ -40,9 +40,9 @@ const struct option_def option_table[] = {
     { "pidfile", 0, OPT_STR, F(pidfile), "FILE", "write the process id to FILE (removed at exit)" },
     { "syslog", 0, OPT_BOOL, F(use_syslog), NULL, "log to syslog (daemon facility) instead of stderr" },
     { "workers", 'w', OPT_U32, F(workers), "N", "worker threads (default: cores - 1, at least 1; 1 = inline in the capture thread)" },
-    { "ring-size", 0, OPT_U32, F(ring_size), "BYTES", "packet ring per worker thread (default 32M)" },
+    { "ring-size", 0, OPT_U32, F(ring_size), "BYTES", "most a worker's packet ring may hold (default 32M; it grows from 1M when needed)" },
     /* flows */
-    { "max-flows", 0, OPT_U32, F(max_flows), "N", "flow table size; least recently active evicted past it (default 1000000)" },
+    { "max-flows", 0, OPT_U32, F(max_flows), "N", "most flows tracked at once per worker; least recently active evicted past it (default 1000000)" },
     { "tcp-idle-timeout", 0, OPT_U32, F(tcp_idle_timeout), "SECONDS", "expire idle TCP flows (default 300)" },
     { "tcp-close-timeout", 0, OPT_U32, F(tcp_close_timeout), "SECONDS", "keep closed TCP flows for stray packets (default 10)" },
     { "udp-idle-timeout", 0, OPT_U32, F(udp_idle_timeout), "SECONDS", "expire idle UDP/other flows (default 60)" },

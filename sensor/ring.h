@@ -4,7 +4,9 @@
  * owns its flow; the worker reads it in place and releases it after
  * processing, so a frame is copied exactly once on its way to a worker.
  * Records are variable-size and 8-byte aligned; a record never wraps (the
- * producer pads to the end of the buffer instead).
+ * producer pads to the end of the buffer instead). The producer wraps at the
+ * end of its window (ring_window), which starts at 1 MB and grows on
+ * request, so pages past it are never touched while the consumer keeps up.
  */
 #ifndef BW_RING_H
 #define BW_RING_H
@@ -28,6 +30,28 @@ void ring_commit(ring *r);
  * The record stays valid until ring_release(). */
 const void *ring_peek(ring *r, size_t *len);
 void ring_release(ring *r);
+
+/* Blocking: the producer sleeps until a record of len bytes fits (after a
+ * ring_reserve that returned NULL; it wakes once a quarter of the ring is
+ * free, so it then writes in batches); the consumer until there is a record
+ * (true) or a few milliseconds passed (false). Either may return early: the
+ * caller tries again. */
+void ring_wait_room(ring *r, size_t len);
+bool ring_wait_data(ring *r);
+/* The producer's window: records are written in the first ring_window()
+ * bytes of the buffer only (1 MB at first, or the capacity if smaller), so
+ * a consumer that keeps up leaves the rest of the buffer untouched (never
+ * faulted in). ring_grow doubles it, up to the capacity (false: already
+ * there); the producer calls it when a longer look-ahead would have kept
+ * another consumer busy. Producer side only. */
+bool ring_grow(ring *r);
+size_t ring_window(const ring *r);
+/* Times either side went to sleep. */
+uint64_t ring_sleeps(const ring *r);
+
+/* Bytes of records waiting (headers included, padding not; approximate from
+ * the other thread): the consumer's backlog. */
+size_t ring_backlog(const ring *r);
 
 /* Bytes in use (approximate from the other thread). */
 size_t ring_used(const ring *r);

@@ -14,6 +14,7 @@
 #include <inttypes.h>
 #include <netinet/in.h>
 #include <stdio.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <ndpi_api.h>
@@ -662,12 +663,20 @@ worker *worker_new(const struct pipeline *pipe, unsigned index, uint64_t seed)
     w->flows = flow_table_new(cfg, seed, on_flow_end, w);
     if (!cfg->no_frag) w->frags = frag_new(cfg, seed ^ 0x1f83d9abfb41bd6bULL);
     if (!cfg->no_dedup) w->dedup = dedup_new(cfg, seed ^ 0x5be0cd19137e2179ULL);
+    /* one nDPI set-up at a time: its first steps touch globals (libgcrypt's
+     * initialisation, a count of patricia trees) without a lock, and the
+     * worker threads build their workers side by side (helgrind shows both) */
+    static pthread_mutex_t ndpi_init_lock = PTHREAD_MUTEX_INITIALIZER;
+    pthread_mutex_lock(&ndpi_init_lock);
     w->ndpi = ndpi_init_detection_module(ndpi_no_prefs);
+    if (w->ndpi) {
+        NDPI_PROTOCOL_BITMASK all;
+        NDPI_BITMASK_SET_ALL(all);
+        ndpi_set_protocol_detection_bitmask2(w->ndpi, &all);
+        ndpi_finalize_initialization(w->ndpi);
+    }
+    pthread_mutex_unlock(&ndpi_init_lock);
     if (!w->ndpi) abort();
-    NDPI_PROTOCOL_BITMASK all;
-    NDPI_BITMASK_SET_ALL(all);
-    ndpi_set_protocol_detection_bitmask2(w->ndpi, &all);
-    ndpi_finalize_initialization(w->ndpi);
     for (size_t i = 0; dissector_table[i] && i < MAX_DISSECTORS; i++) {
         size_t n = dissector_table[i]->n_counters;
         w->dcount[i] = calloc(n ? n : 1, sizeof(uint64_t));

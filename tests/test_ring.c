@@ -5,6 +5,8 @@
 #include <pthread.h>
 #include <sched.h>
 #include <stdint.h>
+#include <string.h>
+#include <time.h>
 
 static void t_single_thread(void)
 {
@@ -82,9 +84,109 @@ static void t_two_threads(void)
     ring_free(g_ring);
 }
 
+/* A consumer that keeps up never makes the producer leave its first window:
+ * every record lies in the first 1 MB of an 8 MB ring. */
+static void t_window_stays(void)
+{
+    ring *r = ring_new(8u << 20);
+    CHECK_EQ(ring_window(r), 1u << 20);
+    uintptr_t lo = UINTPTR_MAX, hi = 0;
+    size_t len;
+    for (uint32_t i = 0; i < 20000; i++) {
+        size_t n = 64 + i % 1400;
+        uint8_t *p = ring_reserve(r, n);
+        CHECK(p != NULL);
+        if (!p) break;
+        if ((uintptr_t)p < lo) lo = (uintptr_t)p;
+        if ((uintptr_t)p + n > hi) hi = (uintptr_t)p + n;
+        memcpy(p, &i, 4);
+        ring_commit(r);
+        if (i % 3 == 2)   /* the consumer lags by a few records, then catches up */
+            while (ring_peek(r, &len)) ring_release(r);
+    }
+    CHECK(hi - lo <= (1u << 20));
+    CHECK(hi - lo > (1u << 19));   /* and it did go round the window */
+    /* a full window grows; records then reach past the old one */
+    while (ring_peek(r, &len)) ring_release(r);
+    CHECK(ring_grow(r));
+    CHECK_EQ(ring_window(r), 2u << 20);
+    hi = 0;
+    for (uint32_t i = 0; i < 2000; i++) {
+        uint8_t *p = ring_reserve(r, 1000);
+        if (!p) break;
+        if ((uintptr_t)p + 1000 > hi) hi = (uintptr_t)p + 1000;
+        ring_commit(r);
+    }
+    CHECK(hi - lo > (1u << 20) && hi - lo <= (2u << 20));
+    CHECK(ring_grow(r) && ring_grow(r));
+    CHECK(!ring_grow(r));   /* at the capacity */
+    CHECK_EQ(ring_window(r), 8u << 20);
+    ring_free(r);
+}
+
+/* Both sides sleep (futex) instead of spinning: a producer that stalls now
+ * and then makes the consumer sleep on an empty ring, a consumer that stalls
+ * makes the producer sleep on a full one; every record still arrives intact
+ * and in order, with the window grown half-way through. */
+#define N_BLOCK 60000
+static void *producer_blocking(void *arg)
+{
+    ring *r = arg;
+    for (uint32_t i = 0; i < N_BLOCK; i++) {
+        size_t n = 4 + (i * 2654435761u) % 3000;
+        uint8_t *p;
+        while (!(p = ring_reserve(r, n))) ring_wait_room(r, n);
+        memcpy(p, &i, 4);
+        for (size_t k = 4; k < n; k++) p[k] = (uint8_t)(i ^ k);
+        ring_commit(r);
+        if (i == N_BLOCK / 2) ring_grow(r);
+        if (i % 5000 == 0) {   /* a pause: the consumer runs dry */
+            struct timespec ts = { 0, 2000000 };
+            nanosleep(&ts, NULL);
+        }
+    }
+    return NULL;
+}
+
+static void t_blocking(void)
+{
+    ring *r = ring_new(1u << 21);   /* a 1 MB window in a 2 MB ring */
+    pthread_t th;
+    pthread_create(&th, NULL, producer_blocking, r);
+    uint32_t expect = 0;
+    int bad = 0;
+    while (expect < N_BLOCK) {
+        size_t len;
+        const uint8_t *q = ring_peek(r, &len);
+        if (!q) {
+            ring_wait_data(r);
+            continue;
+        }
+        uint32_t id;
+        memcpy(&id, q, 4);
+        size_t n = 4 + (expect * 2654435761u) % 3000;
+        if (id != expect || len != n) bad++;
+        for (size_t k = 4; k < len && k < n; k++) bad += q[k] != (uint8_t)(expect ^ k);
+        ring_release(r);
+        if (expect % 7000 == 0) {   /* a pause: the producer fills the ring */
+            struct timespec ts = { 0, 3000000 };
+            nanosleep(&ts, NULL);
+        }
+        expect++;
+    }
+    pthread_join(th, NULL);
+    CHECK_EQ(bad, 0);
+    CHECK_EQ(ring_used(r), 0);
+    CHECK(ring_sleeps(r) >= 10);   /* both sides slept, each pause at least once */
+    CHECK_EQ(ring_window(r), 2u << 20);
+    ring_free(r);
+}
+
 int main(void)
 {
     RUN(t_single_thread);
     RUN(t_two_threads);
+    RUN(t_window_stays);
+    RUN(t_blocking);
     return test_done();
 }
