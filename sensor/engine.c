@@ -109,25 +109,27 @@ static void *worker_main(void *arg)
 
 /* ---- capture side ---- */
 
-/* Another worker has nothing left to do (its ring is empty). */
-static bool other_idle(const engine *e, unsigned i)
+/* Another worker is about to run dry: less than a quarter of its window
+ * waiting. */
+static bool other_short(const engine *e, unsigned i)
 {
     for (unsigned k = 0; k < e->n; k++)
-        if (k != i && ring_used(e->slots[k].r) == 0) return true;
+        if (k != i && ring_backlog(e->slots[k].r) < ring_window(e->slots[k].r) / 4) return true;
     return false;
 }
 
 /* Room for a record in worker i's ring, sleeping while it is full. A full
- * ring while another worker has run dry means the look-ahead is too short
- * for the load's imbalance: this ring's window grows (once per wait). */
+ * ring while another worker runs dry means the look-ahead is too short for
+ * the load's imbalance (one worker busy with a large body, or still setting
+ * up): this ring's window grows, and the record goes in at once if it was
+ * the window's end that stopped it. */
 static void *reserve_wait(engine *e, unsigned i, size_t len)
 {
     ring *r = e->slots[i].r;
     void *p;
-    bool grown = false;
     while (!(p = ring_reserve(r, len))) {
+        if (other_short(e, i) && ring_grow(r)) continue;
         e->ring_waits++;
-        if (!grown && other_idle(e, i)) grown = ring_grow(r);
         ring_wait_room(r, len);
     }
     return p;
