@@ -175,6 +175,40 @@ static void t_tokscan_splits(void)
     for (int t = 0; t < 4; t++) CHECK_EQ(c[t], want[t]);
 }
 
+/* Random text over a four-letter alphabet (matches everywhere, overlapping
+ * ones too), random tokens of 1 to 9 bytes, random splits: the counter's
+ * sixteen-at-a-time search against a plain one. */
+static void t_tokscan_random(void)
+{
+    char buf[700];
+    char tokbuf[4][10];
+    const char *toks[4];
+    unsigned bad = 0;
+    for (int round = 0; round < 300; round++) {
+        size_t n = test_rand() % sizeof buf;
+        for (size_t i = 0; i < n; i++) buf[i] = "ab\"{"[test_rand() % 4];
+        uint64_t want[4] = { 0 }, c[4] = { 0 };
+        for (int t = 0; t < 4; t++) {
+            size_t tl = 1 + test_rand() % 9;
+            for (size_t i = 0; i < tl; i++) tokbuf[t][i] = "ab\"{"[test_rand() % (t == 0 ? 2 : 4)];
+            tokbuf[t][tl] = 0;
+            toks[t] = tokbuf[t];
+            for (size_t i = 0; i + tl <= n; i++) want[t] += memcmp(buf + i, toks[t], tl) == 0;
+        }
+        struct storage_tokscan s;
+        memset(&s, 0, sizeof s);
+        size_t at = 0;
+        while (at < n) {
+            size_t k = 1 + test_rand() % 200;
+            if (k > n - at) k = n - at;
+            storage_tokscan_feed(&s, toks, 4, c, (const uint8_t *)buf + at, k);
+            at += k;
+        }
+        for (int t = 0; t < 4; t++) bad += c[t] != want[t];
+    }
+    CHECK_EQ(bad, 0);
+}
+
 /* ---- Azure ---- */
 
 static void azure_headers(struct tx *x)
@@ -1411,6 +1445,7 @@ int main(void)
     RUN(t_util_uri);
     RUN(t_util_body);
     RUN(t_tokscan_splits);
+    RUN(t_tokscan_random);
     RUN(t_azure_anonymous_blob);
     RUN(t_azure_path_style);
     RUN(t_azure_credentials);
