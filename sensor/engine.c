@@ -103,7 +103,10 @@ static void *worker_main(void *arg)
         default: break;
         }
         ring_release(s->r);
-        if (type == REC_STOP) return NULL;
+        if (type == REC_STOP) {
+            worker_shed(s->w);
+            return NULL;
+        }
     }
 }
 

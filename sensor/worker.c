@@ -707,20 +707,32 @@ void worker_finish(worker *w)
     dedup_reset(w->dedup);
 }
 
+void worker_shed(worker *w)
+{
+    if (!w) return;
+    flow_table_end_all(w->flows);   /* a flow's end may still need nDPI and the scratch */
+    if (w->frags) w->st.frag = *frag_stats(w->frags);
+    frag_free(w->frags);
+    w->frags = NULL;
+    dedup_free(w->dedup);
+    w->dedup = NULL;
+    if (w->ndpi) ndpi_exit_detection_module(w->ndpi);
+    w->ndpi = NULL;
+    pii_scratch_free(w->scratch);
+    w->scratch = NULL;
+}
+
 void worker_free(worker *w)
 {
     if (!w) return;
+    worker_shed(w);
     flow_table_free(w->flows);
-    frag_free(w->frags);
-    dedup_free(w->dedup);
-    ndpi_exit_detection_module(w->ndpi);
     for (size_t i = 0; i < w->n_dissectors; i++) free(w->dcount[i]);
     while (w->bc_free) {
         struct body_consumer *bc = w->bc_free;
         w->bc_free = bc->next_free;
         free(bc);
     }
-    pii_scratch_free(w->scratch);
     json_free(&w->json);
     free(w);
 }

@@ -69,6 +69,11 @@ void worker_tick(worker *w, struct timeval ts);
 /* End of input: tear down every flow (flushing reassembly and dissectors). */
 void worker_finish(worker *w);
 
+/* After the last packet: free what the statistics do not need (nDPI, the
+ * fragment and duplicate tables, the PII scratch). A worker thread does it
+ * as it stops, so N workers free side by side, not one after the other on
+ * the capture thread. Idempotent; worker_free does it too. */
+void worker_shed(worker *w);
 void worker_free(worker *w);
 
 const struct worker_stats *worker_stats(const worker *w);
