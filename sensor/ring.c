@@ -125,6 +125,11 @@ void *ring_reserve(ring *r, size_t len)
         if (r->cap - (head - r->tail_seen) < total) return NULL;
     }
     if (total > need) {
+        /* a consumer that keeps up again (little waiting at the wrap): the
+         * window halves, so the records it reads are still in cache */
+        size_t backlog = atomic_load_explicit(&r->data_in, memory_order_relaxed) -
+                         atomic_load_explicit(&r->data_out, memory_order_relaxed);
+        if (r->win > WIN0 && backlog < r->win / 8) r->win /= 2;
         uint32_t pad = RING_PAD;
         memcpy(r->buf + off, &pad, sizeof pad);
         head += to_end;

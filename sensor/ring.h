@@ -43,7 +43,10 @@ bool ring_wait_data(ring *r);
  * a consumer that keeps up leaves the rest of the buffer untouched (never
  * faulted in). ring_grow doubles it, up to the capacity (false: already
  * there); the producer calls it when a longer look-ahead would have kept
- * another consumer busy. Producer side only. */
+ * another consumer busy. At a wrap with less than an eighth of the window
+ * waiting, the window halves again (not below 1 MB): the consumer then reads
+ * records the producer wrote moments before, still in cache. Producer side
+ * only. */
 bool ring_grow(ring *r);
 size_t ring_window(const ring *r);
 /* Times either side went to sleep. */
