@@ -28,7 +28,6 @@
 #define RING_PAD UINT32_MAX
 #define HDR 8u
 #define WAIT_NS 5000000L   /* longest sleep without a wake-up: 5 ms */
-#define WIN0 (1u << 20)    /* the producer's first window (see ring_grow) */
 #define SPINS 256          /* looks before sleeping: a short gap costs no syscall */
 
 struct ring {
@@ -86,7 +85,7 @@ ring *ring_new(size_t cap)
 #endif
     r->cap = c;
     r->mask = c - 1;
-    r->win = c < WIN0 ? c : WIN0;
+    r->win = c < RING_WIN0 ? c : RING_WIN0;
     atomic_init(&r->head, 0);
     atomic_init(&r->tail, 0);
     atomic_init(&r->data_in, 0);
@@ -129,7 +128,7 @@ void *ring_reserve(ring *r, size_t len)
          * window halves, so the records it reads are still in cache */
         size_t backlog = atomic_load_explicit(&r->data_in, memory_order_relaxed) -
                          atomic_load_explicit(&r->data_out, memory_order_relaxed);
-        if (r->win > WIN0 && backlog < r->win / 8) r->win /= 2;
+        if (r->win > RING_WIN0 && backlog < r->win / 8) r->win /= 2;
         uint32_t pad = RING_PAD;
         memcpy(r->buf + off, &pad, sizeof pad);
         head += to_end;
