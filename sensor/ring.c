@@ -74,7 +74,11 @@ ring *ring_new(size_t cap)
 {
     size_t c = 4096;
     while (c < cap) c <<= 1;
-    ring *r = calloc(1, sizeof *r);
+    /* 64-byte aligned: calloc's 16 would leave the producer's and the
+     * consumer's members (and a neighbouring allocation) sharing lines */
+    size_t rsz = (sizeof(struct ring) + 63) & ~(size_t)63;
+    ring *r = aligned_alloc(64, rsz);
+    if (r) memset(r, 0, rsz);
     /* 2 MB aligned and, where the kernel does it on request, in huge pages:
      * the capture thread's first pass over the ring then takes a page fault
      * per 2 MB instead of per 4 KB */
