@@ -42,46 +42,85 @@ static void t_single_thread(void)
     ring_free(r);
 }
 
+/* Record i of a two-thread run: 4 + (a hash of i) % span bytes, its number
+ * first, then bytes that depend on it and their place. */
+static size_t rec_len(uint32_t i, size_t span) { return 4 + (i * 2654435761u) % span; }
+
+static void rec_fill(uint8_t *p, uint32_t i, size_t n)
+{
+    memcpy(p, &i, 4);
+    for (size_t k = 4; k < n; k++) p[k] = (uint8_t)(i ^ k);
+}
+
+/* Wrong bytes in q (len bytes) for record `expect` of span; 0 when intact. */
+static int rec_bad(const uint8_t *q, size_t len, uint32_t expect, size_t span)
+{
+    uint32_t id;
+    memcpy(&id, q, 4);
+    size_t n = rec_len(expect, span);
+    int bad = id != expect || len != n;
+    for (size_t k = 4; k < len && k < n; k++) bad += q[k] != (uint8_t)(expect ^ k);
+    return bad;
+}
+
 #define N_REC 200000
-static ring *g_ring;
 
 static void *producer(void *arg)
 {
-    (void)arg;
+    ring *r = arg;
     for (uint32_t i = 0; i < N_REC; i++) {
-        size_t n = 4 + (i * 2654435761u) % 1500;
+        size_t n = rec_len(i, 1500);
         uint8_t *p;
-        while (!(p = ring_reserve(g_ring, n))) sched_yield();
-        memcpy(p, &i, 4);
-        for (size_t k = 4; k < n; k++) p[k] = (uint8_t)(i ^ k);
-        ring_commit(g_ring);
+        while (!(p = ring_reserve(r, n))) sched_yield();
+        rec_fill(p, i, n);
+        ring_commit(r);
     }
     return NULL;
 }
 
-static void t_two_threads(void)
+/* The consumer's side of a two-thread run: every record in order and
+ * intact (returns the wrong ones); on an empty ring it yields, or sleeps in
+ * ring_wait_data; every pause_every records (0: never) it stalls 3 ms. */
+static int consume_all(ring *r, uint32_t count, size_t span, bool blocking, uint32_t pause_every)
 {
-    g_ring = ring_new(1 << 16);
-    pthread_t th;
-    pthread_create(&th, NULL, producer, NULL);
     uint32_t expect = 0;
     int bad = 0;
-    while (expect < N_REC) {
+    while (expect < count) {
         size_t len;
-        const uint8_t *q = ring_peek(g_ring, &len);
-        if (!q) { sched_yield(); continue; }
-        uint32_t id;
-        memcpy(&id, q, 4);
-        size_t n = 4 + (expect * 2654435761u) % 1500;
-        if (id != expect || len != n) bad++;
-        for (size_t k = 4; k < len && k < n; k++) bad += q[k] != (uint8_t)(expect ^ k);
-        ring_release(g_ring);
+        const uint8_t *q = ring_peek(r, &len);
+        if (!q) {
+            if (blocking) ring_wait_data(r);
+            else sched_yield();
+            continue;
+        }
+        bad += rec_bad(q, len, expect, span);
+        ring_release(r);
+        if (pause_every && expect % pause_every == 0) {   /* the producer fills the ring */
+            struct timespec ts = { 0, 3000000 };
+            nanosleep(&ts, NULL);
+        }
         expect++;
     }
+    return bad;
+}
+
+/* A producer thread on r against consume_all(); true when every record came
+ * intact and in order and the ring is empty after. */
+static bool run_pair(ring *r, void *(*prod)(void *), uint32_t count, size_t span, bool blocking,
+                     uint32_t pause_every)
+{
+    pthread_t th;
+    pthread_create(&th, NULL, prod, r);
+    int bad = consume_all(r, count, span, blocking, pause_every);
     pthread_join(th, NULL);
-    CHECK_EQ(bad, 0);
-    CHECK_EQ(ring_used(g_ring), 0);
-    ring_free(g_ring);
+    return bad == 0 && ring_used(r) == 0;
+}
+
+static void t_two_threads(void)
+{
+    ring *r = ring_new(1 << 16);
+    CHECK(run_pair(r, producer, N_REC, 1500, false, 0));
+    ring_free(r);
 }
 
 /* A consumer that keeps up never makes the producer leave its first window:
@@ -144,11 +183,10 @@ static void *producer_blocking(void *arg)
 {
     ring *r = arg;
     for (uint32_t i = 0; i < N_BLOCK; i++) {
-        size_t n = 4 + (i * 2654435761u) % 3000;
+        size_t n = rec_len(i, 3000);
         uint8_t *p;
         while (!(p = ring_reserve(r, n))) ring_wait_room(r, n);
-        memcpy(p, &i, 4);
-        for (size_t k = 4; k < n; k++) p[k] = (uint8_t)(i ^ k);
+        rec_fill(p, i, n);
         ring_commit(r);
         if (i == N_BLOCK / 2) ring_grow(r);
         if (i % 5000 == 0) {   /* a pause: the consumer runs dry */
@@ -162,32 +200,7 @@ static void *producer_blocking(void *arg)
 static void t_blocking(void)
 {
     ring *r = ring_new(4 * RING_WIN0);   /* grows to four times its first window */
-    pthread_t th;
-    pthread_create(&th, NULL, producer_blocking, r);
-    uint32_t expect = 0;
-    int bad = 0;
-    while (expect < N_BLOCK) {
-        size_t len;
-        const uint8_t *q = ring_peek(r, &len);
-        if (!q) {
-            ring_wait_data(r);
-            continue;
-        }
-        uint32_t id;
-        memcpy(&id, q, 4);
-        size_t n = 4 + (expect * 2654435761u) % 3000;
-        if (id != expect || len != n) bad++;
-        for (size_t k = 4; k < len && k < n; k++) bad += q[k] != (uint8_t)(expect ^ k);
-        ring_release(r);
-        if (expect % 7000 == 0) {   /* a pause: the producer fills the ring */
-            struct timespec ts = { 0, 3000000 };
-            nanosleep(&ts, NULL);
-        }
-        expect++;
-    }
-    pthread_join(th, NULL);
-    CHECK_EQ(bad, 0);
-    CHECK_EQ(ring_used(r), 0);
+    CHECK(run_pair(r, producer_blocking, N_BLOCK, 3000, true, 7000));
     CHECK(ring_sleeps(r) >= 10);   /* both sides slept, each pause at least once */
     ring_free(r);
 }
