@@ -178,7 +178,7 @@ static struct bytes hdr_get(const struct http_header *h, unsigned n, const char 
 {
     size_t nl = strlen(name);   /* once, not once per header */
     for (unsigned i = 0; h && i < n; i++)
-        if (bytes_ieqn(h[i].name, name, nl)) return bytes_trim(h[i].value);
+        if (h[i].name.len == nl && bytes_ieqn(h[i].name, name, nl)) return bytes_trim(h[i].value);
     return bytes_of(NULL, 0);
 }
 

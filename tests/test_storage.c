@@ -209,6 +209,34 @@ static void t_tokscan_random(void)
     CHECK_EQ(bad, 0);
 }
 
+/* bytes_find (sixteen positions a step) against a plain search: random text
+ * over three letters, needles of 1 to 20 bytes, often cut from the text
+ * itself, matches at the very start and end. */
+static void t_bytes_find_random(void)
+{
+    char hay[320], nd[24];
+    unsigned bad = 0;
+    for (int round = 0; round < 4000; round++) {
+        size_t n = test_rand() % sizeof hay;
+        for (size_t i = 0; i < n; i++) hay[i] = "<a\""[test_rand() % 3];
+        size_t k = 1 + test_rand() % 20;
+        if (n >= k && test_rand() % 2) {
+            size_t at = test_rand() % 3 == 0 ? n - k : test_rand() % (n - k + 1);
+            memcpy(nd, hay + at, k);
+        } else {
+            for (size_t i = 0; i < k; i++) nd[i] = "<a\""[test_rand() % 3];
+        }
+        nd[k] = 0;
+        long want = -1;
+        for (size_t i = 0; i + k <= n && want < 0; i++)
+            if (memcmp(hay + i, nd, k) == 0) want = (long)i;
+        bad += bytes_find(bytes_of((const uint8_t *)hay, n), nd) != want;
+    }
+    CHECK_EQ(bad, 0);
+    CHECK_EQ(bytes_find(bytes_str("abc"), ""), 0);
+    CHECK_EQ(bytes_find(bytes_str("ab"), "abc"), -1);
+}
+
 /* ---- Azure ---- */
 
 static void azure_headers(struct tx *x)
@@ -1446,6 +1474,7 @@ int main(void)
     RUN(t_util_body);
     RUN(t_tokscan_splits);
     RUN(t_tokscan_random);
+    RUN(t_bytes_find_random);
     RUN(t_azure_anonymous_blob);
     RUN(t_azure_path_style);
     RUN(t_azure_credentials);
