@@ -35,14 +35,12 @@ static bool azure_host(const char *host)
     return false;
 }
 
-static int azure_recognise(const struct http_txn *t, struct bytes body)
+static int azure_recognise(const struct http_txn *t, struct bytes body, const struct storage_view *v)
 {
     struct storage_score sc = { 0, 0 };
-    char host[256];
-    storage_host(t, host, sizeof host);
-    if (azure_host(host)) storage_score_add(&sc, 90);
+    if (azure_host(v->host)) storage_score_add(&sc, 90);
 
-    struct bytes server = storage_resp_header(t, "server");
+    struct bytes server = v->server;
     if (bytes_iprefix(server, "Windows-Azure-Blob") || bytes_iprefix(server, "Azurite-Blob") ||
         bytes_iprefix(server, "Windows-Azure-HDFS"))
         storage_score_add(&sc, 90);
@@ -52,9 +50,8 @@ static int azure_recognise(const struct http_txn *t, struct bytes body)
     else if (reqid) storage_score_add(&sc, 25);   /* every Azure REST API sends it */
     if (storage_xml_root_is(body, "EnumerationResults")) storage_score_add(&sc, 80);
 
-    struct bytes path, query, seg;
-    storage_split_uri(t->uri, &path, &query);
-    if (storage_path_segment(path, 0, &seg) && bytes_eq(seg, "devstoreaccount1")) storage_score_add(&sc, 40);
+    struct bytes seg;
+    if (storage_path_segment(v->path, 0, &seg) && bytes_eq(seg, "devstoreaccount1")) storage_score_add(&sc, 40);
     return storage_score_get(&sc);
 }
 

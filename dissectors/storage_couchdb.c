@@ -18,10 +18,10 @@
 
 static const char *const api_segs[] = { "_all_docs", "_find", "_changes", "_all_dbs", "_design_docs", NULL };
 
-static int couchdb_recognise(const struct http_txn *t, struct bytes body)
+static int couchdb_recognise(const struct http_txn *t, struct bytes body, const struct storage_view *v)
 {
     struct storage_score sc = { 0, 0 };
-    if (bytes_iprefix(storage_resp_header(t, "server"), "CouchDB")) storage_score_add(&sc, 95);
+    if (bytes_iprefix(v->server, "CouchDB")) storage_score_add(&sc, 95);
     if (storage_resp_header(t, "x-couch-request-id").len) storage_score_add(&sc, 90);
     bool json = storage_body_starts(body, '{');
     char banner[16];
@@ -30,9 +30,8 @@ static int couchdb_recognise(const struct http_txn *t, struct bytes body)
     if (json && storage_json_value(body, "total_rows") >= 0 && storage_json_value(body, "rows") >= 0)
         storage_score_add(&sc, 55);
 
-    struct bytes path, query, seg;
-    storage_split_uri(t->uri, &path, &query);
-    for (unsigned i = 0; i < 2 && storage_path_segment(path, i, &seg); i++)
+    struct bytes seg;
+    for (unsigned i = 0; i < 2 && storage_path_segment(v->path, i, &seg); i++)
         for (unsigned k = 0; api_segs[k]; k++)
             if (bytes_eq(seg, api_segs[k])) storage_score_add(&sc, 45);
     return storage_score_get(&sc);

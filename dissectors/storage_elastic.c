@@ -32,13 +32,12 @@ static bool api_path(struct bytes path)
     return false;
 }
 
-static int elastic_recognise(const struct http_txn *t, struct bytes body)
+static int elastic_recognise(const struct http_txn *t, struct bytes body, const struct storage_view *v)
 {
     struct storage_score sc = { 0, 0 };
     struct bytes prod = storage_resp_header(t, "x-elastic-product");
     if (bytes_ieq(prod, "Elasticsearch")) storage_score_add(&sc, 95);
-    struct bytes ct = storage_content_type(t);
-    if (bytes_iprefix(ct, "application/vnd.elasticsearch+")) storage_score_add(&sc, 85);
+    if (bytes_iprefix(v->ct, "application/vnd.elasticsearch+")) storage_score_add(&sc, 85);
 
     bool json = storage_body_starts(body, '{');
     if (json && (bytes_find(body, "You Know, for Search") >= 0 || bytes_find(body, "The OpenSearch Project") >= 0))
@@ -48,9 +47,7 @@ static int elastic_recognise(const struct http_txn *t, struct bytes body)
     if (json && storage_json_value(body, "_index") >= 0 && storage_json_value(body, "_id") >= 0)
         storage_score_add(&sc, 55);
 
-    struct bytes path, query;
-    storage_split_uri(t->uri, &path, &query);
-    if (api_path(path)) storage_score_add(&sc, 45);
+    if (api_path(v->path)) storage_score_add(&sc, 45);
     return storage_score_get(&sc);
 }
 

@@ -19,11 +19,9 @@ static bool firebase_host(const char *host)
     return storage_host_suffix(host, ".firebaseio.com") || storage_host_suffix(host, ".firebasedatabase.app");
 }
 
-static int firebase_recognise(const struct http_txn *t, struct bytes body)
+static int firebase_recognise(const struct http_txn *t, struct bytes body, const struct storage_view *v)
 {
-    char host[256];
-    storage_host(t, host, sizeof host);
-    return firebase_host(host) ? 95 : 0;
+    return firebase_host(v->host) ? 95 : 0;
 }
 
 static void firebase_describe(const struct http_txn *t, struct bytes body, struct storage_result *r)

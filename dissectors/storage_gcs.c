@@ -46,15 +46,11 @@ static bool gcs_kind(struct bytes body)
            strncmp(kind, "storage#", 8) == 0;
 }
 
-static int gcs_recognise(const struct http_txn *t, struct bytes body)
+static int gcs_recognise(const struct http_txn *t, struct bytes body, const struct storage_view *v)
 {
     struct storage_score sc = { 0, 0 };
-    char host[256];
-    storage_host(t, host, sizeof host);
-    struct bytes path, query;
-    storage_split_uri(t->uri, &path, &query);
-    if (gcs_host(host)) storage_score_add(&sc, 90);
-    if (gcs_json_b(path) >= 0) storage_score_add(&sc, strcmp(host, "www.googleapis.com") == 0 ? 90 : 55);
+    if (gcs_host(v->host)) storage_score_add(&sc, 90);
+    if (gcs_json_b(v->path) >= 0) storage_score_add(&sc, strcmp(v->host, "www.googleapis.com") == 0 ? 90 : 55);
 
     if (storage_resp_header(t, "x-goog-generation").len || storage_resp_header(t, "x-goog-metageneration").len ||
         storage_resp_header(t, "x-goog-stored-content-length").len || storage_resp_header(t, "x-goog-hash").len)

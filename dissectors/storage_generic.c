@@ -28,10 +28,10 @@ static bool autoindex(struct bytes body)
     return bytes_find(body, "<title>Index of /") >= 0 || bytes_find(body, "<h1>Index of /") >= 0;
 }
 
-static int generic_recognise(const struct http_txn *t, struct bytes body)
+static int generic_recognise(const struct http_txn *t, struct bytes body, const struct storage_view *v)
 {
     if (autoindex(body)) return 45;
-    struct bytes ct = storage_content_type(t);
+    struct bytes ct = v->ct;
     for (unsigned i = 0; data_types[i]; i++)
         if (bytes_ieq(ct, data_types[i])) return 35;
     if (bytes_iprefix(ct, "application/") && bytes_ifind(ct, "+json") >= 0) return 35;

@@ -15,9 +15,10 @@
 
 #include <string.h>
 
-static int mongodb_recognise(const struct http_txn *t, struct bytes body)
+static int mongodb_recognise(const struct http_txn *t, struct bytes body, const struct storage_view *v)
 {
     (void)body;
+    (void)v;
     return t->app_proto && strcmp(t->app_proto, "mongodb") == 0 ? 100 : 0;
 }
 

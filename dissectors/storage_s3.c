@@ -48,16 +48,14 @@ static bool s3_list_root(struct bytes body)
            storage_xml_root_is(body, "ListVersionsResult");
 }
 
-static int s3_recognise(const struct http_txn *t, struct bytes body)
+static int s3_recognise(const struct http_txn *t, struct bytes body, const struct storage_view *vw)
 {
     struct storage_score sc = { 0, 0 };
-    char host[256];
     bool aws;
-    storage_host(t, host, sizeof host);
-    s3_vhost_split(host, &aws);
+    s3_vhost_split(vw->host, &aws);
     if (aws) storage_score_add(&sc, 90);
 
-    struct bytes server = storage_resp_header(t, "server");
+    struct bytes server = vw->server;
     if (bytes_ieq(server, "AmazonS3")) storage_score_add(&sc, 90);
     else if (bytes_iprefix(server, "MinIO")) storage_score_add(&sc, 85);
     else if (bytes_ifind(server, "ceph") >= 0 || bytes_iprefix(server, "RGW")) storage_score_add(&sc, 70);
@@ -71,11 +69,10 @@ static int s3_recognise(const struct http_txn *t, struct bytes body)
         storage_score_add(&sc, 55);
 
     /* SigV4 scope names the service: .../s3/aws4_request */
-    struct bytes path, query, v;
-    storage_split_uri(t->uri, &path, &query);
+    struct bytes v;
     struct bytes authz = t->authorization.len ? t->authorization : storage_req_header(t, "authorization");
     if (bytes_find(authz, "/s3/aws4_request") >= 0) storage_score_add(&sc, 60);
-    if (storage_query_get(query, "X-Amz-Credential", &v) &&
+    if (storage_query_get(vw->query, "X-Amz-Credential", &v) &&
         (bytes_find(v, "/s3/aws4_request") >= 0 || bytes_find(v, "%2Fs3%2Faws4_request") >= 0))
         storage_score_add(&sc, 60);
     return storage_score_get(&sc);

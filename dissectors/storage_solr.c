@@ -29,12 +29,10 @@ static int solr_core_seg(struct bytes path)
     return -1;
 }
 
-static int solr_recognise(const struct http_txn *t, struct bytes body)
+static int solr_recognise(const struct http_txn *t, struct bytes body, const struct storage_view *v)
 {
     struct storage_score sc = { 0, 0 };
-    struct bytes path, query;
-    storage_split_uri(t->uri, &path, &query);
-    if (solr_core_seg(path) >= 0) storage_score_add(&sc, 50);
+    if (solr_core_seg(v->path) >= 0) storage_score_add(&sc, 50);
     bool json = storage_body_starts(body, '{');
     if (json && storage_json_value(body, "responseHeader") >= 0) {
         long resp = storage_json_value(body, "response");

@@ -276,8 +276,10 @@ int storage_classify_hint(const struct http_txn *t, struct bytes body_prefix, co
 
     const struct storage_profile *best = NULL, *fallback = NULL;
     int best_score = 0, fb_score = 0;
+    struct storage_view v;
+    storage_view_init(&v, t);
     for (unsigned i = 0; profiles[i]; i++) {
-        int s = profiles[i]->recognise(t, body_prefix);
+        int s = profiles[i]->recognise(t, body_prefix, &v);
         if (s > 100) s = 100;
         if (s < STORAGE_MIN_SCORE) continue;
         if (profiles[i]->fallback) {
@@ -300,8 +302,7 @@ int storage_classify_hint(const struct http_txn *t, struct bytes body_prefix, co
     out->provider = best->name;
     out->confidence = best_score;
 
-    struct bytes path, query;
-    storage_split_uri(t->uri, &path, &query);
+    struct bytes path = v.path, query = v.query;
     common_credentials(t, query, cfg->cookie_names ? cfg->cookie_names : default_cookies, out);
     best->describe(t, body_prefix, out);
 

@@ -90,12 +90,24 @@ struct storage_result {
     unsigned listing_mode;         /* profile-private: which counter listing_feed runs */
 };
 
+/* What the profiles' recognise functions share, worked out once per
+ * classification rather than once per profile (a transaction is classified
+ * against every profile, at its head and again with its body prefix). */
+struct storage_view {
+    char host[256];               /* storage_host(): lower case, no port */
+    struct bytes path, query;     /* storage_split_uri(t->uri) */
+    struct bytes ct;              /* storage_content_type(t) */
+    struct bytes server;          /* the Server response header */
+};
+void storage_view_init(struct storage_view *v, const struct http_txn *t);
+
 struct storage_profile {
     const char *name;
     /* true for generic_http: chosen only when no provider profile matched */
     bool fallback;
-    /* Pure: score 0-100 from host, path shape, response headers, body prefix. */
-    int (*recognise)(const struct http_txn *t, struct bytes body_prefix);
+    /* Pure: score 0-100 from host, path shape, response headers, body prefix;
+     * v holds what every profile looks at, worked out once (storage_view). */
+    int (*recognise)(const struct http_txn *t, struct bytes body_prefix, const struct storage_view *v);
     /* Fill resource names, provider credentials, refusal, listing fields.
      * Runs after the common credential check: it may refine r->auth_kind. */
     void (*describe)(const struct http_txn *t, struct bytes body_prefix, struct storage_result *r);

@@ -216,6 +216,14 @@ size_t storage_host(const struct http_txn *t, char *out, size_t cap)
     return o;
 }
 
+void storage_view_init(struct storage_view *v, const struct http_txn *t)
+{
+    storage_host(t, v->host, sizeof v->host);
+    storage_split_uri(t->uri, &v->path, &v->query);
+    v->ct = storage_content_type(t);
+    v->server = storage_resp_header(t, "server");
+}
+
 struct bytes storage_content_type(const struct http_txn *t)
 {
     struct bytes ct = t->content_type.len ? t->content_type : storage_resp_header(t, "content-type");
@@ -277,8 +285,12 @@ bool storage_xml_root_is(struct bytes body, const char *root)
 long storage_json_value(struct bytes body, const char *key)
 {
     char pat[64];
-    int n = snprintf(pat, sizeof pat, "\"%s\"", key);
-    if (n <= 0 || (size_t)n >= sizeof pat) return -1;
+    size_t kl = strlen(key), n = kl + 2;
+    if (n >= sizeof pat) return -1;
+    pat[0] = '"';   /* "key", built by hand: snprintf cost more than the search */
+    memcpy(pat + 1, key, kl);
+    pat[kl + 1] = '"';
+    pat[n] = 0;
     size_t from = 0;
     while (from < body.len) {
         long at = bytes_find(bytes_of(body.p + from, body.len - from), pat);

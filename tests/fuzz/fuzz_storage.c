@@ -80,9 +80,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     t.resp_body_decoded = t.resp_body_wire = body.len;
 
     /* Each profile alone, then the classifier, with and without a hint. */
+    struct storage_view view;
+    storage_view_init(&view, &t);
     for (const struct storage_profile *const *pp = storage_profiles(); *pp; pp++) {
         const struct storage_profile *p = *pp;
-        int score = p->recognise ? p->recognise(&t, prefix) : 0;
+        int score = p->recognise ? p->recognise(&t, prefix, &view) : 0;
         if (score < 0 || score > 100) abort();
         struct storage_result r;
         if (storage_classify_hint(&t, prefix, NULL, p, &r) == 0 && r.provider) {
