@@ -15,12 +15,15 @@
 
 #include <string.h>
 
-static const char *const data_types[] = {
-    "application/json", "application/x-ndjson", "application/ndjson", "application/jsonl",
-    "application/x-jsonlines", "text/csv", "application/csv", "text/tab-separated-values",
-    "application/xml", "text/xml", "text/plain", "application/octet-stream",
-    "application/vnd.ms-excel", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "application/sql", "application/x-sql", "application/x-sqlite3", "message/rfc822", NULL
+/* lower case: compared with the content type folded (bytes_one_of) */
+static const struct bytes data_types[] = {
+    BYTES_LIT("application/json"), BYTES_LIT("application/x-ndjson"), BYTES_LIT("application/ndjson"),
+    BYTES_LIT("application/jsonl"), BYTES_LIT("application/x-jsonlines"), BYTES_LIT("text/csv"),
+    BYTES_LIT("application/csv"), BYTES_LIT("text/tab-separated-values"), BYTES_LIT("application/xml"),
+    BYTES_LIT("text/xml"), BYTES_LIT("text/plain"), BYTES_LIT("application/octet-stream"),
+    BYTES_LIT("application/vnd.ms-excel"),
+    BYTES_LIT("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), BYTES_LIT("application/sql"),
+    BYTES_LIT("application/x-sql"), BYTES_LIT("application/x-sqlite3"), BYTES_LIT("message/rfc822"),
 };
 
 static bool autoindex(struct bytes body)
@@ -32,8 +35,7 @@ static int generic_recognise(const struct http_txn *t, struct bytes body, const 
 {
     if (autoindex(body)) return 45;
     struct bytes ct = v->ct;
-    for (unsigned i = 0; data_types[i]; i++)
-        if (bytes_ieq(ct, data_types[i])) return 35;
+    if (bytes_one_of(ct.p, ct.len, data_types, sizeof data_types / sizeof data_types[0], true)) return 35;
     if (bytes_iprefix(ct, "application/") && bytes_ifind(ct, "+json") >= 0) return 35;
     return 0;
 }
