@@ -63,17 +63,35 @@ static int rec_bad(const uint8_t *q, size_t len, uint32_t expect, size_t span)
     return bad;
 }
 
-#define N_REC 200000
+/* One two-thread run: count records of up to span bytes; the producer
+ * yields on a full ring, or (blocking) sleeps in ring_wait_room and grows the
+ * window half-way through; every pause_every records (0: never) it stalls
+ * 2 ms, and the consumer every cons_pause records 3 ms. */
+struct run_spec {
+    ring *r;
+    uint32_t count;
+    size_t span;
+    bool blocking;
+    uint32_t pause_every, cons_pause;
+};
 
 static void *producer(void *arg)
 {
-    ring *r = arg;
-    for (uint32_t i = 0; i < N_REC; i++) {
-        size_t n = rec_len(i, 1500);
+    const struct run_spec *sp = arg;
+    for (uint32_t i = 0; i < sp->count; i++) {
+        size_t n = rec_len(i, sp->span);
         uint8_t *p;
-        while (!(p = ring_reserve(r, n))) sched_yield();
+        while (!(p = ring_reserve(sp->r, n))) {
+            if (sp->blocking) ring_wait_room(sp->r, n);
+            else sched_yield();
+        }
         rec_fill(p, i, n);
-        ring_commit(r);
+        ring_commit(sp->r);
+        if (sp->blocking && i == sp->count / 2) ring_grow(sp->r);
+        if (sp->pause_every && i % sp->pause_every == 0) {   /* the consumer runs dry */
+            struct timespec ts = { 0, 2000000 };
+            nanosleep(&ts, NULL);
+        }
     }
     return NULL;
 }
@@ -104,23 +122,22 @@ static int consume_all(ring *r, uint32_t count, size_t span, bool blocking, uint
     return bad;
 }
 
-/* A producer thread on r against consume_all(); true when every record came
- * intact and in order and the ring is empty after. */
-static bool run_pair(ring *r, void *(*prod)(void *), uint32_t count, size_t span, bool blocking,
-                     uint32_t pause_every)
+/* The producer of sp on a thread against consume_all(); true when every
+ * record came intact and in order and the ring is empty after. */
+static bool run_pair(const struct run_spec *sp)
 {
     pthread_t th;
-    pthread_create(&th, NULL, prod, r);
-    int bad = consume_all(r, count, span, blocking, pause_every);
+    pthread_create(&th, NULL, producer, (void *)sp);
+    int bad = consume_all(sp->r, sp->count, sp->span, sp->blocking, sp->cons_pause);
     pthread_join(th, NULL);
-    return bad == 0 && ring_used(r) == 0;
+    return bad == 0 && ring_used(sp->r) == 0;
 }
 
 static void t_two_threads(void)
 {
-    ring *r = ring_new(1 << 16);
-    CHECK(run_pair(r, producer, N_REC, 1500, false, 0));
-    ring_free(r);
+    struct run_spec sp = { ring_new(1 << 16), 200000, 1500, false, 0, 0 };
+    CHECK(run_pair(&sp));
+    ring_free(sp.r);
 }
 
 /* A consumer that keeps up never makes the producer leave its first window:
@@ -178,31 +195,13 @@ static void t_window_stays(void)
  * makes the producer sleep on a full one; every record still arrives intact
  * and in order, with the window grown half-way through (and shrunk again
  * whenever the consumer keeps up at a wrap). */
-#define N_BLOCK 60000
-static void *producer_blocking(void *arg)
-{
-    ring *r = arg;
-    for (uint32_t i = 0; i < N_BLOCK; i++) {
-        size_t n = rec_len(i, 3000);
-        uint8_t *p;
-        while (!(p = ring_reserve(r, n))) ring_wait_room(r, n);
-        rec_fill(p, i, n);
-        ring_commit(r);
-        if (i == N_BLOCK / 2) ring_grow(r);
-        if (i % 5000 == 0) {   /* a pause: the consumer runs dry */
-            struct timespec ts = { 0, 2000000 };
-            nanosleep(&ts, NULL);
-        }
-    }
-    return NULL;
-}
-
 static void t_blocking(void)
 {
-    ring *r = ring_new(4 * RING_WIN0);   /* grows to four times its first window */
-    CHECK(run_pair(r, producer_blocking, N_BLOCK, 3000, true, 7000));
-    CHECK(ring_sleeps(r) >= 10);   /* both sides slept, each pause at least once */
-    ring_free(r);
+    /* a ring that grows to four times its first window */
+    struct run_spec sp = { ring_new(4 * RING_WIN0), 60000, 3000, true, 5000, 7000 };
+    CHECK(run_pair(&sp));
+    CHECK(ring_sleeps(sp.r) >= 10);   /* both sides slept, each pause at least once */
+    ring_free(sp.r);
 }
 
 int main(void)
