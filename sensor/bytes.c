@@ -30,38 +30,61 @@ bool bytes_iprefix(struct bytes b, const char *s)
     return true;
 }
 
-/* Sixteen positions a step: the needle's first and last bytes compared at
- * once, the bytes between only where both match. Response heads and body
- * prefixes are searched for many markers per transaction, most of them
- * starting with '<' or '"', which such text holds every few bytes: memmem's
- * set-up and its per-candidate work cost more than the search. */
-long bytes_find(struct bytes b, const char *needle)
+/* The starts of t (n >= 1 bytes) in b, sixteen positions a step: t's first
+ * and last bytes compared at once, the bytes between only where both match.
+ * Response heads, body prefixes and listing bodies are searched for markers
+ * that start with '<' or '"', which such text holds every few bytes: memmem's
+ * set-up and its per-candidate work cost more than the search. count NULL:
+ * the first start (-1: none); else every start, overlapping ones too, added
+ * to *count (returns -1). */
+static long scan(struct bytes b, const uint8_t *t, size_t n, uint64_t *count)
 {
-    size_t n = strlen(needle);
-    if (n == 0) return 0;
     if (b.len < n) return -1;
-    const uint8_t *t = (const uint8_t *)needle;
-    if (n == 1) {
-        const uint8_t *hit = memchr(b.p, t[0], b.len);
-        return hit ? (long)(hit - b.p) : -1;
-    }
-    size_t last = b.len - n, i = 0;   /* the last position the needle can start at */
+    size_t last = b.len - n, i = 0;   /* the last position t can start at */
+    uint64_t k = 0;
 #if defined(__SSE2__)
     const __m128i fv = _mm_set1_epi8((char)t[0]), lv = _mm_set1_epi8((char)t[n - 1]);
     for (; i + 15 <= last; i += 16) {
         __m128i a = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(b.p + i)), fv);
         __m128i z = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(b.p + i + n - 1)), lv);
         unsigned m = (unsigned)_mm_movemask_epi8(_mm_and_si128(a, z));
-        while (m) {
+        if (count && n <= 2) {   /* first and last byte are the whole of t */
+            k += (uint64_t)__builtin_popcount(m);
+            continue;
+        }
+        for (; m; m &= m - 1) {
             unsigned j = (unsigned)__builtin_ctz(m);
-            if (memcmp(b.p + i + j + 1, t + 1, n - 2) == 0) return (long)(i + j);
-            m &= m - 1;
+            if (n > 2 && memcmp(b.p + i + j + 1, t + 1, n - 2) != 0) continue;
+            if (!count) return (long)(i + j);
+            k++;
         }
     }
 #endif
-    for (; i <= last; i++)
-        if (b.p[i] == t[0] && memcmp(b.p + i, t, n) == 0) return (long)i;
+    for (; i <= last; i++) {
+        if (b.p[i] != t[0] || memcmp(b.p + i, t, n) != 0) continue;
+        if (!count) return (long)i;
+        k++;
+    }
+    if (count) *count += k;
     return -1;
+}
+
+long bytes_find(struct bytes b, const char *needle)
+{
+    size_t n = strlen(needle);
+    if (n == 0) return 0;
+    if (n == 1 && b.len) {
+        const uint8_t *hit = memchr(b.p, (uint8_t)needle[0], b.len);
+        return hit ? (long)(hit - b.p) : -1;
+    }
+    return scan(b, (const uint8_t *)needle, n, NULL);
+}
+
+uint64_t bytes_count(struct bytes b, const char *needle, size_t n)
+{
+    uint64_t k = 0;
+    if (n) scan(b, (const uint8_t *)needle, n, &k);
+    return k;
 }
 
 long bytes_ifind(struct bytes b, const char *needle)

@@ -53,6 +53,8 @@ bool bytes_iprefix(struct bytes b, const char *s);
 bool bytes_eq(struct bytes b, const char *s);
 /* Find needle (case-sensitive) in b; returns offset or -1. */
 long bytes_find(struct bytes b, const char *needle);
+/* Occurrences of needle[0..n) in b, overlapping ones too. */
+uint64_t bytes_count(struct bytes b, const char *needle, size_t n);
 /* Case-insensitive variant. */
 long bytes_ifind(struct bytes b, const char *needle);
 /* Trim ASCII spaces and tabs at both ends. */

@@ -9,8 +9,8 @@
  * raises its sleep flag, looks once more, and sleeps on the flag (a futex).
  * The other side looks at the flag after each commit or release (a plain
  * load, no fence) and wakes the sleeper: the consumer only once a quarter of
- * the ring is free (so the producer then writes in batches, not a record per
- * wake-up), the producer at once. Without fences a wake-up can be missed in
+ * the producer's window is free (so the producer then writes in batches, not
+ * a record per wake-up), the producer at once. Without fences a wake-up can be missed in
  * a window of a few nanoseconds; the next commit or release wakes the
  * sleeper instead, and every sleep is bounded (WAIT_NS), so a miss costs
  * latency, never progress.
@@ -110,6 +110,15 @@ void ring_free(ring *r)
 
 size_t ring_max_record(const ring *r) { return r->cap / 4 - HDR; }
 
+/* Bytes the producer needs free for a record of need bytes (header and
+ * padding to 8 included) at head: past the window, the padding to the end
+ * of the buffer too (the record then goes at 0). */
+static size_t room_for(const ring *r, size_t head, size_t need)
+{
+    size_t off = head & r->mask;
+    return off + need > r->win ? r->cap - off + need : need;
+}
+
 void *ring_reserve(ring *r, size_t len)
 {
     size_t need = HDR + round8(len);
@@ -117,10 +126,7 @@ void *ring_reserve(ring *r, size_t len)
     while (need > r->win / 4) r->win *= 2;
     size_t head = atomic_load_explicit(&r->head, memory_order_relaxed);
     size_t off = head & r->mask;
-    size_t to_end = r->cap - off;
-    size_t total = need;
-    /* past the window: pad to the end of the buffer, then write at 0 */
-    if (off + need > r->win) total = to_end + need;
+    size_t total = room_for(r, head, need);
     /* the consumer's line is read only when the tail last seen leaves no
      * room: no cache-line ping-pong per record */
     if (r->cap - (head - r->tail_seen) < total) {
@@ -130,12 +136,10 @@ void *ring_reserve(ring *r, size_t len)
     if (total > need) {
         /* a consumer that keeps up again (little waiting at the wrap): the
          * window halves, so the records it reads are still in cache */
-        size_t backlog = atomic_load_explicit(&r->data_in, memory_order_relaxed) -
-                         atomic_load_explicit(&r->data_out, memory_order_relaxed);
-        if (r->win > RING_WIN0 && backlog < r->win / 8) r->win /= 2;
+        if (r->win > RING_WIN0 && ring_backlog(r) < r->win / 8) r->win /= 2;
         uint32_t pad = RING_PAD;
         memcpy(r->buf + off, &pad, sizeof pad);
-        head += to_end;
+        head += r->cap - off;
         atomic_store_explicit(&r->head, head, memory_order_release);
         off = 0;
     }
@@ -189,18 +193,9 @@ void ring_release(ring *r)
     }
 }
 
-/* Bytes the producer needs free for a record of len (with the padding to the
- * end of the buffer it may need). */
-static size_t room_for(const ring *r, size_t len)
-{
-    size_t need = HDR + round8(len);
-    size_t off = atomic_load_explicit(&r->head, memory_order_relaxed) & r->mask;
-    return off + need > r->win ? r->cap - off + need : need;
-}
-
 void ring_wait_room(ring *r, size_t len)
 {
-    size_t total = room_for(r, len);
+    size_t total = room_for(r, atomic_load_explicit(&r->head, memory_order_relaxed), HDR + round8(len));
     size_t want = total > r->win / 4 ? total : r->win / 4;
     atomic_store_explicit(&r->prod_want, want, memory_order_relaxed);
     atomic_store(&r->prod_sleep, 1);   /* seq_cst: before the look below */

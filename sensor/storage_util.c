@@ -336,41 +336,6 @@ bool storage_xml_text(struct bytes body, const char *tag, char *out, size_t cap)
 
 /* ---- streaming token counting ---- */
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
-/* Occurrences of tok (tl >= 1 bytes) in p, overlapping ones too. Sixteen
- * positions a step: the token's first and last bytes compared at once, the
- * bytes between only where both match (a JSON body has a quote every few
- * bytes: a memmem per hit, or per token, cost more than the counting). */
-static void count_in(const uint8_t *p, size_t len, const char *tok, size_t tl, uint64_t *cnt)
-{
-    if (len < tl) return;
-    const uint8_t *t = (const uint8_t *)tok;
-    size_t last = len - tl;   /* the last position a token can start at */
-    size_t i = 0, k = 0;
-#if defined(__SSE2__)
-    const __m128i fv = _mm_set1_epi8((char)t[0]), lv = _mm_set1_epi8((char)t[tl - 1]);
-    for (; i + 15 <= last; i += 16) {
-        __m128i a = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(p + i)), fv);
-        __m128i b = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(p + i + tl - 1)), lv);
-        unsigned m = (unsigned)_mm_movemask_epi8(_mm_and_si128(a, b));
-        if (tl <= 2) {
-            k += (size_t)__builtin_popcount(m);
-            continue;
-        }
-        while (m) {
-            unsigned j = (unsigned)__builtin_ctz(m);
-            k += memcmp(p + i + j + 1, t + 1, tl - 2) == 0;
-            m &= m - 1;
-        }
-    }
-#endif
-    for (; i <= last; i++) k += p[i] == t[0] && memcmp(p + i, t, tl) == 0;
-    *cnt += k;
-}
-
 void storage_tokscan_feed(struct storage_tokscan *s, const char *const *toks, unsigned ntoks,
                           uint64_t *counts, const uint8_t *p, size_t len)
 {
@@ -401,7 +366,7 @@ void storage_tokscan_feed(struct storage_tokscan *s, const char *const *toks, un
     /* Occurrences inside p. */
     for (unsigned t = 0; t < ntoks; t++) {
         size_t tl = strlen(toks[t]);
-        if (tl && tl <= kmax) count_in(p, len, toks[t], tl, &counts[t]);
+        if (tl && tl <= kmax) counts[t] += bytes_count(bytes_of(p, len), toks[t], tl);
     }
     /* New carry: the last keep bytes of carry + p. */
     if (len >= keep) {
