@@ -5,11 +5,13 @@
 #include "log.h"
 #include "pcapfile.h"
 #include <errno.h>
+#include <linux/if_packet.h>
 #include <pcap/pcap.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #define FILE_READ_BUF (1u << 20)
 /* Link types with a compiled filter kept at once (a file rarely has more
@@ -198,6 +200,37 @@ capture *capture_open_live(const char *iface, const struct config *cfg, char *er
     snprintf(c->name, sizeof c->name, "%s", iface);
     if (apply_filter(c, cfg->bpf, err, errlen) < 0) { capture_close(c); return NULL; }
     return c;
+}
+
+int capture_fanout_join(capture *c, unsigned *group, char *err, size_t errlen)
+{
+    int fd = c && c->live ? pcap_fileno(c->p) : -1;
+    if (fd < 0) {
+        snprintf(err, errlen, "fanout: %s is not a live capture", c ? c->name : "?");
+        return -1;
+    }
+    /* the kernel's symmetric flow hash (both directions to one socket);
+     * IPv4 fragments reassembled for the choice; the first socket asks for
+     * a group id no other process holds */
+    uint32_t mode = PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_DEFRAG;
+    uint32_t word = *group ? (*group & 0xffffu) | mode << 16 : (mode | PACKET_FANOUT_FLAG_UNIQUEID) << 16;
+    int arg;
+    memcpy(&arg, &word, sizeof arg);   /* the flags reach the sign bit */
+    if (setsockopt(fd, SOL_PACKET, PACKET_FANOUT, &arg, sizeof arg) < 0) {
+        snprintf(err, errlen, "cannot join an AF_PACKET fanout group on %s: %s", c->name, strerror(errno));
+        return -1;
+    }
+    if (!*group) {
+        socklen_t len = sizeof arg;
+        if (getsockopt(fd, SOL_PACKET, PACKET_FANOUT, &arg, &len) < 0) {
+            snprintf(err, errlen, "cannot read the fanout group of %s: %s", c->name, strerror(errno));
+            return -1;
+        }
+        memcpy(&word, &arg, sizeof word);
+        *group = word & 0xffffu;
+        if (!*group) *group = 0x10000u;   /* id 0: kept apart from "none yet" */
+    }
+    return 0;
 }
 
 static enum cap_status next_live(capture *c, struct cap_frame *out)

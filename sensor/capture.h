@@ -47,6 +47,12 @@ capture *capture_open_file(const char *path, const char *bpf, char *err, size_t 
  * mode off, 100 ms read timeout so the caller can run timers. */
 capture *capture_open_live(const char *iface, const struct config *cfg, char *err, size_t errlen);
 
+/* Join a live capture's socket to an AF_PACKET fanout group (the kernel's
+ * symmetric flow hash; IPv4 fragments reassembled for the choice). *group 0:
+ * a new group whose id the kernel picks, stored in *group for the other
+ * sockets. -1 + one line in err when the kernel refuses. */
+int capture_fanout_join(capture *c, unsigned *group, char *err, size_t errlen);
+
 /* The next frame that passes the filter; out->data is valid until the next
  * call. A file that ends inside a record gives CAP_END after its last whole
  * frame, and capture_truncated() says so. A frame whose link type the filter

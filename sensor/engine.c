@@ -2,6 +2,7 @@
 #include "engine.h"
 #include "capture.h"
 #include "config.h"
+#include "log.h"
 #include "decode.h"
 #include "pairs.h"
 #include "pipeline.h"
@@ -29,7 +30,9 @@ struct wslot {
     const struct pipeline *pp;
     unsigned index;
     worker *w;
-    ring *r;
+    ring *r;                 /* NULL with fanout */
+    capture *cap;            /* fanout: the worker's own socket */
+    _Atomic uint64_t recv, drop, ifdrop;   /* fanout: its pcap_stats, as of its last tick */
     pthread_t th;
     bool running;
 };
@@ -72,6 +75,9 @@ struct engine {
     uint64_t tick_us;               /* the latest time any tick carried */
     struct pairs pairs;
     bool stopped;
+    bool fanout;                    /* each worker reads its own capture; no rings */
+    _Atomic bool fan_stop;          /* fanout: stop reading, end the flows */
+    _Atomic bool fan_failed;        /* fanout: a worker's capture failed */
 };
 
 /* ---- worker threads ---- */
@@ -108,6 +114,113 @@ static void *worker_main(void *arg)
             return NULL;
         }
     }
+}
+
+/* ---- fanout: a worker reads its own socket ---- */
+
+static void fan_drops(struct wslot *s)
+{
+    uint64_t recv, drop, ifdrop;
+    capture_drops(s->cap, &recv, &drop, &ifdrop);
+    atomic_store_explicit(&s->recv, recv, memory_order_relaxed);
+    atomic_store_explicit(&s->drop, drop, memory_order_relaxed);
+    atomic_store_explicit(&s->ifdrop, ifdrop, memory_order_relaxed);
+}
+
+/* Like the capture thread with one worker: its flows look for idle ones
+ * once a second of packet time, and on a read timeout at the wall clock's
+ * time (time passes without packets). The kernel's symmetric flow hash
+ * gives both directions of a flow to one socket. */
+static void *fanout_main(void *arg)
+{
+    struct wslot *s = arg;
+    engine *e = s->e;
+    s->w = worker_new(s->pp, s->index, e->seed);
+    e->workers[s->index] = s->w;
+    atomic_fetch_add_explicit(&e->ready, 1, memory_order_release);
+    worker_set_input(s->w, NULL);
+    uint64_t last_tick_us = 0;
+    while (!atomic_load_explicit(&e->fan_stop, memory_order_relaxed)) {
+        struct cap_frame fr;
+        struct timeval now;
+        enum cap_status st = capture_next(s->cap, &fr);
+        if (st == CAP_PACKET) {
+            worker_clock(s->w, fr.ts);
+            worker_packet(s->w, fr.dlt, fr.ts, fr.data, fr.caplen, fr.wirelen);
+            now = fr.ts;
+        } else if (st == CAP_TIMEOUT) {
+            gettimeofday(&now, NULL);
+        } else {
+            if (!atomic_load(&e->fan_stop))
+                log_msg(LOG_ERR, "%s (fanout socket %u): read stopped: %s", capture_name(s->cap), s->index,
+                        capture_error(s->cap));
+            atomic_store(&e->fan_failed, true);
+            break;
+        }
+        uint64_t t_us = (uint64_t)now.tv_sec * 1000000u + (uint64_t)now.tv_usec;
+        if (t_us - last_tick_us >= 1000000u) {
+            last_tick_us = t_us;
+            worker_tick(s->w, now);
+            fan_drops(s);
+        }
+    }
+    worker_finish(s->w);
+    fan_drops(s);
+    worker_shed(s->w);
+    return NULL;
+}
+
+engine *engine_new_fanout(const struct pipeline *pp, capture *const *caps, unsigned n, uint64_t seed)
+{
+    engine *e = calloc(1, sizeof *e);
+    if (!e) abort();
+    e->n = n ? n : 1;
+    e->fanout = true;
+    e->seed = seed;
+    e->opts = pp->decode_set ? &pp->decode : NULL;
+    e->slots = calloc(e->n, sizeof *e->slots);
+    e->workers = calloc(e->n, sizeof *e->workers);
+    if (!e->slots || !e->workers) abort();
+    atomic_init(&e->ready, 0);
+    atomic_init(&e->fan_stop, false);
+    atomic_init(&e->fan_failed, false);
+    for (unsigned i = 0; i < e->n; i++) {
+        struct wslot *s = &e->slots[i];
+        s->e = e;
+        s->pp = pp;
+        s->index = i;
+        s->cap = caps[i];
+        atomic_init(&s->recv, 0);
+        atomic_init(&s->drop, 0);
+        atomic_init(&s->ifdrop, 0);
+        if (pthread_create(&s->th, NULL, fanout_main, s) != 0) abort();
+        s->running = true;
+    }
+    return e;
+}
+
+bool engine_fanout_failed(const engine *e) { return e->fanout && atomic_load(&e->fan_failed); }
+
+void engine_capture_drops(const engine *e, uint64_t *received, uint64_t *dropped, uint64_t *ifdropped)
+{
+    *received = *dropped = *ifdropped = 0;
+    for (unsigned i = 0; e->fanout && i < e->n; i++) {
+        *received += atomic_load_explicit(&e->slots[i].recv, memory_order_relaxed);
+        *dropped += atomic_load_explicit(&e->slots[i].drop, memory_order_relaxed);
+        *ifdropped += atomic_load_explicit(&e->slots[i].ifdrop, memory_order_relaxed);
+    }
+}
+
+/* Fanout: stop reading and join the workers, each having ended its flows. */
+static void fanout_stop(engine *e)
+{
+    atomic_store(&e->fan_stop, true);
+    for (unsigned i = 0; i < e->n; i++) capture_break(e->slots[i].cap);
+    for (unsigned i = 0; i < e->n; i++)
+        if (e->slots[i].running) {
+            pthread_join(e->slots[i].th, NULL);
+            e->slots[i].running = false;
+        }
 }
 
 /* ---- capture side ---- */
@@ -354,6 +467,10 @@ void engine_packet(engine *e, const struct cap_frame *fr)
 
 void engine_end_input(engine *e)
 {
+    if (e->fanout) {
+        fanout_stop(e);
+        return;
+    }
     if (e->n_held) release_held(e, 0, 0, false);
     broadcast(e, REC_END_INPUT, (struct timeval){ 0, 0 });
     pairs_clear(&e->pairs);   /* the workers end every flow at the end of an input */
@@ -361,6 +478,7 @@ void engine_end_input(engine *e)
 
 void engine_tick(engine *e, struct timeval now)
 {
+    if (e->fanout) return;   /* each worker keeps its own time */
     broadcast(e, REC_TICK, now);
     uint64_t t_us = (uint64_t)now.tv_sec * 1000000u + (uint64_t)now.tv_usec;
     if (t_us > e->tick_us) e->tick_us = t_us;
@@ -408,6 +526,10 @@ void engine_stop(engine *e)
 {
     if (e->stopped) return;
     e->stopped = true;
+    if (e->fanout) {
+        fanout_stop(e);
+        return;
+    }
     if (e->n == 1) return;
     for (unsigned i = 0; i < e->n; i++) send_ctl(e, i, REC_STOP, (struct timeval){ 0, 0 });
     for (unsigned i = 0; i < e->n; i++)

@@ -18,17 +18,31 @@
 #ifndef BW_ENGINE_H
 #define BW_ENGINE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/time.h>
 #include "worker.h"
 
 struct pipeline;
 struct cap_frame;
+struct capture;
 
 typedef struct engine engine;
 
 /* n_workers >= 1. ring_bytes: per-worker ring size. Aborts on OOM (setup). */
 engine *engine_new(const struct pipeline *pp, unsigned n_workers, size_t ring_bytes, uint64_t seed);
+
+/* Fanout (live): worker i reads caps[i] itself (sockets of one AF_PACKET
+ * fanout group), no capture thread and no rings. The captures must outlive
+ * the engine. engine_end_input (or engine_stop) stops the reading and joins
+ * the workers, each having ended its flows; engine_packet and engine_tick
+ * are not for this mode (engine_tick does nothing). */
+engine *engine_new_fanout(const struct pipeline *pp, struct capture *const *caps, unsigned n, uint64_t seed);
+/* True once a worker's capture failed (the interface went away): stop. */
+bool engine_fanout_failed(const engine *e);
+/* The sum of the fanout sockets' pcap_stats counters (each as of its
+ * worker's last tick); zero without fanout. */
+void engine_capture_drops(const engine *e, uint64_t *received, uint64_t *dropped, uint64_t *ifdropped);
 
 /* Capture thread side. */
 /* The frame's input name (fr->input) must outlive the engine: it is the

@@ -177,7 +177,16 @@ static int parse_args(int argc, char **argv, struct config *cfg, char **bpf_owne
     if (cfg->n_inputs && cfg->iface) return die_usage("give either -r or -i, not both%s%s", "", "");
     if (!cfg->max_flows) return die_usage("--max-flows must be at least 1%s%s", "", "");
     if (cfg->iface && cfg->snaplen < 64) return die_usage("--snaplen must be at least 64%s%s", "", "");
+    if (cfg->fanout && !cfg->iface) return die_usage("--fanout is for live capture (-i IFACE)%s%s", "", "");
     return 0;
+}
+
+/* --workers, or the default: cores - 1, at least 1. */
+static unsigned worker_count(const struct config *cfg)
+{
+    if (cfg->workers) return cfg->workers;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    return cores > 1 ? (unsigned)cores - 1 : 1;
 }
 
 static uint64_t random_seed(void)
@@ -486,12 +495,18 @@ static int open_inputs(const struct config *cfg, capture ***v, unsigned *n, stru
     *v = NULL;
     *n = 0;
     if (cfg->iface) {
-        capture *c = capture_open_live(cfg->iface, cfg, err, sizeof err);
-        if (!c) {
-            log_msg(LOG_ERR, "%s", err);
-            return 2;
+        /* --fanout: a socket per worker, the kernel buffer shared out */
+        unsigned sockets = cfg->fanout ? worker_count(cfg) : 1, group = 0;
+        struct config one = *cfg;
+        one.buffer_size = cfg->buffer_size / sockets > (1u << 20) ? cfg->buffer_size / sockets : 1u << 20;
+        for (unsigned i = 0; i < sockets; i++) {
+            capture *c = capture_open_live(cfg->iface, &one, err, sizeof err);
+            if (c) inputs_add(v, n, &cap, c);
+            if (!c || (cfg->fanout && capture_fanout_join(c, &group, err, sizeof err) < 0)) {
+                log_msg(LOG_ERR, "%s", err);
+                return 2;
+            }
         }
-        inputs_add(v, n, &cap, c);
         return 0;
     }
     raise_nofile();
@@ -548,7 +563,7 @@ static int run(struct config *cfg)
         free(caps);
         return rc;
     }
-    if (cfg->iface) g_live = caps[0];
+    if (cfg->iface && !cfg->fanout) g_live = caps[0];   /* fanout: the engine stops its workers' reading */
 
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
@@ -561,19 +576,31 @@ static int run(struct config *cfg)
     sigaction(SIGHUP, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    unsigned nw = cfg->workers;
-    if (!nw) {
-        long cores = sysconf(_SC_NPROCESSORS_ONLN);
-        nw = cores > 1 ? (unsigned)cores - 1 : 1;
-    }
-    r.e = engine_new(&r.pipe, nw, cfg->ring_size, random_seed());
-    r.ct.files = n_caps;
-    if (cfg->iface) log_msg(LOG_INFO, "capturing on %s with %u worker%s", cfg->iface, nw, nw > 1 ? "s" : "");
+    unsigned nw = worker_count(cfg);
+    r.e = cfg->fanout ? engine_new_fanout(&r.pipe, caps, n_caps, random_seed())
+                      : engine_new(&r.pipe, nw, cfg->ring_size, random_seed());
+    r.ct.files = cfg->fanout ? 1 : n_caps;
+    if (cfg->fanout)
+        log_msg(LOG_INFO, "capturing on %s with %u worker%s, each reading its own socket (AF_PACKET fanout)",
+                cfg->iface, nw, nw > 1 ? "s" : "");
+    else if (cfg->iface)
+        log_msg(LOG_INFO, "capturing on %s with %u worker%s", cfg->iface, nw, nw > 1 ? "s" : "");
     for (unsigned i = 0; i < n_caps; i++)
         if (!decode_link_supported(capture_dlt(caps[i])))
             log_msg(LOG_WARNING, "%s: link type %d is not decoded; its packets are counted only",
                     capture_name(caps[i]), capture_dlt(caps[i]));
-    if (cfg->iface) {
+    if (cfg->fanout) {
+        /* the workers read; this thread keeps the heartbeat, SIGUSR1 and SIGHUP */
+        while (!g_stop && !engine_fanout_failed(r.e)) {
+            struct timespec ts = { 0, 100000000 };
+            nanosleep(&ts, NULL);   /* a signal cuts it short */
+            engine_capture_drops(r.e, &r.ct.pcap_received, &r.ct.pcap_dropped, &r.ct.pcap_ifdropped);
+            housekeeping(&r, NULL);
+        }
+        if (engine_fanout_failed(r.e)) r.ct.read_errors++;
+        engine_end_input(r.e);
+        engine_capture_drops(r.e, &r.ct.pcap_received, &r.ct.pcap_dropped, &r.ct.pcap_ifdropped);
+    } else if (cfg->iface) {
         pump(&r, caps, 1, caps[0]);
         capture_drops(caps[0], &r.ct.pcap_received, &r.ct.pcap_dropped, &r.ct.pcap_ifdropped);
         engine_end_input(r.e);

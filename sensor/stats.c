@@ -168,6 +168,10 @@ void stats_json(struct json *j, struct worker *const *w, unsigned n, const struc
     json_kv_u64(j, "ring_waits", c->ring_waits);
     json_kv_u64(j, "fragments_steered", c->fragments_steered);
     json_kv_u64(j, "fragments_held", c->fragments_held);
+    json_key(j, "worker_packets");   /* how the flows spread over the workers */
+    json_arr_open(j);
+    for (unsigned i = 0; i < n; i++) json_u64(j, worker_stats(w[i])->packets);
+    json_arr_close(j);
     json_obj_close(j);
     json_key(j, "flows");
     json_obj_open(j);
