@@ -4,6 +4,7 @@
 #   make test       install missing deps, build, run every test (plain + ASan/UBSan)
 #   make demo       install missing deps, build, replay the bundled capture
 #   make bench      throughput beside a bare libpcap loop, then the PII engine beside memchr (BENCH_PII=0: without)
+#   make bench-live live capture through a veth pair, capture thread against --fanout (root)
 #   make asan       build the sanitizer variant into build/asan/
 #   make fuzz       libFuzzer targets of tests/fuzz/ (clang), FUZZ_SECONDS=60 each
 #   make valgrind   every capture of ../shared/pcaps under valgrind memcheck
@@ -56,7 +57,7 @@ TEST_BIN := $(patsubst tests/%.c,$(B)/tests/%,$(TEST_SRC))
 TOOL_SRC := $(wildcard tests/tools/*.c)
 TOOL_BIN := $(patsubst tests/tools/%.c,$(B)/tools/%,$(TOOL_SRC))
 
-.PHONY: geoip all deps test test-unit test-asan asan demo bench clean fuzz fuzz-build valgrind tools install uninstall
+.PHONY: geoip all deps test test-unit test-asan asan demo bench bench-live clean fuzz fuzz-build valgrind tools install uninstall
 
 all: deps-check bleedwatch
 
@@ -137,6 +138,11 @@ bench: deps
 	@$(MAKE) --no-print-directory bleedwatch tools
 	@tests/bench/bench.sh $(BENCH_ARGS)
 	@if [ "$${BENCH_PII:-1}" = 1 ]; then tests/bench/pii_bench.sh; fi
+
+# live capture, capture thread against --fanout (root: a veth pair)
+bench-live: deps
+	@$(MAKE) --no-print-directory bleedwatch tools
+	@tests/bench/live.sh $(BENCH_ARGS)
 
 # Fetch the free CC0 country database (npm: @ip-location-db/geo-whois-asn-country-mmdb).
 GEOIP_DIR ?= /var/lib/bleedwatch/geoip

@@ -28,24 +28,8 @@ SHARED=${SHARED:-../shared}
 IDLE_FLOWS=${IDLE_FLOWS:-1000000}
 FLAT_SIZE=${FLAT_SIZE:-256M}
 mkdir -p build/bench
-pcap=${1:-}
-if [ -z "$pcap" ]; then
-    if [ -f "$SHARED/pcaps/bench-inputs.txt" ]; then
-        pcap=build/bench/mix.pcap
-        if [ ! -s "$pcap" ]; then
-            echo "bench: building $pcap from $SHARED/pcaps/bench-inputs.txt (20 copies)..." >&2
-            mapfile -t files < <(sed "s|^|$SHARED/pcaps/|" "$SHARED/pcaps/bench-inputs.txt")
-            "$B/tools/pcapmix" -o "$pcap" -k 20 "${files[@]}"
-        fi
-    else
-        pcap=build/bench/synth.pcap
-        if [ ! -s "$pcap" ]; then
-            echo "bench: $SHARED/pcaps is absent: synthetic capture $pcap (loadgen, 512 MB)..." >&2
-            "$B/tools/loadgen" -o "$pcap" --size 512M
-        fi
-    fi
-fi
-[ -r "$pcap" ] || { echo "bench: cannot read $pcap" >&2; exit 2; }
+. tests/bench/capture.sh
+pcap=$(bench_capture "${1:-}") || exit 2
 
 key=build/bench/hash.key
 [ -s "$key" ] || { head -c 32 /dev/urandom >"$key"; chmod 600 "$key"; }
