@@ -42,6 +42,7 @@ struct capture {
     unsigned n_filt, next_evict;
     bool filter_warned;          /* a link type the filter does not compile for was said */
     char name[256];
+    char *path;                /* files (not stdin): as given, to open again */
     char err[PCAP_ERRBUF_SIZE + 1024];
 };
 
@@ -156,6 +157,7 @@ capture *capture_open_file_buf(const char *path, const char *bpf, size_t bufsize
     c->pf = pf;
     c->dlt = pcapfile_dlt(pf);
     snprintf(c->name, sizeof c->name, "%s", path);
+    if (!is_stdin && !(c->path = strdup(path))) abort();
     if (bpf && *bpf) {
         c->bpf = strdup(bpf);
         if (!c->bpf) abort();
@@ -297,6 +299,7 @@ enum cap_status capture_next(capture *c, struct cap_frame *out)
 int capture_dlt(const capture *c) { return c->dlt; }
 bool capture_truncated(const capture *c) { return c->pf && pcapfile_truncated(c->pf); }
 const char *capture_name(const capture *c) { return c->name; }
+const char *capture_path(const capture *c) { return c->path; }
 const char *capture_error(const capture *c) { return c->err; }
 
 void capture_drops(capture *c, uint64_t *received, uint64_t *dropped, uint64_t *ifdropped)
@@ -324,5 +327,6 @@ void capture_close(capture *c)
     for (unsigned i = 0; i < c->n_filt; i++)
         if (c->filt[i].ok) pcap_freecode(&c->filt[i].prog);
     free(c->bpf);
+    free(c->path);
     free(c);
 }

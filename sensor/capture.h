@@ -65,6 +65,8 @@ int capture_dlt(const capture *c);
  * capture_error then says where. Always false live. */
 bool capture_truncated(const capture *c);
 const char *capture_name(const capture *c);
+/* A file's path as given (to open it again); NULL for stdin and live. */
+const char *capture_path(const capture *c);
 const char *capture_error(const capture *c);
 
 /* Kernel/libpcap counters (live only; zero offline). */

@@ -69,6 +69,7 @@ struct config {
     uint32_t workers;                    /* --workers N (0 = cores - 1, at least 1) */
     uint32_t ring_size;                  /* --ring-size BYTES per worker */
     bool fanout;                         /* --fanout: live, a socket per worker (AF_PACKET fanout) */
+    bool capture_thread;                 /* --capture-thread: offline, one reader feeding the workers */
     uint32_t pace;                       /* --pace N: offline replay at N x real time (0 = flat out) */
     const char *user;                    /* --user NAME: drop privileges after opening */
     const char *pidfile;                 /* --pidfile FILE */

@@ -3,11 +3,14 @@
 #include "capture.h"
 #include "config.h"
 #include "log.h"
+#include "merge.h"
 #include "decode.h"
 #include "pairs.h"
 #include "pipeline.h"
 #include "ring.h"
+#include <errno.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,10 +78,27 @@ struct engine {
     uint64_t tick_us;               /* the latest time any tick carried */
     struct pairs pairs;
     bool stopped;
+    /* readers (offline, N > 1): each worker thread reads the inputs itself */
+    bool readers;                   /* this engine's workers are readers */
+    bool reader;                    /* a reader's own engine: steers every frame, runs its own */
+    unsigned self;                  /* reader: its worker's index */
+    worker *own;                    /* reader: its worker */
+    _Atomic uint64_t *claims;       /* readers: address pair -> worker, first come (shared) */
+    uint32_t claims_mask;
+    capture *const *inputs;         /* readers: the run's inputs (their names go in the outputs) */
+    unsigned n_inputs;
+    const char *bpf;
+    bool merged;                    /* the inputs as one stream (else one after the other) */
+    _Atomic bool rd_stop;           /* stop reading (a signal) */
+    _Atomic uint64_t rd_read_errors;
+    sem_t rd_done;                  /* posted by each reader as it finishes */
+    unsigned rd_finished;
     bool fanout;                    /* each worker reads its own capture; no rings */
     _Atomic bool fan_stop;          /* fanout: stop reading, end the flows */
     _Atomic bool fan_failed;        /* fanout: a worker's capture failed */
 };
+
+static void readers_join(engine *e);
 
 /* ---- worker threads ---- */
 
@@ -253,6 +273,12 @@ static void *reserve_wait(engine *e, unsigned i, size_t len)
 
 static void send_ctl(engine *e, unsigned i, uint32_t type, struct timeval ts)
 {
+    if (e->reader) {
+        if (i != e->self) return;
+        if (type == REC_TICK) worker_tick(e->own, ts);
+        else if (type == REC_END_INPUT) worker_finish(e->own);
+        return;
+    }
     struct rec *r = reserve_wait(e, i, sizeof *r);
     memset(r, 0, sizeof *r);
     r->type = type;
@@ -307,8 +333,31 @@ static unsigned place(void *ctx, uint64_t key)
     return best;
 }
 
+/* Readers: a pair's worker is the first reader to meet it (the one ahead in
+ * the inputs, so the least loaded: the readers balance themselves). One
+ * 64-bit word a pair, claimed by compare-and-swap: 56 bits of the pair's
+ * hash and the worker. Words are never freed, so a probe run that met no
+ * free word stays full: every reader then takes the static hash alike. */
+#define CLAIM_SLOTS (1u << 18)
+#define CLAIM_PROBES 32u
+static unsigned claim(engine *e, uint64_t h)
+{
+    uint64_t tag = h >> 8 ? h >> 8 : 1;
+    uint64_t mine = tag << 8 | (uint64_t)(e->self + 1);
+    uint32_t at = (uint32_t)h & e->claims_mask;
+    for (unsigned k = 0; k < CLAIM_PROBES; k++, at = (at + 1) & e->claims_mask) {
+        uint64_t v = atomic_load_explicit(&e->claims[at], memory_order_acquire);
+        if (!v && atomic_compare_exchange_strong_explicit(&e->claims[at], &v, mine, memory_order_acq_rel,
+                                                          memory_order_acquire))
+            return e->self;
+        if (v >> 8 == tag) return (unsigned)(v & 0xff) - 1;
+    }
+    return (unsigned)(h % e->n);
+}
+
 static unsigned pick(engine *e, const struct pkt *p)
 {
+    if (e->reader) return claim(e, pair_hash(e, p));
     return pairs_get(&e->pairs, pair_hash(e, p), e->now_us, e->tick_us, e->n, place, e);
 }
 
@@ -421,6 +470,13 @@ static unsigned steer(engine *e, const struct cap_frame *fr, uint64_t *first_key
 
 static void send_frame(engine *e, unsigned i, const struct cap_frame *fr)
 {
+    if (e->reader) {   /* every reader sees every frame: it runs its own */
+        if (i != e->self) return;
+        worker_clock(e->own, e->now);
+        worker_set_input(e->own, fr->input);
+        worker_packet(e->own, fr->dlt, fr->ts, fr->data, fr->caplen, fr->wirelen);
+        return;
+    }
     ring *r = e->slots[i].r;
     uint32_t caplen = fr->caplen;
     if (caplen > ring_max_record(r) - sizeof(struct rec)) caplen = (uint32_t)(ring_max_record(r) - sizeof(struct rec));
@@ -469,6 +525,10 @@ void engine_end_input(engine *e)
 {
     if (e->fanout) {
         fanout_stop(e);
+        return;
+    }
+    if (e->readers) {   /* each reader ended its flows as its inputs ended */
+        readers_join(e);
         return;
     }
     if (e->n_held) release_held(e, 0, 0, false);
@@ -530,6 +590,11 @@ void engine_stop(engine *e)
         fanout_stop(e);
         return;
     }
+    if (e->readers) {
+        atomic_store(&e->rd_stop, true);
+        readers_join(e);
+        return;
+    }
     if (e->n == 1) return;
     for (unsigned i = 0; i < e->n; i++) send_ctl(e, i, REC_STOP, (struct timeval){ 0, 0 });
     for (unsigned i = 0; i < e->n; i++)
@@ -546,6 +611,8 @@ void engine_free(engine *e)
     }
     for (unsigned i = 0; i < e->n_held; i++) free((void *)e->held[i].fr.data);
     free(e->steer);
+    free(e->claims);
+    if (e->readers) sem_destroy(&e->rd_done);
     pairs_free(&e->pairs);
     free(e->slots);
     free(e->workers);
@@ -568,4 +635,163 @@ void engine_counters(const engine *e, uint64_t *ring_waits, uint64_t *steered, u
     *ring_waits = e->ring_waits;
     *steered = e->steered;
     *held = e->held_total;
+}
+
+/* ---- readers: offline, each worker reads the inputs itself ---- */
+
+struct reader_ctx {
+    engine *e;            /* the parent */
+    unsigned self;
+    unsigned base;        /* the run's index of the merge's first input */
+};
+
+/* A reader's next frame, named after the run's own input (the name goes in
+ * transactions and alerts, and must outlive the engine); reader 0 alone says
+ * and counts what went wrong at an input's end (every reader meets it). */
+static bool reader_next(void *arg, struct merge_src *s)
+{
+    struct reader_ctx *rc = arg;
+    enum cap_status st = capture_next(s->c, &s->fr);
+    if (st == CAP_PACKET) {
+        s->fr.input = capture_name(rc->e->inputs[rc->base + s->order]);
+        return true;
+    }
+    if (rc->self == 0 && (st == CAP_ERROR || capture_truncated(s->c))) {
+        if (st == CAP_ERROR)
+            log_msg(LOG_WARNING, "%s: read stopped early: %s", capture_name(s->c), capture_error(s->c));
+        else
+            log_msg(LOG_WARNING, "%s: %s", capture_name(s->c), capture_error(s->c));
+        atomic_fetch_add(&rc->e->rd_read_errors, 1);
+    }
+    return false;
+}
+
+/* Frames of inputs [from, to) as one stream, through the reader's engine. */
+static void reader_pump(engine *e, engine *rd, capture **caps, unsigned from, unsigned to, struct reader_ctx *rc)
+{
+    struct merge m;
+    rc->base = from;
+    merge_init(&m, caps + from, to - from, reader_next, rc);
+    struct merge_src *t;
+    while ((t = merge_top(&m)) && !atomic_load_explicit(&e->rd_stop, memory_order_relaxed)) {
+        engine_packet(rd, &t->fr);
+        merge_pop(&m);
+    }
+    merge_free(&m);
+    engine_end_input(rd);
+}
+
+static void *reader_main(void *arg)
+{
+    struct wslot *s = arg;
+    engine *e = s->e;
+    s->w = worker_new(s->pp, s->index, e->seed);
+    e->workers[s->index] = s->w;
+    atomic_fetch_add_explicit(&e->ready, 1, memory_order_release);
+    /* its own engine for the steering, which every reader runs alike */
+    engine *rd = calloc(1, sizeof *rd);
+    capture **caps = calloc(e->n_inputs, sizeof *caps);
+    if (!rd || !caps || !(rd->steer = calloc(STEER_SLOTS, sizeof *rd->steer))) abort();
+    rd->n = e->n;
+    rd->opts = e->opts;
+    rd->seed = e->seed;
+    rd->reader = true;
+    rd->self = s->index;
+    rd->own = s->w;
+    rd->claims = e->claims;
+    rd->claims_mask = e->claims_mask;
+    struct reader_ctx rc = { e, s->index, 0 };
+    unsigned open = 0;
+    for (unsigned i = 0; i < e->n_inputs; i++) {
+        char err[512];
+        caps[i] = capture_open_file(capture_path(e->inputs[i]), e->bpf, err, sizeof err);
+        if (!caps[i]) break;
+        open++;
+    }
+    if (open < e->n_inputs) {
+        /* gone since the run opened it: every reader stops, reader 0 says so */
+        if (s->index == 0) {
+            log_msg(LOG_ERR, "cannot open %s again for the workers' reading", capture_name(e->inputs[open]));
+            atomic_fetch_add(&e->rd_read_errors, 1);
+        }
+    } else if (e->merged) {
+        reader_pump(e, rd, caps, 0, e->n_inputs, &rc);
+    } else {
+        for (unsigned i = 0; i < e->n_inputs && !atomic_load(&e->rd_stop); i++) reader_pump(e, rd, caps, i, i + 1, &rc);
+    }
+    if (s->index == 0) {
+        e->steered = rd->steered;
+        e->held_total = rd->held_total;
+    }
+    for (unsigned i = 0; i < open; i++) capture_close(caps[i]);
+    free(caps);
+    for (unsigned i = 0; i < rd->n_held; i++) free((void *)rd->held[i].fr.data);
+    free(rd->steer);
+    free(rd);
+    worker_shed(s->w);
+    sem_post(&e->rd_done);
+    return NULL;
+}
+
+engine *engine_new_readers(const struct pipeline *pp, unsigned n, uint64_t seed, capture *const *inputs,
+                           unsigned n_inputs, const char *bpf, bool merged)
+{
+    engine *e = calloc(1, sizeof *e);
+    if (!e) abort();
+    e->n = n;
+    e->readers = true;
+    e->seed = seed;
+    e->opts = pp->decode_set ? &pp->decode : NULL;
+    e->inputs = inputs;
+    e->n_inputs = n_inputs;
+    e->bpf = bpf;
+    e->merged = merged;
+    e->claims_mask = CLAIM_SLOTS - 1;
+    e->claims = calloc(CLAIM_SLOTS, sizeof *e->claims);
+    e->slots = calloc(e->n, sizeof *e->slots);
+    e->workers = calloc(e->n, sizeof *e->workers);
+    if (!e->claims || !e->slots || !e->workers || sem_init(&e->rd_done, 0, 0) != 0) abort();
+    atomic_init(&e->ready, 0);
+    atomic_init(&e->rd_stop, false);
+    atomic_init(&e->rd_read_errors, 0);
+    for (unsigned i = 0; i < e->n; i++) {
+        struct wslot *s = &e->slots[i];
+        s->e = e;
+        s->pp = pp;
+        s->index = i;
+        if (pthread_create(&s->th, NULL, reader_main, s) != 0) abort();
+        s->running = true;
+    }
+    return e;
+}
+
+bool engine_readers_wait(engine *e, unsigned ms)
+{
+    if (!e->readers) return true;
+    while (e->rd_finished < e->n) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_nsec += (long)(ms % 1000) * 1000000L;
+        ts.tv_sec += ms / 1000 + ts.tv_nsec / 1000000000L;
+        ts.tv_nsec %= 1000000000L;
+        if (sem_timedwait(&e->rd_done, &ts) != 0) return false;   /* time out, or a signal */
+        e->rd_finished++;
+    }
+    return true;
+}
+
+void engine_readers_stop(engine *e)
+{
+    if (e->readers) atomic_store(&e->rd_stop, true);
+}
+
+uint64_t engine_read_errors(const engine *e) { return e->readers ? atomic_load(&e->rd_read_errors) : 0; }
+
+static void readers_join(engine *e)
+{
+    for (unsigned i = 0; i < e->n; i++)
+        if (e->slots[i].running) {
+            pthread_join(e->slots[i].th, NULL);
+            e->slots[i].running = false;
+        }
 }

@@ -44,6 +44,26 @@ bool engine_fanout_failed(const engine *e);
  * worker's last tick); zero without fanout. */
 void engine_capture_drops(const engine *e, uint64_t *received, uint64_t *dropped, uint64_t *ifdropped);
 
+/* Readers (offline, N > 1, inputs that can be opened again): each worker
+ * thread opens the inputs itself and reads them through (merged as one
+ * stream, or one after the other), steering every frame as the capture
+ * thread would and running its own: no capture thread, no rings, no copies.
+ * A new address pair goes to the first reader that meets it, the one ahead
+ * (so the readers balance themselves); both directions of a flow and the
+ * fragments of a datagram still reach one worker, and the same alerts come
+ * out as with one worker. inputs (the run's, opened once to check them)
+ * must outlive the engine: their names go in the outputs. Ended by
+ * engine_end_input once engine_readers_wait said they are done. */
+engine *engine_new_readers(const struct pipeline *pp, unsigned n, uint64_t seed, struct capture *const *inputs,
+                           unsigned n_inputs, const char *bpf, bool merged);
+/* Wait up to ms for every reader to finish: true once they have; false on
+ * a time-out or a signal. */
+bool engine_readers_wait(engine *e, unsigned ms);
+/* Stop reading at the next frame (a signal); the flows still end. */
+void engine_readers_stop(engine *e);
+/* Inputs that ended in an error or cut short, as the readers met them. */
+uint64_t engine_read_errors(const engine *e);
+
 /* Capture thread side. */
 /* The frame's input name (fr->input) must outlive the engine: it is the
  * transaction's and alert's source file. */

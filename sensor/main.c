@@ -6,6 +6,7 @@
 #include "capture.h"
 #include "daemon.h"
 #include "log.h"
+#include "merge.h"
 #include "config.h"
 #include "json.h"
 #include "options.h"
@@ -181,6 +182,20 @@ static int parse_args(int argc, char **argv, struct config *cfg, char **bpf_owne
     return 0;
 }
 
+/* Offline with several workers, each reads the inputs itself (see
+ * engine_new_readers) when they can be opened again (files, not stdin) and
+ * no pacing asks for one clock; --capture-thread keeps the one reader. */
+static bool use_readers(const struct config *cfg, unsigned nw, capture *const *caps, unsigned n)
+{
+    if (cfg->iface || nw < 2 || nw > 255 || cfg->pace || cfg->capture_thread) return false;
+    for (unsigned i = 0; i < n; i++) {
+        struct stat st;
+        const char *path = capture_path(caps[i]);
+        if (!path || stat(path, &st) != 0 || !S_ISREG(st.st_mode)) return false;
+    }
+    return true;
+}
+
 /* --workers, or the default: cores - 1, at least 1. */
 static unsigned worker_count(const struct config *cfg)
 {
@@ -331,18 +346,12 @@ static void housekeeping(struct run *r, capture *live)
     }
 }
 
-/* One input of a pump, with its next frame. */
-struct src {
-    capture *c;
-    struct cap_frame fr;
-    unsigned order;          /* position on the command line: ties go to the first */
-};
-
 /* The next frame of one input: true with s->fr set; false at its end (or a
  * stop signal, or a read error, counted). A live capture waits here, letting
  * time pass in the workers while nothing arrives. */
-static bool next_frame(struct run *r, struct src *s)
+static bool next_frame(void *ctx, struct merge_src *s)
 {
+    struct run *r = ctx;
     while (!g_stop) {
         enum cap_status st = capture_next(s->c, &s->fr);
         if (st == CAP_PACKET) return true;
@@ -366,51 +375,21 @@ static bool next_frame(struct run *r, struct src *s)
     return false;
 }
 
-static bool src_before(const struct src *a, const struct src *b)
-{
-    return a->fr.ts_ns != b->fr.ts_ns ? a->fr.ts_ns < b->fr.ts_ns : a->order < b->order;
-}
-
-static void sift_down(struct src **h, unsigned n, unsigned i)
-{
-    for (;;) {
-        unsigned m = i, a = 2 * i + 1, b = a + 1;
-        if (a < n && src_before(h[a], h[m])) m = a;
-        if (b < n && src_before(h[b], h[m])) m = b;
-        if (m == i) return;
-        struct src *t = h[i];
-        h[i] = h[m];
-        h[m] = t;
-        i = m;
-    }
-}
-
-/* Run n inputs through the engine as one stream, in packet-time order (a
- * k-way merge holding one frame per input), until all end or a stop signal.
- * Each input's own order is kept as it is, time going back or not. */
+/* Run n inputs through the engine as one stream, in packet-time order (see
+ * merge.h), until all end or a stop signal. */
 static void pump(struct run *r, capture **caps, unsigned n, capture *live)
 {
-    struct src *s = calloc(n, sizeof *s);
-    struct src **h = calloc(n, sizeof *h);
-    if (!s || !h) abort();
-    unsigned hn = 0;
-    for (unsigned i = 0; i < n; i++) {
-        s[i].c = caps[i];
-        s[i].order = i;
-        if (next_frame(r, &s[i])) h[hn++] = &s[i];
-    }
-    for (unsigned i = hn / 2; i-- > 0;) sift_down(h, hn, i);
+    struct merge m;
+    merge_init(&m, caps, n, next_frame, r);
     unsigned tick = 0;
-    while (hn && !g_stop) {
-        struct src *t = h[0];
+    struct merge_src *t;
+    while ((t = merge_top(&m)) && !g_stop) {
         if (r->cfg->pace) pace(r, t->fr.ts);
         engine_packet(r->e, &t->fr);
-        if (!next_frame(r, t)) h[0] = h[--hn];
-        sift_down(h, hn, 0);
+        merge_pop(&m);
         if ((++tick & 4095) == 0 || g_dump || g_hup) housekeeping(r, live);
     }
-    free(h);
-    free(s);
+    merge_free(&m);
 }
 
 static int run(struct config *cfg);
@@ -577,8 +556,10 @@ static int run(struct config *cfg)
     signal(SIGPIPE, SIG_IGN);
 
     unsigned nw = worker_count(cfg);
-    r.e = cfg->fanout ? engine_new_fanout(&r.pipe, caps, n_caps, random_seed())
-                      : engine_new(&r.pipe, nw, cfg->ring_size, random_seed());
+    bool readers = use_readers(cfg, nw, caps, n_caps);
+    if (cfg->fanout) r.e = engine_new_fanout(&r.pipe, caps, n_caps, random_seed());
+    else if (readers) r.e = engine_new_readers(&r.pipe, nw, random_seed(), caps, n_caps, cfg->bpf, !cfg->no_merge);
+    else r.e = engine_new(&r.pipe, nw, cfg->ring_size, random_seed());
     r.ct.files = cfg->fanout ? 1 : n_caps;
     if (cfg->fanout)
         log_msg(LOG_INFO, "capturing on %s with %u worker%s, each reading its own socket (AF_PACKET fanout)",
@@ -603,6 +584,16 @@ static int run(struct config *cfg)
     } else if (cfg->iface) {
         pump(&r, caps, 1, caps[0]);
         capture_drops(caps[0], &r.ct.pcap_received, &r.ct.pcap_dropped, &r.ct.pcap_ifdropped);
+        engine_end_input(r.e);
+    } else if (readers) {
+        if (n_caps > 1 && !cfg->no_merge)
+            log_msg(LOG_INFO, "reading %u inputs as one stream, in packet-time order", n_caps);
+        /* the workers read; this thread keeps the heartbeat, SIGUSR1 and SIGHUP */
+        while (!engine_readers_wait(r.e, 100)) {
+            if (g_stop) engine_readers_stop(r.e);
+            housekeeping(&r, NULL);
+        }
+        r.ct.read_errors += engine_read_errors(r.e);
         engine_end_input(r.e);
     } else if (!cfg->no_merge) {
         /* one stream: a flow may run from one file into the next */

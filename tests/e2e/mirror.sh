@@ -60,16 +60,22 @@ done <"$TMP/list"
 
 # N workers: the fragments of a tunnel carrier go to the worker of the inner
 # flow (its first fragment shows it, later ones wait for it): the same
-# transactions as one worker, whatever the worker seed
+# transactions as one worker, whatever the worker seed, whether each worker
+# reads the file (the default) or one capture thread feeds them
 for key in demo.frag_outer demo.frag_outer_ooo keepalive.frag_outer keepalive.frag_outer_ooo; do
-    same=1
-    for i in 1 2 3; do
-        bw "$TMP/m/$key.pcap" "$TMP/w3_$key" --workers 3
-        cmp -s <(sort "$TMP/var_$key.tx") <(sort "$TMP/w3_$key.tx") || same=0
+    for mode in readers capture-thread; do
+        opt=(); [ $mode = capture-thread ] && opt=(--capture-thread)
+        same=1
+        for i in 1 2 3; do
+            bw "$TMP/m/$key.pcap" "$TMP/w3_${mode}_$key" --workers 3 "${opt[@]}"
+            cmp -s <(sort "$TMP/var_$key.tx") <(sort "$TMP/w3_${mode}_$key.tx") || same=0
+        done
+        check "mirror_${key}_workers3_${mode}_same" [ $same = 1 -a -s "$TMP/var_$key.tx" ]
     done
-    check "mirror_${key}_workers3_same" [ $same = 1 -a -s "$TMP/var_$key.tx" ]
 done
-check mirror_frag_outer_ooo_held python3 -c "import json,sys; c=json.load(open('$TMP/w3_keepalive.frag_outer_ooo.stats'))['capture']; sys.exit(0 if c['fragments_held']>0 else 1)"
+for mode in readers capture-thread; do
+    check mirror_frag_outer_ooo_held_$mode python3 -c "import json,sys; c=json.load(open('$TMP/w3_${mode}_keepalive.frag_outer_ooo.stats'))['capture']; sys.exit(0 if c['fragments_held']>0 else 1)"
+done
 
 # --no-dedup keeps the copies: tagged VLAN 99, they make flows of their own,
 # and every transaction is seen twice

@@ -1,5 +1,6 @@
-# Offline replay with one worker and with three gives the same alerts and
-# transactions: the same event.id set, and byte-identical alert and
+# Offline replay with one worker and with three (each reading the file
+# itself, and fed by one capture thread: --capture-thread) gives the same
+# alerts and transactions: the same event.id set, and byte-identical alert and
 # transaction lines once sorted (only their order may differ). Inputs: the
 # real-server captures, a loadgen capture (many interleaved keep-alive
 # flows and an elephant), whose alert count must also equal the number of
@@ -13,9 +14,10 @@ head -c 32 /dev/urandom >"$KEY"
 chmod 600 "$KEY"
 LOADGEN=$BW_BUILD/tools/loadgen
 
-run() {  # input, workers, out-prefix
-    "$BW_BIN" -q -r "$1" --workers "$2" --sensor-name same --hash-key-file "$KEY" \
-        --alerts "$3.alerts" --transactions "$3.tx" 2>"$3.err"
+run() {  # input, workers, out-prefix, options...
+    local in=$1 w=$2 out=$3; shift 3
+    "$BW_BIN" -q -r "$in" --workers "$w" --sensor-name same --hash-key-file "$KEY" \
+        --alerts "$out.alerts" --transactions "$out.tx" "$@" 2>"$out.err"
 }
 
 ids() {  # alerts file -> sorted event.id list
@@ -43,6 +45,11 @@ same() {  # name, input
     check "${name}_event_ids_same" cmp -s "$TMP/$name.ids1" "$TMP/$name.ids3"
     check "${name}_alerts_same" cmp -s <(sort "$TMP/$name.w1.alerts") <(sort "$TMP/$name.w3.alerts")
     check "${name}_transactions_same" cmp -s <(sort "$TMP/$name.w1.tx") <(sort "$TMP/$name.w3.tx")
+    # three workers fed by one capture thread over rings (--capture-thread),
+    # not each reading the file: the same again
+    run "$in" 3 "$TMP/$name.c3" --capture-thread
+    check "${name}_capture_thread_alerts_same" cmp -s <(sort "$TMP/$name.w1.alerts") <(sort "$TMP/$name.c3.alerts")
+    check "${name}_capture_thread_transactions_same" cmp -s <(sort "$TMP/$name.w1.tx") <(sort "$TMP/$name.c3.tx")
 }
 
 for p in azurite s3rver demo; do
