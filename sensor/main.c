@@ -515,6 +515,8 @@ static int open_inputs(const struct config *cfg, capture ***v, unsigned *n, stru
 static int run(struct config *cfg)
 {
     log_init(cfg->use_syslog);
+    /* nDPI's set-up (tens of ms a worker) beside the rest of it */
+    worker_ndpi_prepare(worker_count(cfg));
     /* Open every input first: a typo fails fast, before any output is written. */
     capture **caps = NULL;
     unsigned n_caps = 0;
@@ -540,6 +542,7 @@ static int run(struct config *cfg)
         pipeline_free(&r.pipe);
         for (unsigned i = 0; i < n_caps; i++) capture_close(caps[i]);
         free(caps);
+        worker_ndpi_release();
         return rc;
     }
     if (cfg->iface && !cfg->fanout) g_live = caps[0];   /* fanout: the engine stops its workers' reading */
@@ -623,5 +626,6 @@ static int run(struct config *cfg)
     for (unsigned i = 0; i < n_caps; i++) capture_close(caps[i]);
     free(caps);
     daemon_pidfile_remove(cfg->pidfile);
+    worker_ndpi_release();
     return 0;
 }

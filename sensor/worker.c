@@ -649,6 +649,83 @@ expire:
 
 /* ---- life cycle ---- */
 
+/* nDPI modules, one at a time: its first steps touch globals (libgcrypt's
+ * initialisation, a count of patricia trees) without a lock (helgrind shows
+ * both). */
+static pthread_mutex_t ndpi_init_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static struct ndpi_detection_module_struct *ndpi_build(void)
+{
+    pthread_mutex_lock(&ndpi_init_lock);
+    struct ndpi_detection_module_struct *m = ndpi_init_detection_module(ndpi_no_prefs);
+    if (m) {
+        NDPI_PROTOCOL_BITMASK all;
+        NDPI_BITMASK_SET_ALL(all);
+        ndpi_set_protocol_detection_bitmask2(m, &all);
+        ndpi_finalize_initialization(m);
+    }
+    pthread_mutex_unlock(&ndpi_init_lock);
+    return m;
+}
+
+/* Modules built ahead by a thread of their own (worker_ndpi_prepare), for
+ * workers 0..n-1 in order. */
+#define NDPI_AHEAD_MAX 64
+static struct {
+    pthread_mutex_t lock;
+    pthread_cond_t built_one;
+    pthread_t th;
+    bool started;
+    unsigned n, built;
+    struct ndpi_detection_module_struct *mod[NDPI_AHEAD_MAX];
+} ahead = { .lock = PTHREAD_MUTEX_INITIALIZER, .built_one = PTHREAD_COND_INITIALIZER };
+
+static void *ndpi_ahead_main(void *arg)
+{
+    (void)arg;
+    for (unsigned i = 0; i < ahead.n; i++) {
+        struct ndpi_detection_module_struct *m = ndpi_build();
+        pthread_mutex_lock(&ahead.lock);
+        ahead.mod[i] = m;
+        ahead.built = i + 1;
+        pthread_cond_broadcast(&ahead.built_one);
+        pthread_mutex_unlock(&ahead.lock);
+    }
+    return NULL;
+}
+
+void worker_ndpi_prepare(unsigned n)
+{
+    if (ahead.started || n == 0) return;
+    ahead.n = n < NDPI_AHEAD_MAX ? n : NDPI_AHEAD_MAX;
+    ahead.built = 0;
+    ahead.started = pthread_create(&ahead.th, NULL, ndpi_ahead_main, NULL) == 0;
+}
+
+void worker_ndpi_release(void)
+{
+    if (!ahead.started) return;
+    pthread_join(ahead.th, NULL);
+    for (unsigned i = 0; i < ahead.n; i++)
+        if (ahead.mod[i]) ndpi_exit_detection_module(ahead.mod[i]);
+    memset(ahead.mod, 0, sizeof ahead.mod);
+    ahead.started = false;
+}
+
+/* Worker index's module: the one built ahead for it, or one built now. */
+static struct ndpi_detection_module_struct *ndpi_take(unsigned index)
+{
+    if (ahead.started && index < ahead.n) {
+        pthread_mutex_lock(&ahead.lock);
+        while (ahead.built <= index) pthread_cond_wait(&ahead.built_one, &ahead.lock);
+        struct ndpi_detection_module_struct *m = ahead.mod[index];
+        ahead.mod[index] = NULL;
+        pthread_mutex_unlock(&ahead.lock);
+        if (m) return m;
+    }
+    return ndpi_build();
+}
+
 worker *worker_new(const struct pipeline *pipe, unsigned index, uint64_t seed)
 {
     const struct config *cfg = pipe->cfg;
@@ -663,19 +740,7 @@ worker *worker_new(const struct pipeline *pipe, unsigned index, uint64_t seed)
     w->flows = flow_table_new(cfg, seed, on_flow_end, w);
     if (!cfg->no_frag) w->frags = frag_new(cfg, seed ^ 0x1f83d9abfb41bd6bULL);
     if (!cfg->no_dedup) w->dedup = dedup_new(cfg, seed ^ 0x5be0cd19137e2179ULL);
-    /* one nDPI set-up at a time: its first steps touch globals (libgcrypt's
-     * initialisation, a count of patricia trees) without a lock, and the
-     * worker threads build their workers side by side (helgrind shows both) */
-    static pthread_mutex_t ndpi_init_lock = PTHREAD_MUTEX_INITIALIZER;
-    pthread_mutex_lock(&ndpi_init_lock);
-    w->ndpi = ndpi_init_detection_module(ndpi_no_prefs);
-    if (w->ndpi) {
-        NDPI_PROTOCOL_BITMASK all;
-        NDPI_BITMASK_SET_ALL(all);
-        ndpi_set_protocol_detection_bitmask2(w->ndpi, &all);
-        ndpi_finalize_initialization(w->ndpi);
-    }
-    pthread_mutex_unlock(&ndpi_init_lock);
+    w->ndpi = ndpi_take(index);
     if (!w->ndpi) abort();
     for (size_t i = 0; dissector_table[i] && i < MAX_DISSECTORS; i++) {
         size_t n = dissector_table[i]->n_counters;
