@@ -300,6 +300,7 @@ int capture_dlt(const capture *c) { return c->dlt; }
 bool capture_truncated(const capture *c) { return c->pf && pcapfile_truncated(c->pf); }
 const char *capture_name(const capture *c) { return c->name; }
 const char *capture_path(const capture *c) { return c->path; }
+void capture_limit(capture *c, uint64_t bytes) { if (c->pf) pcapfile_limit(c->pf, bytes); }
 const char *capture_error(const capture *c) { return c->err; }
 
 void capture_drops(capture *c, uint64_t *received, uint64_t *dropped, uint64_t *ifdropped)

@@ -67,6 +67,8 @@ bool capture_truncated(const capture *c);
 const char *capture_name(const capture *c);
 /* A file's path as given (to open it again); NULL for stdin and live. */
 const char *capture_path(const capture *c);
+/* Files: read no more than the first bytes of it (see pcapfile_limit). */
+void capture_limit(capture *c, uint64_t bytes);
 const char *capture_error(const capture *c);
 
 /* Kernel/libpcap counters (live only; zero offline). */

@@ -14,6 +14,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 enum rec_type { REC_PACKET = 1, REC_END_INPUT, REC_TICK, REC_STOP };
@@ -86,6 +87,7 @@ struct engine {
     _Atomic uint64_t *claims;       /* readers: address pair -> worker, first come (shared) */
     uint32_t claims_mask;
     capture *const *inputs;         /* readers: the run's inputs (their names go in the outputs) */
+    uint64_t *sizes;                /* readers: each input's size when they started: all read that */
     unsigned n_inputs;
     const char *bpf;
     bool merged;                    /* the inputs as one stream (else one after the other) */
@@ -612,6 +614,7 @@ void engine_free(engine *e)
     for (unsigned i = 0; i < e->n_held; i++) free((void *)e->held[i].fr.data);
     free(e->steer);
     free(e->claims);
+    free(e->sizes);
     if (e->readers) sem_destroy(&e->rd_done);
     pairs_free(&e->pairs);
     free(e->slots);
@@ -706,6 +709,7 @@ static void *reader_main(void *arg)
         char err[512];
         caps[i] = capture_open_file(capture_path(e->inputs[i]), e->bpf, err, sizeof err);
         if (!caps[i]) break;
+        capture_limit(caps[i], e->sizes[i]);
         open++;
     }
     if (open < e->n_inputs) {
@@ -746,6 +750,13 @@ engine *engine_new_readers(const struct pipeline *pp, unsigned n, uint64_t seed,
     e->n_inputs = n_inputs;
     e->bpf = bpf;
     e->merged = merged;
+    /* a file still being written: every reader stops where it ended now */
+    e->sizes = calloc(n_inputs ? n_inputs : 1, sizeof *e->sizes);
+    if (!e->sizes) abort();
+    for (unsigned i = 0; i < n_inputs; i++) {
+        struct stat st;
+        if (stat(capture_path(inputs[i]), &st) == 0 && st.st_size > 0) e->sizes[i] = (uint64_t)st.st_size;
+    }
     e->claims_mask = CLAIM_SLOTS - 1;
     e->claims = calloc(CLAIM_SLOTS, sizeof *e->claims);
     e->slots = calloc(e->n, sizeof *e->slots);

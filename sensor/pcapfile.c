@@ -75,6 +75,7 @@ struct pcapfile {
     uint8_t *buf;
     size_t cap, head, tail;   /* buf[head, tail) is input starting at offset base + head */
     uint64_t base;
+    uint64_t limit;           /* pcapfile_limit: input bytes read at most (0: all) */
     bool eof;
     int read_errno;
     enum pcapfile_status done;  /* sticky once END or ERROR */
@@ -136,7 +137,12 @@ static size_t fill(pcapfile *f, size_t n)
             f->cap = ncap;
         }
         size_t room = f->cap - f->tail;
-        ssize_t r = src_read(f, f->buf + f->tail, room < PCAPFILE_READ_CHUNK ? room : PCAPFILE_READ_CHUNK);
+        if (room > PCAPFILE_READ_CHUNK) room = PCAPFILE_READ_CHUNK;
+        if (f->limit) {
+            uint64_t left = f->limit > f->base + f->tail ? f->limit - (f->base + f->tail) : 0;
+            if (room > left) room = (size_t)left;
+        }
+        ssize_t r = room ? src_read(f, f->buf + f->tail, room) : 0;
         if (r <= 0) {
             f->eof = true;
             if (r < 0) f->read_errno = errno ? errno : EIO;
@@ -624,6 +630,13 @@ enum pcapfile_status pcapfile_next(pcapfile *f, struct pcapfile_frame *out)
 {
     if (f->done != PCAPFILE_FRAME) return f->done;
     return f->format == PCAPFILE_PCAPNG ? ng_next(f, out) : pcap_next_rec(f, out);
+}
+
+void pcapfile_limit(pcapfile *f, uint64_t bytes)
+{
+    f->limit = bytes;
+    /* what the opening read took past it goes too */
+    if (bytes && f->base + f->tail > bytes) f->tail = bytes > f->base + f->head ? (size_t)(bytes - f->base) : f->head;
 }
 
 enum pcapfile_format pcapfile_format(const pcapfile *f) { return f->format; }

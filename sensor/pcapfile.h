@@ -89,6 +89,10 @@ pcapfile *pcapfile_open(FILE *fp, bool close_fp, const char *name, size_t bufsiz
  * PCAPFILE_END or PCAPFILE_ERROR every later call returns the same. */
 enum pcapfile_status pcapfile_next(pcapfile *f, struct pcapfile_frame *out);
 
+/* Read no more than the first bytes of the input (0: all of it): a file
+ * still being written ends where it ended when it was first looked at, for
+ * every reader of it alike. */
+void pcapfile_limit(pcapfile *f, uint64_t bytes);
 enum pcapfile_format pcapfile_format(const pcapfile *f);
 /* The link type of the first interface (pcap: of the file), as a DLT_* and
  * as the LINKTYPE_* written in the file. */

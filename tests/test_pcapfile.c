@@ -536,6 +536,44 @@ static void t_truncated_everywhere(void)
     cut_everywhere(&w, ends, n, hdr_end);
 }
 
+/* pcapfile_limit(L) on the whole file reads what the file cut at L holds:
+ * the same frames, the same truncation (a file still being written, read by
+ * several readers, ends at one place for all). */
+static void t_limit_is_a_cut(void)
+{
+    static struct wb w;
+    memset(&w, 0, sizeof w);
+    pcap_hdr(&w, 0xa1b2c3d4, 65535, 1);
+    size_t ends[4];
+    for (unsigned i = 0; i < 4; i++) {
+        pcap_rec(&w, i, 0, 10 + 7 * i, 10 + 7 * i, i, false);
+        ends[i] = w.len;
+    }
+    bool ok = true;
+    for (size_t lim = 24; lim <= w.len; lim++) {
+        char err[640];
+        pcapfile *f = open_bytes(w.p, w.len, 4096, err, sizeof err);
+        if (!f) { ok = false; break; }
+        pcapfile_limit(f, lim);
+        struct pcapfile_frame fr;
+        unsigned n = 0, want = 0;
+        bool data = true;
+        while (pcapfile_next(f, &fr) == PCAPFILE_FRAME) data &= frame_ok(&fr, n++);
+        bool boundary = lim == 24;
+        for (unsigned i = 0; i < 4; i++) {
+            want += ends[i] <= lim;
+            boundary |= ends[i] == lim;
+        }
+        ok &= n == want && data && pcapfile_truncated(f) == !boundary;
+        pcapfile_close(f);
+        if (!ok) {
+            printf("  limit %zu: %u frames (want %u)\n", lim, n, want);
+            break;
+        }
+    }
+    CHECK(ok);
+}
+
 static void expect_error(const struct wb *w, size_t at, const char *what)
 {
     struct got g;
@@ -713,6 +751,7 @@ int main(void)
     RUN(t_pcap_both_orders);
     RUN(t_pcap_nsec_and_kuznetzov);
     RUN(t_pcap_snaplen_cut);
+    RUN(t_limit_is_a_cut);
     RUN(t_pcapng_both_orders);
     RUN(t_pcapng_sections);
     RUN(t_pcapng_tsresol);
