@@ -11,7 +11,7 @@ TEST="redis-server redis-tools tshark python3-scapy libmaxmind-db-writer-perl ch
   tcpdump iproute2 curl libndpi-bin"
 
 pkgs="$BUILD $TEST"
-[ "${1:-}" = "--runtime-only" ] && pkgs="libpcap0.8 libndpi4.0 libmaxminddb0 libhiredis0.14 libhyperscan5 zlib1g libisal2 libbrotli1 libzstd1 libssl3 libxxhash0 redis-tools"
+[ "${1:-}" = "--runtime-only" ] && pkgs="libpcap0.8 libndpi4.2 libmaxminddb0 libhiredis0.14 libhyperscan5 zlib1g libisal2 libbrotli1 libzstd1 libssl3 libxxhash0 redis-tools"
 
 missing=""
 for p in $pkgs; do

@@ -14,6 +14,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -340,7 +341,7 @@ static unsigned place(void *ctx, uint64_t key)
  * 64-bit word a pair, claimed by compare-and-swap: 56 bits of the pair's
  * hash and the worker. Words are never freed, so a probe run that met no
  * free word stays full: every reader then takes the static hash alike. */
-#define CLAIM_SLOTS (1u << 18)
+#define CLAIM_SLOTS (1u << 17)
 #define CLAIM_PROBES 32u
 static unsigned claim(engine *e, uint64_t h)
 {
@@ -613,7 +614,7 @@ void engine_free(engine *e)
     }
     for (unsigned i = 0; i < e->n_held; i++) free((void *)e->held[i].fr.data);
     free(e->steer);
-    free(e->claims);
+    if (e->claims) munmap((void *)e->claims, CLAIM_SLOTS * sizeof *e->claims);
     free(e->sizes);
     if (e->readers) sem_destroy(&e->rd_done);
     pairs_free(&e->pairs);
@@ -758,7 +759,10 @@ engine *engine_new_readers(const struct pipeline *pp, unsigned n, uint64_t seed,
         if (stat(capture_path(inputs[i]), &st) == 0 && st.st_size > 0) e->sizes[i] = (uint64_t)st.st_size;
     }
     e->claims_mask = CLAIM_SLOTS - 1;
-    e->claims = calloc(CLAIM_SLOTS, sizeof *e->claims);
+    /* zero pages from the kernel, touched as pairs come (calloc may clear
+     * the whole of it first) */
+    void *cl = mmap(NULL, CLAIM_SLOTS * sizeof *e->claims, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    e->claims = cl == MAP_FAILED ? NULL : cl;
     e->slots = calloc(e->n, sizeof *e->slots);
     e->workers = calloc(e->n, sizeof *e->workers);
     if (!e->claims || !e->slots || !e->workers || sem_init(&e->rd_done, 0, 0) != 0) abort();

@@ -270,6 +270,15 @@ for l in lines:
 ok = ok and 'ENTRYPOINT ["/usr/bin/bleedwatch"]' in lines and any("PREFIX=/usr" in l for l in lines)
 sys.exit(not ok)
 PYEOF
+# the image's runtime packages (install-deps.sh --runtime-only) exist in
+# Debian 12 under these names (the image cannot be built here: no engine)
+if command -v apt-cache >/dev/null; then
+    missing=""
+    for p in $(sed -n 's/.*--runtime-only" \] \&\& pkgs="\(.*\)"/\1/p' deploy/install-deps.sh); do
+        apt-cache policy "$p" 2>/dev/null | grep -q 'Candidate: [0-9]' || missing="$missing $p"
+    done
+    if [ -z "$missing" ]; then pass runtime_packages_exist; else fail runtime_packages_exist "no such package:$missing"; fi
+fi
 if docker info >/dev/null 2>&1; then
     check docker_build quiet docker build -q -f deploy/Dockerfile -t bleedwatch:test .
 else
