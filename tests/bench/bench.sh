@@ -1,7 +1,8 @@
 #!/bin/bash
 # make bench: throughput of bleedwatch beside a bare libpcap read loop and
 # ndpiReader, on the same capture, in the same run; then memory figures.
-# Each figure is the median of RUNS runs. Figures only: nothing is asserted.
+# Each figure is the median of RUNS runs (the throughput rows take turns,
+# round by round). Figures only: nothing is asserted.
 #
 #   make bench                       # default capture (see below)
 #   make bench BENCH_ARGS=FILE.pcap  # any capture
@@ -42,47 +43,64 @@ cat "$pcap" >/dev/null
 
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-measure() {  # label, command...  ->  "label wall_s maxrss_kb cpu_s"
+measure() {  # label, command...  ->  "label wall_s maxrss_kb cpu_s" (median of RUNS)
     local label=$1; shift
-    local walls=() rss=() cpus=()
-    for _ in $(seq "$RUNS"); do
-        local line
-        line=$("$B/tools/runstat" "$@" 2>/dev/null | grep '^runstat ')
-        walls+=("$(awk '{print $3}' <<<"$line")")
-        rss+=("$(awk '{print $5}' <<<"$line")")
-        cpus+=("$(awk '{print $9}' <<<"$line")")
-        local st; st=$(awk '{print $7}' <<<"$line")
-        [ "$st" = 0 ] || { echo "bench: $label exited $st" >&2; exit 1; }
-    done
-    local w r c
-    w=$(printf '%s\n' "${walls[@]}" | median)
-    r=$(printf '%s\n' "${rss[@]}" | median)
-    c=$(printf '%s\n' "${cpus[@]}" | median)
-    echo "$label $w $r $c"
+    for _ in $(seq "$RUNS"); do once "$label" "$@"; done
+    summary "$label"
+}
+
+# One run of a row, appended to its figures (wall, rss, cpu per run).
+declare -A WALLS RSS CPUS
+once() {  # label, command...
+    local label=$1; shift
+    local line
+    line=$("$B/tools/runstat" "$@" 2>/dev/null | grep '^runstat ')
+    local st; st=$(awk '{print $7}' <<<"$line")
+    [ "$st" = 0 ] || { echo "bench: $label exited $st" >&2; exit 1; }
+    WALLS[$label]+="$(awk '{print $3}' <<<"$line") "
+    RSS[$label]+="$(awk '{print $5}' <<<"$line") "
+    CPUS[$label]+="$(awk '{print $9}' <<<"$line") "
+}
+summary() {  # label -> "label wall_s maxrss_kb cpu_s", medians
+    local l=$1
+    echo "$l $(tr ' ' '\n' <<<"${WALLS[$l]}" | grep . | median) $(tr ' ' '\n' <<<"${RSS[$l]}" | grep . | median)" \
+         "$(tr ' ' '\n' <<<"${CPUS[$l]}" | grep . | median)"
+}
+# The median over rounds of a/b, rows a and b measured in the same rounds.
+paired() {
+    paste <(tr ' ' '\n' <<<"${WALLS[$1]}" | grep .) <(tr ' ' '\n' <<<"${WALLS[$2]}" | grep .) |
+        awk '{print $1 / $2}' | median
 }
 
 ncpu=$(nproc)
-echo "capture: $pcap ($((size / 1048576)) MB, $packets packets, $bytes wire bytes); median of $RUNS runs"
+echo "capture: $pcap ($((size / 1048576)) MB, $packets packets, $bytes wire bytes); median of $RUNS rounds"
 echo "machine: $ncpu cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); load average $(cut -d' ' -f1-3 /proc/loadavg)"
-results=()
-results+=("$(measure "libpcap-loop" "$B/tools/pcap_loop" "$pcap")")
-results+=("$(measure "bleedwatch-w1" "${BW[@]}" --workers 1 -r "$pcap")")
+# Rounds: every row once per round, in turn, so that a burst of load from
+# elsewhere (a shared machine) falls on all rows alike, not on one.
+rows=(libpcap-loop bleedwatch-w1)
+wn=()
+for n in $((ncpu - 1)) "$ncpu" $((ncpu + 1)); do [ "$n" -ge 2 ] && wn+=("$n"); done
+for n in "${wn[@]}"; do rows+=("bleedwatch-w$n"); done
+have_ndpi=false
+if command -v ndpiReader >/dev/null 2>&1; then have_ndpi=true; rows+=(ndpiReader); fi
+for _ in $(seq "$RUNS"); do
+    once libpcap-loop "$B/tools/pcap_loop" "$pcap"
+    once bleedwatch-w1 "${BW[@]}" --workers 1 -r "$pcap"
+    for n in "${wn[@]}"; do once "bleedwatch-w$n" "${BW[@]}" --workers "$n" -r "$pcap"; done
+    if $have_ndpi; then once ndpiReader ndpiReader -q -i "$pcap"; fi
+done
+results=("$(summary libpcap-loop)" "$(summary bleedwatch-w1)")
 best=""
 tried=()
-for n in $((ncpu - 1)) "$ncpu" $((ncpu + 1)); do
-    [ "$n" -ge 2 ] || continue
-    r=$(measure "bleedwatch-w$n" "${BW[@]}" --workers "$n" -r "$pcap")
+for n in "${wn[@]}"; do
+    r=$(summary "bleedwatch-w$n")
     tried+=("w$n=$(awk '{printf "%.3fs", $2}' <<<"$r")")
     if [ -z "$best" ] || awk -v a="$(awk '{print $2}' <<<"$r")" -v b="$(awk '{print $2}' <<<"$best")" 'BEGIN {exit !(a < b)}'; then
         best=$r
     fi
 done
 results+=("$best")
-if command -v ndpiReader >/dev/null 2>&1; then
-    results+=("$(measure "ndpiReader" ndpiReader -q -i "$pcap")")
-else
-    echo "(ndpiReader not installed: apt-get install libndpi-bin)"
-fi
+if $have_ndpi; then results+=("$(summary ndpiReader)"); else echo "(ndpiReader not installed: apt-get install libndpi-bin)"; fi
 floor=$(awk '{print $2}' <<<"${results[0]}")
 w1=$(awk '{print $2}' <<<"${results[1]}")
 printf '%-16s %9s %10s %9s %10s %8s %9s\n' "run" "seconds" "Mpkt/s" "Gbit/s" "peakRSS" "ratio" "cpu_s"
@@ -95,7 +113,12 @@ echo "(seconds: wall time, what the rates and ratios use; cpu_s: user + system t
 echo " threads, which on a busy machine says more about the work than the wall time does)"
 read -r blabel bw _ <<<"$best"
 echo "workers tried: ${tried[*]}; kept ${blabel#bleedwatch-}"
-awk -v a="$w1" -v b="$bw" -v l="${blabel#bleedwatch-}" 'BEGIN { printf "scaling: %s is %.2fx bleedwatch-w1\n", l, a / b }'
+awk -v a="$w1" -v b="$bw" -v l="${blabel#bleedwatch-}" -v p="$(paired bleedwatch-w1 "$blabel")" \
+    'BEGIN { printf "scaling: %s is %.2fx bleedwatch-w1 (median of the rounds'"'"' own ratios: %.2fx)\n", l, a / b, p }'
+if $have_ndpi; then
+    awk -v p="$(paired "$blabel" ndpiReader)" -v l="${blabel#bleedwatch-}" \
+        'BEGIN { printf "against ndpiReader: %s takes %.3f of its time (median of the rounds'"'"' own ratios)\n", l, p }'
+fi
 
 [ "${BENCH_MEMORY:-1}" = 0 ] && exit 0
 RUNS=${MEM_RUNS:-1}   # peak RSS hardly varies; the idle replay is long
