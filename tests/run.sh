@@ -3,7 +3,9 @@
 # Runs every unit test binary (BUILD_DIR/tests/test_*) and every end-to-end
 # script (tests/e2e/*.sh) once per build variant, counts the PASS/FAIL/SKIP
 # lines they print, and ends with "N passed, N failed, N skipped".
-# A binary or script that exits non-zero without printing a FAIL counts as one.
+# A binary or script that exits non-zero without printing a FAIL counts as one;
+# one still running after TEST_TIMEOUT seconds (default 600) is stopped and
+# counts as one.
 set -u
 cd "$(dirname "$0")/.."
 pass=0; fail=0; skip=0
@@ -14,8 +16,10 @@ run_one() {  # label, command...
     local label=$1; shift
     local log="$out/log"
     local t0=$EPOCHREALTIME
-    "$@" >"$log" 2>"$out/err"
+    # a hang fails (exit 124) instead of holding CI for its whole budget
+    timeout -k 10 "${TEST_TIMEOUT:-600}" "$@" >"$log" 2>"$out/err"
     local rc=$?
+    [ "$rc" -eq 124 ] && echo "timed out after ${TEST_TIMEOUT:-600} s (TEST_TIMEOUT)" >>"$out/err"
     awk -v a="$t0" -v b="$EPOCHREALTIME" -v l="$label" 'BEGIN { printf "%s %.1f\n", l, b - a }' >>"$out/times"
     local p f s
     p=$(grep -c '^PASS ' "$log"); f=$(grep -c '^FAIL ' "$log"); s=$(grep -c '^SKIP ' "$log")
