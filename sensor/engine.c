@@ -105,14 +105,19 @@ static void readers_join(engine *e);
 
 /* ---- worker threads ---- */
 
-static void *worker_main(void *arg)
+/* A worker thread builds its own worker (not the capture thread: the
+ * set-ups run side by side, while the capture thread reads) and says so. */
+static void slot_worker(struct wslot *s)
 {
-    struct wslot *s = arg;
-    /* built here, not by the capture thread: the workers' set-up (nDPI's
-     * tables above all) runs side by side, while the capture thread reads */
     s->w = worker_new(s->pp, s->index, s->e->seed);
     s->e->workers[s->index] = s->w;
     atomic_fetch_add_explicit(&s->e->ready, 1, memory_order_release);
+}
+
+static void *worker_main(void *arg)
+{
+    struct wslot *s = arg;
+    slot_worker(s);
     for (;;) {
         size_t len;
         const struct rec *r = ring_peek(s->r, &len);
@@ -158,9 +163,7 @@ static void *fanout_main(void *arg)
 {
     struct wslot *s = arg;
     engine *e = s->e;
-    s->w = worker_new(s->pp, s->index, e->seed);
-    e->workers[s->index] = s->w;
-    atomic_fetch_add_explicit(&e->ready, 1, memory_order_release);
+    slot_worker(s);
     worker_set_input(s->w, NULL);
     uint64_t last_tick_us = 0;
     while (!atomic_load_explicit(&e->fan_stop, memory_order_relaxed)) {
@@ -689,9 +692,7 @@ static void *reader_main(void *arg)
 {
     struct wslot *s = arg;
     engine *e = s->e;
-    s->w = worker_new(s->pp, s->index, e->seed);
-    e->workers[s->index] = s->w;
-    atomic_fetch_add_explicit(&e->ready, 1, memory_order_release);
+    slot_worker(s);
     /* its own engine for the steering, which every reader runs alike */
     engine *rd = calloc(1, sizeof *rd);
     capture **caps = calloc(e->n_inputs, sizeof *caps);
