@@ -69,6 +69,17 @@ if [ -x "$LOADGEN" ]; then
     pii=$(sed -n 's/.* \([0-9]*\) bodies with PII.*/\1/p' "$TMP/lg.err")
     same loadgen "$TMP/lg.pcap"
     check loadgen_alert_per_pii_body [ "$(wc -l <"$TMP/loadgen.w1.alerts")" -eq "${pii:-x}" ]
+    # cut inside a record, and a BPF filter: every worker reading the file
+    # stops at the same frame, one warning and one read error for the run
+    head -c 7000001 "$TMP/lg.pcap" >"$TMP/cut.pcap"
+    for w in 1 3; do
+        "$BW_BIN" -q -r "$TMP/cut.pcap" --workers "$w" --sensor-name same --hash-key-file "$KEY" \
+            --alerts "$TMP/cut.w$w.alerts" --stats "$TMP/cut.w$w.json" "tcp" 2>"$TMP/cut.w$w.err"
+    done
+    check cut_alerts_same cmp -s <(sort "$TMP/cut.w1.alerts") <(sort "$TMP/cut.w3.alerts")
+    check cut_has_alerts [ -s "$TMP/cut.w1.alerts" ]
+    check cut_one_warning [ "$(grep -c 'truncated capture' "$TMP/cut.w3.err")" -eq 1 ]
+    check cut_one_read_error python3 -c 'import json,sys; sys.exit(json.load(open(sys.argv[1]))["capture"]["read_errors"] != 1)' "$TMP/cut.w3.json"
 else
     skip loadgen "no $LOADGEN (make tools)"
 fi
