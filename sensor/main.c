@@ -182,12 +182,20 @@ static int parse_args(int argc, char **argv, struct config *cfg, char **bpf_owne
     return 0;
 }
 
+#define READERS_MAX_INPUTS 64
+
 /* Offline with several workers, each reads the inputs itself (see
  * engine_new_readers) when they can be opened again (files, not stdin) and
  * no pacing asks for one clock; --capture-thread keeps the one reader. */
 static bool use_readers(const struct config *cfg, unsigned nw, capture *const *caps, unsigned n)
 {
     if (cfg->iface || nw < 2 || nw > 255 || cfg->pace || cfg->capture_thread) return false;
+    /* each worker holds every input open (a descriptor and its read buffer):
+     * a directory of many files keeps the one reader */
+    struct rlimit rl;
+    if (n > READERS_MAX_INPUTS ||
+        (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && (uint64_t)(nw + 1) * n + 64 > rl.rlim_cur))
+        return false;
     for (unsigned i = 0; i < n; i++) {
         struct stat st;
         const char *path = capture_path(caps[i]);
