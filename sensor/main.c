@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
+#include <inttypes.h>
 #include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -520,6 +521,22 @@ static int open_inputs(const struct config *cfg, capture ***v, unsigned *n, stru
     return 0;
 }
 
+/* --fanout sees tunnelled packets: say once that the kernel's hash may
+ * split their flows (it hashes the outer headers). True once said. */
+static bool fanout_tunnels(engine *e)
+{
+    unsigned n;
+    worker *const *ws = engine_workers(e, &n);
+    uint64_t tun = 0;
+    for (unsigned i = 0; i < n; i++)
+        for (int t = TUN_NONE + 1; t < TUN__COUNT; t++) tun += worker_stats(ws[i])->tunnel[t];
+    if (!tun) return false;
+    log_msg(LOG_WARNING, "--fanout: %" PRIu64 " tunnelled packets (GRE/ERSPAN, VXLAN, MPLS...) seen; the kernel's "
+                         "flow hash reads their outer headers and may split a flow between workers: run without "
+                         "--fanout for this feed (the capture thread steers by the inner addresses)", tun);
+    return true;
+}
+
 static int run(struct config *cfg)
 {
     log_init(cfg->use_syslog);
@@ -583,14 +600,17 @@ static int run(struct config *cfg)
                     capture_name(caps[i]), capture_dlt(caps[i]));
     if (cfg->fanout) {
         /* the workers read; this thread keeps the heartbeat, SIGUSR1 and SIGHUP */
-        while (!g_stop && !engine_fanout_failed(r.e)) {
+        bool warned = false;
+        for (unsigned beat = 1; !g_stop && !engine_fanout_failed(r.e); beat++) {
             struct timespec ts = { 0, 100000000 };
             nanosleep(&ts, NULL);   /* a signal cuts it short */
             engine_capture_drops(r.e, &r.ct.pcap_received, &r.ct.pcap_dropped, &r.ct.pcap_ifdropped);
             housekeeping(&r, NULL);
+            if (beat % 20 == 0) warned = warned || fanout_tunnels(r.e);
         }
         if (engine_fanout_failed(r.e)) r.ct.read_errors++;
         engine_end_input(r.e);
+        if (!warned) fanout_tunnels(r.e);
         engine_capture_drops(r.e, &r.ct.pcap_received, &r.ct.pcap_dropped, &r.ct.pcap_ifdropped);
     } else if (cfg->iface) {
         pump(&r, caps, 1, caps[0]);

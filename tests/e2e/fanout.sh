@@ -4,8 +4,9 @@
 # anonymous reads, 40 downloads on 40 connections) is captured twice, with
 # --fanout and with the capture thread; both runs must see every download,
 # alert on each, and agree. The fanout run must spread the flows over both
-# workers (their packet counts), and a fanout group whose interface goes
-# away must end the run with the read error counted, not hang.
+# workers (their packet counts); a tunnelled feed gets a warning once; and a
+# fanout group whose interface goes away must end the run with the read
+# error counted, not hang.
 . tests/lib.sh
 
 check fanout_needs_live sh -c '"$1" --fanout -r pcaps/demo.pcap 2>"$2"; [ $? -eq 2 ] && grep -q "fanout is for live capture" "$2"' _ "$BW_BIN" "$TMP/usage.err"
@@ -52,6 +53,27 @@ check fanout_capture_thread_run_saw_all [ "$(wc -l <"$TMP/thr.alerts")" -eq 40 ]
 check fanout_spread_over_workers [ "$(stat "$TMP/fan.json" "min(d['capture']['worker_packets'])")" -gt 0 ]
 check fanout_worker_packets_add_up [ "$(stat "$TMP/fan.json" "sum(d['capture']['worker_packets']) == d['packets']")" = True ]
 check fanout_pcap_counters [ "$(stat "$TMP/fan.json" "d['capture']['pcap_received'] >= d['packets'] and d['capture']['pcap_dropped'] == 0")" = True ]
+
+check fanout_plain_no_tunnel_warning sh -c '! grep -q "tunnelled packets" "$1"' _ "$TMP/fan.err"
+
+# a tunnelled feed (demo.pcap in VXLAN, put on a veth pair): --fanout says
+# once that the kernel's hash may split its flows
+if /usr/bin/python3 -c 'import scapy' 2>/dev/null && [ -x "$BW_BUILD/tools/pcapsend" ] &&
+   ip link add bwtun0 type veth peer name bwtun1 2>/dev/null; then
+    ip link set bwtun0 up; ip link set bwtun1 up
+    /usr/bin/python3 pcaps/make_mirror.py "$TMP/m" pcaps/demo.pcap:demo:vxlan >/dev/null 2>&1
+    "$BW_BIN" -i bwtun0 --fanout --workers 2 --hash-key-file "$KEY" --stats "$TMP/tun.json" -q 2>"$TMP/tun.err" &
+    pid=$!
+    for _ in $(seq 100); do grep -q 'capturing on bwtun0' "$TMP/tun.err" 2>/dev/null && break; sleep 0.1; done
+    "$BW_BUILD/tools/pcapsend" bwtun1 "$TMP/m/demo.vxlan.pcap" >/dev/null
+    sleep 1
+    kill -TERM $pid; wait $pid
+    ip link del bwtun0
+    check fanout_tunnel_seen [ "$(stat "$TMP/tun.json" "d['mirror']['tunnels'].get('vxlan', 0) > 0")" = True ]
+    check fanout_tunnel_warning [ "$(grep -c 'tunnelled packets' "$TMP/tun.err")" -eq 1 ]
+else
+    skip fanout_tunnel_warning "needs python3-scapy, tools/pcapsend and a veth pair"
+fi
 
 # the interface goes away under a fanout group: the workers' reads fail,
 # the run ends (no hang) with the error said and counted
