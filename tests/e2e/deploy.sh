@@ -273,10 +273,12 @@ PYEOF
 # the image's runtime packages (install-deps.sh --runtime-only) exist in
 # Debian 12 under these names (the image cannot be built here: no engine)
 if command -v apt-cache >/dev/null; then
+    # one apt-cache call (each costs ~0.7 s): a package line, then its Candidate
+    pkgs=$(sed -n 's/.*--runtime-only" \] \&\& pkgs="\(.*\)"/\1/p' deploy/install-deps.sh)
+    # shellcheck disable=SC2086
+    have=$(apt-cache policy $pkgs 2>/dev/null | awk '/^[^ ].*:$/ {p = substr($0, 1, length($0) - 1)} /Candidate: [0-9]/ {print p}')
     missing=""
-    for p in $(sed -n 's/.*--runtime-only" \] \&\& pkgs="\(.*\)"/\1/p' deploy/install-deps.sh); do
-        apt-cache policy "$p" 2>/dev/null | grep -q 'Candidate: [0-9]' || missing="$missing $p"
-    done
+    for p in $pkgs; do grep -qx "$p" <<<"$have" || missing="$missing $p"; done
     if [ -z "$missing" ]; then pass runtime_packages_exist; else fail runtime_packages_exist "no such package:$missing"; fi
 fi
 if docker info >/dev/null 2>&1; then
