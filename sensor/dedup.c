@@ -2,6 +2,7 @@
 #include "dedup.h"
 #include "config.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
@@ -63,8 +64,19 @@ static uint64_t digest(const dedup *d, const uint8_t *p, size_t len)
     return h ? h : 1;
 }
 
+/* libxxhash picks its code for this CPU at the first dispatched call and
+ * stores the choice in a global without a lock: make that first call once,
+ * under pthread_once, before any worker hashes (helgrind saw the race). */
+static pthread_once_t dispatch_once = PTHREAD_ONCE_INIT;
+static void dispatch_pick(void)
+{
+    static const uint8_t secret[XXH3_SECRET_SIZE_MIN], data[256];
+    (void)XXH3_64bits_withSecret_dispatch(data, sizeof data, secret, sizeof secret);
+}
+
 dedup *dedup_new(const struct config *cfg, uint64_t seed)
 {
+    pthread_once(&dispatch_once, dispatch_pick);
     dedup *d = calloc(1, sizeof *d);
     if (!d) abort();
     uint64_t n = WAYS;

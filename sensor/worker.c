@@ -707,7 +707,7 @@ void worker_ndpi_release(void)
     if (!ahead.started) return;
     pthread_join(ahead.th, NULL);
     for (unsigned i = 0; i < ahead.n; i++)
-        if (ahead.mod[i]) ndpi_exit_detection_module(ahead.mod[i]);
+        if (ahead.mod[i]) ndpi_exit_detection_module(ahead.mod[i]);   /* the workers are gone by now */
     memset(ahead.mod, 0, sizeof ahead.mod);
     ahead.started = false;
 }
@@ -781,7 +781,11 @@ void worker_shed(worker *w)
     w->frags = NULL;
     dedup_free(w->dedup);
     w->dedup = NULL;
-    if (w->ndpi) ndpi_exit_detection_module(w->ndpi);
+    if (w->ndpi) {
+        pthread_mutex_lock(&ndpi_init_lock);   /* it counts patricia trees down in a global too */
+        ndpi_exit_detection_module(w->ndpi);
+        pthread_mutex_unlock(&ndpi_init_lock);
+    }
     w->ndpi = NULL;
     pii_scratch_free(w->scratch);
     w->scratch = NULL;
