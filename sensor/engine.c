@@ -1,21 +1,12 @@
-/* engine.c -- the capture thread's side of the workers (see engine.h). */
-#include "engine.h"
-#include "capture.h"
+/* engine.c -- the capture thread's side of the workers (see engine.h): the
+ * steering of frames to workers, the rings, the worker threads that read
+ * them. The steering also runs in every reader (engine_readers.c); live
+ * fanout (engine_fanout.c) has none. */
+#include "engine_int.h"
 #include "config.h"
-#include "log.h"
-#include "merge.h"
-#include "decode.h"
-#include "pairs.h"
 #include "pipeline.h"
-#include "ring.h"
-#include <errno.h>
-#include <pthread.h>
-#include <semaphore.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <time.h>
 
 enum rec_type { REC_PACKET = 1, REC_END_INPUT, REC_TICK, REC_STOP };
@@ -30,84 +21,11 @@ struct rec {
     const char *name;               /* REC_PACKET: the frame's input file */
 };
 
-struct wslot {
-    engine *e;
-    const struct pipeline *pp;
-    unsigned index;
-    worker *w;
-    ring *r;                 /* NULL with fanout */
-    capture *cap;            /* fanout: the worker's own socket */
-    _Atomic uint64_t recv, drop, ifdrop;   /* fanout: its pcap_stats, as of its last tick */
-    pthread_t th;
-    bool running;
-};
-
-/* Fragment steering (N > 1 workers). A flow's packets go to the worker its
- * inner addresses pick; so must every fragment of a datagram that carries a
- * tunnel, whose inner addresses only its first fragment shows. The first
- * fragment is decoded as far as it goes and its pick remembered for the
- * datagram; a later fragment that comes before it is held (a copy, bounded)
- * until it comes, or for a second of capture time. */
-#define STEER_SLOTS 4096u
-#define HELD_MAX 256u
-#define HELD_BYTES (4u << 20)
-struct steer {
-    uint64_t key;            /* datagram: addresses, id, protocol, tunnel id; 0 = free */
-    uint64_t t_us;
-    unsigned worker;
-};
-struct held {
-    uint64_t key, t_us;
-    struct cap_frame fr;     /* fr.data is a malloc'd copy */
-    unsigned fallback;       /* the worker of its own addresses */
-};
-
-struct engine {
-    unsigned n;
-    const struct decode_opts *opts;
-    struct steer *steer;
-    struct held held[HELD_MAX];
-    unsigned n_held;
-    size_t held_bytes;
-    uint64_t steered, held_total;
-    struct wslot *slots;
-    worker **workers;
-    uint64_t seed;
-    _Atomic unsigned ready;         /* worker threads that have built their worker */
-    uint64_t ring_waits;
-    struct timeval now;             /* latest packet time seen */
-    uint64_t now_us, last_tick_us;  /* ticks: when one worker would expire flows */
-    uint64_t tick_us;               /* the latest time any tick carried */
-    struct pairs pairs;
-    bool stopped;
-    /* readers (offline, N > 1): each worker thread reads the inputs itself */
-    bool readers;                   /* this engine's workers are readers */
-    bool reader;                    /* a reader's own engine: steers every frame, runs its own */
-    unsigned self;                  /* reader: its worker's index */
-    worker *own;                    /* reader: its worker */
-    _Atomic uint64_t *claims;       /* readers: address pair -> worker, first come (shared) */
-    uint32_t claims_mask;
-    capture *const *inputs;         /* readers: the run's inputs (their names go in the outputs) */
-    uint64_t *sizes;                /* readers: each input's size when they started: all read that */
-    unsigned n_inputs;
-    const char *bpf;
-    bool merged;                    /* the inputs as one stream (else one after the other) */
-    _Atomic bool rd_stop;           /* stop reading (a signal) */
-    _Atomic uint64_t rd_read_errors;
-    sem_t rd_done;                  /* posted by each reader as it finishes */
-    unsigned rd_finished;
-    bool fanout;                    /* each worker reads its own capture; no rings */
-    _Atomic bool fan_stop;          /* fanout: stop reading, end the flows */
-    _Atomic bool fan_failed;        /* fanout: a worker's capture failed */
-};
-
-static void readers_join(engine *e);
-
 /* ---- worker threads ---- */
 
-/* A worker thread builds its own worker (not the capture thread: the
- * set-ups run side by side, while the capture thread reads) and says so. */
-static void slot_worker(struct wslot *s)
+/* Not the capture thread: the set-ups run side by side, while the capture
+ * thread reads. */
+void engine_slot_worker(struct wslot *s)
 {
     s->w = worker_new(s->pp, s->index, s->e->seed);
     s->e->workers[s->index] = s->w;
@@ -117,7 +35,7 @@ static void slot_worker(struct wslot *s)
 static void *worker_main(void *arg)
 {
     struct wslot *s = arg;
-    slot_worker(s);
+    engine_slot_worker(s);
     for (;;) {
         size_t len;
         const struct rec *r = ring_peek(s->r, &len);
@@ -142,111 +60,6 @@ static void *worker_main(void *arg)
             return NULL;
         }
     }
-}
-
-/* ---- fanout: a worker reads its own socket ---- */
-
-static void fan_drops(struct wslot *s)
-{
-    uint64_t recv, drop, ifdrop;
-    capture_drops(s->cap, &recv, &drop, &ifdrop);
-    atomic_store_explicit(&s->recv, recv, memory_order_relaxed);
-    atomic_store_explicit(&s->drop, drop, memory_order_relaxed);
-    atomic_store_explicit(&s->ifdrop, ifdrop, memory_order_relaxed);
-}
-
-/* Like the capture thread with one worker: its flows look for idle ones
- * once a second of packet time, and on a read timeout at the wall clock's
- * time (time passes without packets). The kernel's symmetric flow hash
- * gives both directions of a flow to one socket. */
-static void *fanout_main(void *arg)
-{
-    struct wslot *s = arg;
-    engine *e = s->e;
-    slot_worker(s);
-    worker_set_input(s->w, NULL);
-    uint64_t last_tick_us = 0;
-    while (!atomic_load_explicit(&e->fan_stop, memory_order_relaxed)) {
-        struct cap_frame fr;
-        struct timeval now;
-        enum cap_status st = capture_next(s->cap, &fr);
-        if (st == CAP_PACKET) {
-            worker_clock(s->w, fr.ts);
-            worker_packet(s->w, fr.dlt, fr.ts, fr.data, fr.caplen, fr.wirelen);
-            now = fr.ts;
-        } else if (st == CAP_TIMEOUT) {
-            gettimeofday(&now, NULL);
-        } else {
-            if (!atomic_load(&e->fan_stop))
-                log_msg(LOG_ERR, "%s (fanout socket %u): read stopped: %s", capture_name(s->cap), s->index,
-                        capture_error(s->cap));
-            atomic_store(&e->fan_failed, true);
-            break;
-        }
-        uint64_t t_us = (uint64_t)now.tv_sec * 1000000u + (uint64_t)now.tv_usec;
-        if (t_us - last_tick_us >= 1000000u) {
-            last_tick_us = t_us;
-            worker_tick(s->w, now);
-            fan_drops(s);
-        }
-    }
-    worker_finish(s->w);
-    fan_drops(s);
-    worker_shed(s->w);
-    return NULL;
-}
-
-engine *engine_new_fanout(const struct pipeline *pp, capture *const *caps, unsigned n, uint64_t seed)
-{
-    engine *e = calloc(1, sizeof *e);
-    if (!e) abort();
-    e->n = n ? n : 1;
-    e->fanout = true;
-    e->seed = seed;
-    e->opts = pp->decode_set ? &pp->decode : NULL;
-    e->slots = calloc(e->n, sizeof *e->slots);
-    e->workers = calloc(e->n, sizeof *e->workers);
-    if (!e->slots || !e->workers) abort();
-    atomic_init(&e->ready, 0);
-    atomic_init(&e->fan_stop, false);
-    atomic_init(&e->fan_failed, false);
-    for (unsigned i = 0; i < e->n; i++) {
-        struct wslot *s = &e->slots[i];
-        s->e = e;
-        s->pp = pp;
-        s->index = i;
-        s->cap = caps[i];
-        atomic_init(&s->recv, 0);
-        atomic_init(&s->drop, 0);
-        atomic_init(&s->ifdrop, 0);
-        if (pthread_create(&s->th, NULL, fanout_main, s) != 0) abort();
-        s->running = true;
-    }
-    return e;
-}
-
-bool engine_fanout_failed(const engine *e) { return e->fanout && atomic_load(&e->fan_failed); }
-
-void engine_capture_drops(const engine *e, uint64_t *received, uint64_t *dropped, uint64_t *ifdropped)
-{
-    *received = *dropped = *ifdropped = 0;
-    for (unsigned i = 0; e->fanout && i < e->n; i++) {
-        *received += atomic_load_explicit(&e->slots[i].recv, memory_order_relaxed);
-        *dropped += atomic_load_explicit(&e->slots[i].drop, memory_order_relaxed);
-        *ifdropped += atomic_load_explicit(&e->slots[i].ifdrop, memory_order_relaxed);
-    }
-}
-
-/* Fanout: stop reading and join the workers, each having ended its flows. */
-static void fanout_stop(engine *e)
-{
-    atomic_store(&e->fan_stop, true);
-    for (unsigned i = 0; i < e->n; i++) capture_break(e->slots[i].cap);
-    for (unsigned i = 0; i < e->n; i++)
-        if (e->slots[i].running) {
-            pthread_join(e->slots[i].th, NULL);
-            e->slots[i].running = false;
-        }
 }
 
 /* ---- capture side ---- */
@@ -339,31 +152,9 @@ static unsigned place(void *ctx, uint64_t key)
     return best;
 }
 
-/* Readers: a pair's worker is the first reader to meet it (the one ahead in
- * the inputs, so the least loaded: the readers balance themselves). One
- * 64-bit word a pair, claimed by compare-and-swap: 56 bits of the pair's
- * hash and the worker. Words are never freed, so a probe run that met no
- * free word stays full: every reader then takes the static hash alike. */
-#define CLAIM_SLOTS (1u << 17)
-#define CLAIM_PROBES 32u
-static unsigned claim(engine *e, uint64_t h)
-{
-    uint64_t tag = h >> 8 ? h >> 8 : 1;
-    uint64_t mine = tag << 8 | (uint64_t)(e->self + 1);
-    uint32_t at = (uint32_t)h & e->claims_mask;
-    for (unsigned k = 0; k < CLAIM_PROBES; k++, at = (at + 1) & e->claims_mask) {
-        uint64_t v = atomic_load_explicit(&e->claims[at], memory_order_acquire);
-        if (!v && atomic_compare_exchange_strong_explicit(&e->claims[at], &v, mine, memory_order_acq_rel,
-                                                          memory_order_acquire))
-            return e->self;
-        if (v >> 8 == tag) return (unsigned)(v & 0xff) - 1;
-    }
-    return (unsigned)(h % e->n);
-}
-
 static unsigned pick(engine *e, const struct pkt *p)
 {
-    if (e->reader) return claim(e, pair_hash(e, p));
+    if (e->reader) return engine_claim(e, pair_hash(e, p));
     return pairs_get(&e->pairs, pair_hash(e, p), e->now_us, e->tick_us, e->n, place, e);
 }
 
@@ -530,11 +321,11 @@ void engine_packet(engine *e, const struct cap_frame *fr)
 void engine_end_input(engine *e)
 {
     if (e->fanout) {
-        fanout_stop(e);
+        engine_fanout_stop(e);
         return;
     }
     if (e->readers) {   /* each reader ended its flows as its inputs ended */
-        readers_join(e);
+        engine_readers_join(e);
         return;
     }
     if (e->n_held) release_held(e, 0, 0, false);
@@ -593,12 +384,12 @@ void engine_stop(engine *e)
     if (e->stopped) return;
     e->stopped = true;
     if (e->fanout) {
-        fanout_stop(e);
+        engine_fanout_stop(e);
         return;
     }
     if (e->readers) {
         atomic_store(&e->rd_stop, true);
-        readers_join(e);
+        engine_readers_join(e);
         return;
     }
     if (e->n == 1) return;
@@ -617,9 +408,7 @@ void engine_free(engine *e)
     }
     for (unsigned i = 0; i < e->n_held; i++) free((void *)e->held[i].fr.data);
     free(e->steer);
-    if (e->claims) munmap((void *)e->claims, CLAIM_SLOTS * sizeof *e->claims);
-    free(e->sizes);
-    if (e->readers) sem_destroy(&e->rd_done);
+    if (e->readers) engine_readers_free(e);
     pairs_free(&e->pairs);
     free(e->slots);
     free(e->workers);
@@ -644,170 +433,3 @@ void engine_counters(const engine *e, uint64_t *ring_waits, uint64_t *steered, u
     *held = e->held_total;
 }
 
-/* ---- readers: offline, each worker reads the inputs itself ---- */
-
-struct reader_ctx {
-    engine *e;            /* the parent */
-    unsigned self;
-    unsigned base;        /* the run's index of the merge's first input */
-};
-
-/* A reader's next frame, named after the run's own input (the name goes in
- * transactions and alerts, and must outlive the engine); reader 0 alone says
- * and counts what went wrong at an input's end (every reader meets it). */
-static bool reader_next(void *arg, struct merge_src *s)
-{
-    struct reader_ctx *rc = arg;
-    enum cap_status st = capture_next(s->c, &s->fr);
-    if (st == CAP_PACKET) {
-        s->fr.input = capture_name(rc->e->inputs[rc->base + s->order]);
-        return true;
-    }
-    if (rc->self == 0 && (st == CAP_ERROR || capture_truncated(s->c))) {
-        if (st == CAP_ERROR)
-            log_msg(LOG_WARNING, "%s: read stopped early: %s", capture_name(s->c), capture_error(s->c));
-        else
-            log_msg(LOG_WARNING, "%s: %s", capture_name(s->c), capture_error(s->c));
-        atomic_fetch_add(&rc->e->rd_read_errors, 1);
-    }
-    return false;
-}
-
-/* Frames of inputs [from, to) as one stream, through the reader's engine. */
-static void reader_pump(engine *e, engine *rd, capture **caps, unsigned from, unsigned to, struct reader_ctx *rc)
-{
-    struct merge m;
-    rc->base = from;
-    merge_init(&m, caps + from, to - from, reader_next, rc);
-    struct merge_src *t;
-    while ((t = merge_top(&m)) && !atomic_load_explicit(&e->rd_stop, memory_order_relaxed)) {
-        engine_packet(rd, &t->fr);
-        merge_pop(&m);
-    }
-    merge_free(&m);
-    engine_end_input(rd);
-}
-
-static void *reader_main(void *arg)
-{
-    struct wslot *s = arg;
-    engine *e = s->e;
-    slot_worker(s);
-    /* its own engine for the steering, which every reader runs alike */
-    engine *rd = calloc(1, sizeof *rd);
-    capture **caps = calloc(e->n_inputs, sizeof *caps);
-    if (!rd || !caps || !(rd->steer = calloc(STEER_SLOTS, sizeof *rd->steer))) abort();
-    rd->n = e->n;
-    rd->opts = e->opts;
-    rd->seed = e->seed;
-    rd->reader = true;
-    rd->self = s->index;
-    rd->own = s->w;
-    rd->claims = e->claims;
-    rd->claims_mask = e->claims_mask;
-    struct reader_ctx rc = { e, s->index, 0 };
-    unsigned open = 0;
-    for (unsigned i = 0; i < e->n_inputs; i++) {
-        char err[512];
-        caps[i] = capture_open_file(capture_path(e->inputs[i]), e->bpf, err, sizeof err);
-        if (!caps[i]) break;
-        capture_limit(caps[i], e->sizes[i]);
-        open++;
-    }
-    if (open < e->n_inputs) {
-        /* gone since the run opened it: every reader stops, reader 0 says so */
-        if (s->index == 0) {
-            log_msg(LOG_ERR, "cannot open %s again for the workers' reading", capture_name(e->inputs[open]));
-            atomic_fetch_add(&e->rd_read_errors, 1);
-        }
-    } else if (e->merged) {
-        reader_pump(e, rd, caps, 0, e->n_inputs, &rc);
-    } else {
-        for (unsigned i = 0; i < e->n_inputs && !atomic_load(&e->rd_stop); i++) reader_pump(e, rd, caps, i, i + 1, &rc);
-    }
-    if (s->index == 0) {
-        e->steered = rd->steered;
-        e->held_total = rd->held_total;
-    }
-    for (unsigned i = 0; i < open; i++) capture_close(caps[i]);
-    free(caps);
-    for (unsigned i = 0; i < rd->n_held; i++) free((void *)rd->held[i].fr.data);
-    free(rd->steer);
-    free(rd);
-    worker_shed(s->w);
-    sem_post(&e->rd_done);
-    return NULL;
-}
-
-engine *engine_new_readers(const struct pipeline *pp, unsigned n, uint64_t seed, capture *const *inputs,
-                           unsigned n_inputs, const char *bpf, bool merged)
-{
-    engine *e = calloc(1, sizeof *e);
-    if (!e) abort();
-    e->n = n;
-    e->readers = true;
-    e->seed = seed;
-    e->opts = pp->decode_set ? &pp->decode : NULL;
-    e->inputs = inputs;
-    e->n_inputs = n_inputs;
-    e->bpf = bpf;
-    e->merged = merged;
-    /* a file still being written: every reader stops where it ended now */
-    e->sizes = calloc(n_inputs ? n_inputs : 1, sizeof *e->sizes);
-    if (!e->sizes) abort();
-    for (unsigned i = 0; i < n_inputs; i++) {
-        struct stat st;
-        if (stat(capture_path(inputs[i]), &st) == 0 && st.st_size > 0) e->sizes[i] = (uint64_t)st.st_size;
-    }
-    e->claims_mask = CLAIM_SLOTS - 1;
-    /* zero pages from the kernel, touched as pairs come (calloc may clear
-     * the whole of it first) */
-    void *cl = mmap(NULL, CLAIM_SLOTS * sizeof *e->claims, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    e->claims = cl == MAP_FAILED ? NULL : cl;
-    e->slots = calloc(e->n, sizeof *e->slots);
-    e->workers = calloc(e->n, sizeof *e->workers);
-    if (!e->claims || !e->slots || !e->workers || sem_init(&e->rd_done, 0, 0) != 0) abort();
-    atomic_init(&e->ready, 0);
-    atomic_init(&e->rd_stop, false);
-    atomic_init(&e->rd_read_errors, 0);
-    for (unsigned i = 0; i < e->n; i++) {
-        struct wslot *s = &e->slots[i];
-        s->e = e;
-        s->pp = pp;
-        s->index = i;
-        if (pthread_create(&s->th, NULL, reader_main, s) != 0) abort();
-        s->running = true;
-    }
-    return e;
-}
-
-bool engine_readers_wait(engine *e, unsigned ms)
-{
-    if (!e->readers) return true;
-    while (e->rd_finished < e->n) {
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        ts.tv_nsec += (long)(ms % 1000) * 1000000L;
-        ts.tv_sec += ms / 1000 + ts.tv_nsec / 1000000000L;
-        ts.tv_nsec %= 1000000000L;
-        if (sem_timedwait(&e->rd_done, &ts) != 0) return false;   /* time out, or a signal */
-        e->rd_finished++;
-    }
-    return true;
-}
-
-void engine_readers_stop(engine *e)
-{
-    if (e->readers) atomic_store(&e->rd_stop, true);
-}
-
-uint64_t engine_read_errors(const engine *e) { return e->readers ? atomic_load(&e->rd_read_errors) : 0; }
-
-static void readers_join(engine *e)
-{
-    for (unsigned i = 0; i < e->n; i++)
-        if (e->slots[i].running) {
-            pthread_join(e->slots[i].th, NULL);
-            e->slots[i].running = false;
-        }
-}
