@@ -61,7 +61,9 @@ engine *engine_new_readers(const struct pipeline *pp, unsigned n, uint64_t seed,
 bool engine_readers_wait(engine *e, unsigned ms);
 /* Stop reading at the next frame (a signal); the flows still end. */
 void engine_readers_stop(engine *e);
-/* Inputs that ended in an error or cut short, as the readers met them. */
+/* Inputs that ended in an error or cut short, as the readers met them, and
+ * one more if no reader could open the inputs again (one that cannot reads
+ * nothing and claims no pair: the others take its flows). */
 uint64_t engine_read_errors(const engine *e);
 
 /* Capture thread side. */

@@ -80,6 +80,7 @@ struct engine {
     bool merged;                    /* the inputs as one stream (else one after the other) */
     _Atomic bool rd_stop;           /* stop reading (a signal) */
     _Atomic uint64_t rd_read_errors;
+    _Atomic unsigned rd_open_failed;  /* readers that could not open the inputs again */
     sem_t rd_done;                  /* posted by each reader as it finishes */
     unsigned rd_finished;
     bool fanout;                    /* each worker reads its own capture; no rings */

@@ -95,19 +95,19 @@ static void *reader_main(void *arg)
     rd->claims_mask = e->claims_mask;
     struct reader_ctx rc = { e, s->index, 0 };
     unsigned open = 0;
+    char err[512];
     for (unsigned i = 0; i < e->n_inputs; i++) {
-        char err[512];
         caps[i] = capture_open_file(capture_path(e->inputs[i]), e->bpf, err, sizeof err);
         if (!caps[i]) break;
         capture_limit(caps[i], e->sizes[i]);
         open++;
     }
     if (open < e->n_inputs) {
-        /* gone since the run opened it: every reader stops, reader 0 says so */
-        if (s->index == 0) {
-            log_msg(LOG_ERR, "cannot open %s again for the workers' reading", capture_name(e->inputs[open]));
-            atomic_fetch_add(&e->rd_read_errors, 1);
-        }
+        /* gone since the run opened it: this reader reads nothing, so it
+         * claims no pair, and the others take every flow it would have;
+         * if none can, the run counts a read error (engine_read_errors) */
+        log_msg(LOG_WARNING, "worker %u: %s; the other workers take its flows", s->index, err);
+        atomic_fetch_add(&e->rd_open_failed, 1);
     } else if (e->merged) {
         reader_pump(e, rd, caps, 0, e->n_inputs, &rc);
     } else {
@@ -158,6 +158,7 @@ engine *engine_new_readers(const struct pipeline *pp, unsigned n, uint64_t seed,
     atomic_init(&e->ready, 0);
     atomic_init(&e->rd_stop, false);
     atomic_init(&e->rd_read_errors, 0);
+    atomic_init(&e->rd_open_failed, 0);
     for (unsigned i = 0; i < e->n; i++) {
         struct wslot *s = &e->slots[i];
         s->e = e;
@@ -189,7 +190,11 @@ void engine_readers_stop(engine *e)
     if (e->readers) atomic_store(&e->rd_stop, true);
 }
 
-uint64_t engine_read_errors(const engine *e) { return e->readers ? atomic_load(&e->rd_read_errors) : 0; }
+uint64_t engine_read_errors(const engine *e)
+{
+    if (!e->readers) return 0;
+    return atomic_load(&e->rd_read_errors) + (atomic_load(&e->rd_open_failed) == e->n);
+}
 
 void engine_readers_join(engine *e)
 {

@@ -186,11 +186,14 @@ static int parse_args(int argc, char **argv, struct config *cfg, char **bpf_owne
 #define READERS_MAX_INPUTS 64
 
 /* Offline with several workers, each reads the inputs itself (see
- * engine_new_readers) when they can be opened again (files, not stdin) and
- * no pacing asks for one clock; --capture-thread keeps the one reader. */
+ * engine_new_readers) when they can be opened again (files, not stdin, no
+ * --user) and no pacing asks for one clock; --capture-thread keeps the one
+ * reader. */
 static bool use_readers(const struct config *cfg, unsigned nw, capture *const *caps, unsigned n)
 {
-    if (cfg->iface || nw < 2 || nw > 255 || cfg->pace || cfg->capture_thread) return false;
+    /* --user: the workers would open the files after the privileges are
+     * dropped (the capture thread reads what the run opened before) */
+    if (cfg->iface || nw < 2 || nw > 255 || cfg->pace || cfg->capture_thread || cfg->user) return false;
     /* each worker holds every input open (a descriptor and its read buffer):
      * a directory of many files keeps the one reader */
     struct rlimit rl;

@@ -80,6 +80,22 @@ if [ -x "$LOADGEN" ]; then
     check cut_has_alerts [ -s "$TMP/cut.w1.alerts" ]
     check cut_one_warning [ "$(grep -c 'truncated capture' "$TMP/cut.w3.err")" -eq 1 ]
     check cut_one_read_error python3 -c 'import json,sys; sys.exit(json.load(open(sys.argv[1]))["capture"]["read_errors"] != 1)' "$TMP/cut.w3.json"
+    # --user: a capture only root may read, opened before the privileges
+    # go; three workers still see all of it (the capture thread reads what
+    # the run opened, the workers could not open it again)
+    if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
+        cp "$TMP/lg.pcap" "$TMP/root-only.pcap"
+        chmod 600 "$TMP/root-only.pcap"
+        chmod 755 "$TMP"
+        for u in "" nobody; do
+            "$BW_BIN" -q -r "$TMP/root-only.pcap" --workers 3 ${u:+--user "$u"} --sensor-name same \
+                --hash-key-file "$KEY" --alerts - >"$TMP/user.$u.alerts" 2>"$TMP/user.$u.err"
+        done
+        check user_workers_alerts_same cmp -s <(sort "$TMP/user..alerts") <(sort "$TMP/user.nobody.alerts")
+        check user_workers_alerts_all [ "$(wc -l <"$TMP/user.nobody.alerts")" -eq "${pii:-x}" ]
+    else
+        skip user_workers_alerts_same "needs root and a user nobody"
+    fi
 else
     skip loadgen "no $LOADGEN (make tools)"
 fi
