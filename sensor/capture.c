@@ -300,6 +300,19 @@ int capture_dlt(const capture *c) { return c->dlt; }
 bool capture_truncated(const capture *c) { return c->pf && pcapfile_truncated(c->pf); }
 const char *capture_name(const capture *c) { return c->name; }
 const char *capture_path(const capture *c) { return c->path; }
+
+bool capture_end_said(const capture *c, enum cap_status st)
+{
+    if (st == CAP_ERROR) {
+        log_msg(LOG_WARNING, "%s: read stopped early: %s", c->name, c->err);
+        return true;
+    }
+    if (st == CAP_END && capture_truncated(c)) {   /* cut short: every whole frame was read */
+        log_msg(LOG_WARNING, "%s: %s", c->name, c->err);
+        return true;
+    }
+    return false;
+}
 void capture_limit(capture *c, uint64_t bytes) { if (c->pf) pcapfile_limit(c->pf, bytes); }
 const char *capture_error(const capture *c) { return c->err; }
 

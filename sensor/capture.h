@@ -65,6 +65,9 @@ int capture_dlt(const capture *c);
  * capture_error then says where. Always false live. */
 bool capture_truncated(const capture *c);
 const char *capture_name(const capture *c);
+/* After capture_next gave st: a read that stopped on an error, or a file
+ * cut inside a record, is said (a warning) and true (one read error). */
+bool capture_end_said(const capture *c, enum cap_status st);
 /* A file's path as given (to open it again); NULL for stdin and live. */
 const char *capture_path(const capture *c);
 /* Files: read no more than the first bytes of it (see pcapfile_limit). */

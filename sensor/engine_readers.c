@@ -51,13 +51,7 @@ static bool reader_next(void *arg, struct merge_src *s)
         s->fr.input = capture_name(rc->e->inputs[rc->base + s->order]);
         return true;
     }
-    if (rc->self == 0 && (st == CAP_ERROR || capture_truncated(s->c))) {
-        if (st == CAP_ERROR)
-            log_msg(LOG_WARNING, "%s: read stopped early: %s", capture_name(s->c), capture_error(s->c));
-        else
-            log_msg(LOG_WARNING, "%s: %s", capture_name(s->c), capture_error(s->c));
-        atomic_fetch_add(&rc->e->rd_read_errors, 1);
-    }
+    if (rc->self == 0 && capture_end_said(s->c, st)) atomic_fetch_add(&rc->e->rd_read_errors, 1);
     return false;
 }
 

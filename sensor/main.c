@@ -347,6 +347,7 @@ static void pace(struct run *r, struct timeval ts)
 static void housekeeping(struct run *r, capture *live)
 {
     if (live) capture_drops(live, &r->ct.pcap_received, &r->ct.pcap_dropped, &r->ct.pcap_ifdropped);
+    else engine_capture_drops(r->e, &r->ct.pcap_received, &r->ct.pcap_dropped, &r->ct.pcap_ifdropped);   /* fanout */
     heartbeat(r, false);
     if (g_dump) {
         g_dump = 0;
@@ -367,16 +368,8 @@ static bool next_frame(void *ctx, struct merge_src *s)
     while (!g_stop) {
         enum cap_status st = capture_next(s->c, &s->fr);
         if (st == CAP_PACKET) return true;
-        if (st == CAP_END) {
-            if (capture_truncated(s->c)) {   /* cut short: every whole frame was read */
-                log_msg(LOG_WARNING, "%s: %s", capture_name(s->c), capture_error(s->c));
-                r->ct.read_errors++;
-            }
-            return false;
-        }
-        if (st == CAP_ERROR) {
-            log_msg(LOG_WARNING, "%s: read stopped early: %s", capture_name(s->c), capture_error(s->c));
-            r->ct.read_errors++;
+        if (st == CAP_END || st == CAP_ERROR) {
+            if (capture_end_said(s->c, st)) r->ct.read_errors++;
             return false;
         }
         struct timeval now;
@@ -607,7 +600,6 @@ static int run(struct config *cfg)
         for (unsigned beat = 1; !g_stop && !engine_fanout_failed(r.e); beat++) {
             struct timespec ts = { 0, 100000000 };
             nanosleep(&ts, NULL);   /* a signal cuts it short */
-            engine_capture_drops(r.e, &r.ct.pcap_received, &r.ct.pcap_dropped, &r.ct.pcap_ifdropped);
             housekeeping(&r, NULL);
             if (beat % 20 == 0) warned = warned || fanout_tunnels(r.e);
         }
