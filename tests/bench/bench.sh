@@ -19,7 +19,11 @@
 # Rows: (1) libpcap-loop: pcap_next_ex over the file, nothing else; (2)
 # bleedwatch --workers 1 (inline in the capture thread); (3) bleedwatch
 # --workers N, N among nproc-1 (when >= 2), nproc and nproc+1, the fastest
-# kept and named; (4) ndpiReader -q (classification only), when installed.
+# kept and named; (4) ndpiReader -q (classification only), when installed;
+# (5) bleedwatch --workers 1 --pii-scan-cap 1: everything but the PII
+# engine's reading of the bodies (capture, decoding, flows, reassembly, nDPI,
+# HTTP, gzip, storage recognition), to show what the scan of the decoded
+# bodies costs; the run's own statistics say how many body bytes it reads.
 # ratio = (1)'s time / the row's time, i.e. the row's share of the floor.
 set -eu
 cd "$(dirname "$0")/../.."
@@ -88,6 +92,7 @@ for _ in $(seq "$RUNS"); do
     once bleedwatch-w1 "${BW[@]}" --workers 1 -r "$pcap"
     for n in "${wn[@]}"; do once "bleedwatch-w$n" "${BW[@]}" --workers "$n" -r "$pcap"; done
     if $have_ndpi; then once ndpiReader ndpiReader -q -i "$pcap"; fi
+    once w1-no-body-scan "${BW[@]}" --workers 1 --pii-scan-cap 1 -r "$pcap"
 done
 results=("$(summary libpcap-loop)" "$(summary bleedwatch-w1)")
 best=""
@@ -101,6 +106,7 @@ for n in "${wn[@]}"; do
 done
 results+=("$best")
 if $have_ndpi; then results+=("$(summary ndpiReader)"); else echo "(ndpiReader not installed: apt-get install libndpi-bin)"; fi
+results+=("$(summary w1-no-body-scan)")
 floor=$(awk '{print $2}' <<<"${results[0]}")
 w1=$(awk '{print $2}' <<<"${results[1]}")
 printf '%-16s %9s %10s %9s %10s %8s %9s\n' "run" "seconds" "Mpkt/s" "Gbit/s" "peakRSS" "ratio" "cpu_s"
@@ -119,6 +125,16 @@ if $have_ndpi; then
     awk -v p="$(paired "$blabel" ndpiReader)" -v l="${blabel#bleedwatch-}" \
         'BEGIN { printf "against ndpiReader: %s takes %.3f of its time (median of the rounds'"'"' own ratios)\n", l, p }'
 fi
+# What the PII engine reads: the decoded bodies of storage responses that
+# could alert (gzip and chunking undone), counted by the run itself.
+stats=$(mktemp)
+"${BW[@]}" --workers 1 -r "$pcap" --stats "$stats" 2>/dev/null
+scanned=$(grep -o '"body_bytes_scanned":[0-9]*' "$stats" | cut -d: -f2)
+rm -f "$stats"
+awk -v s="${scanned:-0}" -v b="$bytes" -v w1="$w1" -v ns="$(summary w1-no-body-scan | awk '{print $2}')" \
+    -v p="$(paired bleedwatch-w1 w1-no-body-scan)" 'BEGIN {
+    printf "PII scan: 1 worker reads %.1f MB of decoded bodies (%.2f of the capture'"'"'s wire bytes); reading them takes %.3f s of its %.3f s (w1 is %.2fx w1-no-body-scan, rounds'"'"' own ratios), %.0f MB/s\n",
+        s / 1e6, s / b, w1 - ns, w1, p, (w1 > ns) ? s / 1e6 / (w1 - ns) : 0 }'
 
 [ "${BENCH_MEMORY:-1}" = 0 ] && exit 0
 RUNS=${MEM_RUNS:-1}   # peak RSS hardly varies; the idle replay is long
