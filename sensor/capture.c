@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #define FILE_READ_BUF (1u << 20)
 /* Link types with a compiled filter kept at once (a file rarely has more
@@ -137,15 +138,11 @@ static const struct filter *filter_for(capture *c, int dlt, int linktype, bool s
     return f;
 }
 
-capture *capture_open_file_buf(const char *path, const char *bpf, size_t bufsize, char *err, size_t errlen)
+/* A capture of an open file (stdin when path is "-"), which it owns. */
+static capture *capture_from_fp(FILE *fp, const char *path, const char *bpf, size_t bufsize, char *err, size_t errlen)
 {
     bool is_stdin = strcmp(path, "-") == 0;
     const char *shown = is_stdin ? "stdin" : path;
-    FILE *fp = is_stdin ? stdin : fopen(path, "rb");
-    if (!fp) {
-        snprintf(err, errlen, "cannot read %s: %s", shown, strerror(errno));
-        return NULL;
-    }
     char why[640] = "";
     pcapfile *pf = pcapfile_open(fp, !is_stdin, shown, bufsize ? bufsize : FILE_READ_BUF, why, sizeof why);
     if (!pf) {
@@ -170,6 +167,17 @@ capture *capture_open_file_buf(const char *path, const char *bpf, size_t bufsize
         }
     }
     return c;
+}
+
+capture *capture_open_file_buf(const char *path, const char *bpf, size_t bufsize, char *err, size_t errlen)
+{
+    bool is_stdin = strcmp(path, "-") == 0;
+    FILE *fp = is_stdin ? stdin : fopen(path, "rb");
+    if (!fp) {
+        snprintf(err, errlen, "cannot read %s: %s", is_stdin ? "stdin" : path, strerror(errno));
+        return NULL;
+    }
+    return capture_from_fp(fp, path, bpf, bufsize, err, errlen);
 }
 
 capture *capture_open_file(const char *path, const char *bpf, char *err, size_t errlen)
@@ -300,6 +308,37 @@ int capture_dlt(const capture *c) { return c->dlt; }
 bool capture_truncated(const capture *c) { return c->pf && pcapfile_truncated(c->pf); }
 const char *capture_name(const capture *c) { return c->name; }
 const char *capture_path(const capture *c) { return c->path; }
+
+capture *capture_reopen(const capture *c, size_t bufsize, char *err, size_t errlen)
+{
+    if (!c->pf || !c->path) {
+        snprintf(err, errlen, "%s cannot be opened again", c->name);
+        return NULL;
+    }
+    char self[64];
+    snprintf(self, sizeof self, "/proc/self/fd/%d", pcapfile_fd(c->pf));
+    struct stat a, b;
+    /* the magic link opens the inode itself (even unlinked); it must be the
+     * one c reads, not whatever reused the number */
+    FILE *fp = fopen(self, "rb");
+    if (fp && (fstat(fileno(fp), &a) != 0 || fstat(pcapfile_fd(c->pf), &b) != 0 || a.st_ino != b.st_ino ||
+               a.st_dev != b.st_dev)) {
+        fclose(fp);
+        fp = NULL;
+    }
+    if (!fp && !(fp = fopen(c->path, "rb"))) {
+        snprintf(err, errlen, "cannot read %s again: %s", c->name, strerror(errno));
+        return NULL;
+    }
+    return capture_from_fp(fp, c->path, c->bpf, bufsize, err, errlen);
+}
+
+int64_t capture_file_size(const capture *c)
+{
+    struct stat st;
+    if (!c->pf || !c->path || fstat(pcapfile_fd(c->pf), &st) != 0 || !S_ISREG(st.st_mode)) return -1;
+    return (int64_t)st.st_size;
+}
 
 bool capture_end_said(const capture *c, enum cap_status st)
 {

@@ -68,8 +68,17 @@ const char *capture_name(const capture *c);
 /* After capture_next gave st: a read that stopped on an error, or a file
  * cut inside a record, is said (a warning) and true (one read error). */
 bool capture_end_said(const capture *c, enum cap_status st);
-/* A file's path as given (to open it again); NULL for stdin and live. */
+/* A file's path as given; NULL for stdin and live. */
 const char *capture_path(const capture *c);
+/* A file opened again, reading from its start on its own: the same file as
+ * c even when it was deleted, renamed or replaced since c was opened (through
+ * /proc/self/fd; by its path where there is no /proc). Same name, path and
+ * filter; bufsize as in capture_open_file_buf. NULL + err for stdin and
+ * live, or when it cannot be opened. */
+capture *capture_reopen(const capture *c, size_t bufsize, char *err, size_t errlen);
+/* A regular file's size now (of the file c reads, not of what its path
+ * names now); -1 for stdin, pipes and live. */
+int64_t capture_file_size(const capture *c);
 /* Files: read no more than the first bytes of it (see pcapfile_limit). */
 void capture_limit(capture *c, uint64_t bytes);
 const char *capture_error(const capture *c);

@@ -44,8 +44,9 @@ bool engine_fanout_failed(const engine *e);
  * worker's last tick); zero without fanout. */
 void engine_capture_drops(const engine *e, uint64_t *received, uint64_t *dropped, uint64_t *ifdropped);
 
-/* Readers (offline, N > 1, inputs that can be opened again): each worker
- * thread opens the inputs itself and reads them through (merged as one
+/* Readers (offline, N > 1, regular files): each worker thread opens the
+ * inputs again (capture_reopen: the same files, even if they were deleted
+ * or renamed since) and reads them through (merged as one
  * stream, or one after the other), steering every frame as the capture
  * thread would and running its own: no capture thread, no rings, no copies.
  * A new address pair goes to the first reader that meets it, the one ahead
@@ -55,7 +56,7 @@ void engine_capture_drops(const engine *e, uint64_t *received, uint64_t *dropped
  * must outlive the engine: their names go in the outputs. Ended by
  * engine_end_input once engine_readers_wait said they are done. */
 engine *engine_new_readers(const struct pipeline *pp, unsigned n, uint64_t seed, struct capture *const *inputs,
-                           unsigned n_inputs, const char *bpf, bool merged);
+                           unsigned n_inputs, bool merged);
 /* Wait up to ms for every reader to finish: true once they have; false on
  * a time-out or a signal. */
 bool engine_readers_wait(engine *e, unsigned ms);

@@ -76,7 +76,6 @@ struct engine {
     capture *const *inputs;         /* readers: the run's inputs (their names go in the outputs) */
     uint64_t *sizes;                /* readers: each input's size when they started: all read that */
     unsigned n_inputs;
-    const char *bpf;
     bool merged;                    /* the inputs as one stream (else one after the other) */
     _Atomic bool rd_stop;           /* stop reading (a signal) */
     _Atomic uint64_t rd_read_errors;

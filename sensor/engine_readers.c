@@ -91,15 +91,16 @@ static void *reader_main(void *arg)
     unsigned open = 0;
     char err[512];
     for (unsigned i = 0; i < e->n_inputs; i++) {
-        caps[i] = capture_open_file(capture_path(e->inputs[i]), e->bpf, err, sizeof err);
+        caps[i] = capture_reopen(e->inputs[i], 0, err, sizeof err);
         if (!caps[i]) break;
         capture_limit(caps[i], e->sizes[i]);
         open++;
     }
     if (open < e->n_inputs) {
-        /* gone since the run opened it: this reader reads nothing, so it
-         * claims no pair, and the others take every flow it would have;
-         * if none can, the run counts a read error (engine_read_errors) */
+        /* it could not be opened again (descriptors, memory, or no /proc
+         * and its path gone): this reader reads nothing, so it claims no
+         * pair, and the others take every flow it would have; if none can,
+         * the run counts a read error (engine_read_errors) */
         log_msg(LOG_WARNING, "worker %u: %s; the other workers take its flows", s->index, err);
         atomic_fetch_add(&e->rd_open_failed, 1);
     } else if (e->merged) {
@@ -122,7 +123,7 @@ static void *reader_main(void *arg)
 }
 
 engine *engine_new_readers(const struct pipeline *pp, unsigned n, uint64_t seed, capture *const *inputs,
-                           unsigned n_inputs, const char *bpf, bool merged)
+                           unsigned n_inputs, bool merged)
 {
     engine *e = calloc(1, sizeof *e);
     if (!e) abort();
@@ -132,14 +133,13 @@ engine *engine_new_readers(const struct pipeline *pp, unsigned n, uint64_t seed,
     e->opts = pp->decode_set ? &pp->decode : NULL;
     e->inputs = inputs;
     e->n_inputs = n_inputs;
-    e->bpf = bpf;
     e->merged = merged;
     /* a file still being written: every reader stops where it ended now */
     e->sizes = calloc(n_inputs ? n_inputs : 1, sizeof *e->sizes);
     if (!e->sizes) abort();
     for (unsigned i = 0; i < n_inputs; i++) {
-        struct stat st;
-        if (stat(capture_path(inputs[i]), &st) == 0 && st.st_size > 0) e->sizes[i] = (uint64_t)st.st_size;
+        int64_t size = capture_file_size(inputs[i]);
+        if (size > 0) e->sizes[i] = (uint64_t)size;
     }
     e->claims_mask = CLAIM_SLOTS - 1;
     /* zero pages from the kernel, touched as pairs come (calloc may clear

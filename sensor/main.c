@@ -200,11 +200,8 @@ static bool use_readers(const struct config *cfg, unsigned nw, capture *const *c
     if (n > READERS_MAX_INPUTS ||
         (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && (uint64_t)(nw + 1) * n + 64 > rl.rlim_cur))
         return false;
-    for (unsigned i = 0; i < n; i++) {
-        struct stat st;
-        const char *path = capture_path(caps[i]);
-        if (!path || stat(path, &st) != 0 || !S_ISREG(st.st_mode)) return false;
-    }
+    for (unsigned i = 0; i < n; i++)
+        if (capture_file_size(caps[i]) < 0) return false;
     return true;
 }
 
@@ -582,7 +579,7 @@ static int run(struct config *cfg)
     unsigned nw = worker_count(cfg);
     bool readers = use_readers(cfg, nw, caps, n_caps);
     if (cfg->fanout) r.e = engine_new_fanout(&r.pipe, caps, n_caps, random_seed());
-    else if (readers) r.e = engine_new_readers(&r.pipe, nw, random_seed(), caps, n_caps, cfg->bpf, !cfg->no_merge);
+    else if (readers) r.e = engine_new_readers(&r.pipe, nw, random_seed(), caps, n_caps, !cfg->no_merge);
     else r.e = engine_new(&r.pipe, nw, cfg->ring_size, random_seed());
     r.ct.files = cfg->fanout ? 1 : n_caps;
     if (cfg->fanout)

@@ -569,6 +569,8 @@ static enum pcapfile_status ng_next(pcapfile *f, struct pcapfile_frame *out)
 
 /* ---- API ---- */
 
+int pcapfile_fd(const pcapfile *f) { return f->fd; }
+
 pcapfile *pcapfile_open(FILE *fp, bool close_fp, const char *name, size_t bufsize, char *err, size_t errlen)
 {
     pcapfile *f = calloc(1, sizeof *f);

@@ -109,6 +109,8 @@ uint64_t pcapfile_offset(const pcapfile *f);
 
 /* Free the reader (and close fp if it was given with close_fp). NULL is a no-op. */
 void pcapfile_close(pcapfile *f);
+/* The descriptor it reads (the FILE's). */
+int pcapfile_fd(const pcapfile *f);
 
 /* The DLT_* that libpcap on this host reports for a LINKTYPE_* (they differ
  * for a few historical values, e.g. LINKTYPE_RAW 101 is DLT_RAW 12 here). */

@@ -2,8 +2,10 @@
  * pcap in both byte orders, nanosecond and Kuznetzov variants; pcapng in
  * both byte orders, several sections, if_tsresol (decimal and binary) and
  * if_tsoffset, EPB/SPB/PB, skipped blocks; every truncation point of small
- * files; bad lengths; a pipe fed a few bytes at a time; small buffers. */
+ * files; bad lengths; a pipe fed a few bytes at a time; small buffers; a
+ * capture opened again after its file was deleted and replaced. */
 #include "test.h"
+#include "capture.h"
 #include "pcapfile.h"
 #include <pcap/dlt.h>
 #include <pthread.h>
@@ -745,6 +747,86 @@ static void t_pipe(void)
     CHECK(ok);
 }
 
+/* ---- capture_reopen: the same file, from its start, on its own ---- */
+
+static void write_file(const struct wb *w)
+{
+    FILE *fp = fopen(g_path, "wb");
+    if (!fp || fwrite(w->p, 1, w->len, fp) != w->len) abort();
+    fclose(fp);
+}
+
+/* Frames left in c: each checked against its pattern, from frame k on. */
+static unsigned drain_frames(capture *c, unsigned k, bool *ok)
+{
+    struct cap_frame fr;
+    unsigned n = 0;
+    while (capture_next(c, &fr) == CAP_PACKET) {
+        /* frames of pattern k are 40 + 10k bytes: the filter keeps k >= 7 */
+        while (40 + 10 * k < 100) k++;
+        struct pcapfile_frame pf = { .data = fr.data, .caplen = fr.caplen };
+        *ok &= fr.caplen == 40 + 10 * k && frame_ok(&pf, k);
+        k++;
+        n++;
+    }
+    return n;
+}
+
+static void t_reopen_deleted_and_replaced(void)
+{
+    static struct wb w;
+    memset(&w, 0, sizeof w);
+    pcap_hdr(&w, 0xa1b2c3d4, 65535, 1);
+    for (unsigned k = 0; k < 12; k++) pcap_rec(&w, 1700000000 + k, 0, 40 + 10 * k, 40 + 10 * k, k, false);
+    write_file(&w);
+    size_t size = w.len;
+    char err[1024];
+    capture *c = capture_open_file(g_path, "greater 100", err, sizeof err);
+    CHECK(c != NULL);
+    if (!c) return;
+    struct cap_frame fr;
+    CHECK(capture_next(c, &fr) == CAP_PACKET && fr.caplen == 100);   /* k = 6 */
+    /* the file is deleted and another one takes its name */
+    unlink(g_path);
+    static struct wb w2;
+    memset(&w2, 0, sizeof w2);
+    pcap_hdr(&w2, 0xa1b2c3d4, 65535, 1);
+    pcap_rec(&w2, 1800000000, 0, 200, 200, 99, false);
+    write_file(&w2);
+    CHECK_EQ(capture_file_size(c), (int64_t)size);
+    capture *again = capture_reopen(c, 0, err, sizeof err);
+    CHECK(again != NULL);
+    if (again) {
+        CHECK_STR(capture_name(again), capture_name(c));
+        CHECK_EQ(capture_file_size(again), (int64_t)size);
+        bool ok = true;
+        CHECK_EQ(drain_frames(again, 0, &ok), 6);   /* frames 6..11, through the same filter */
+        CHECK(ok);
+        capture_close(again);
+    }
+    bool ok = true;
+    CHECK_EQ(drain_frames(c, 7, &ok), 5);   /* the first one goes on where it was */
+    CHECK(ok);
+    capture_close(c);
+    /* a fresh open by the name reads the new file */
+    c = capture_open_file(g_path, NULL, err, sizeof err);
+    CHECK(c != NULL);
+    if (c) {
+        CHECK_EQ(capture_file_size(c), (int64_t)w2.len);
+        capture_close(c);
+    }
+    /* stdin (here the new file) cannot be opened again */
+    if (!freopen(g_path, "rb", stdin)) abort();
+    c = capture_open_file("-", NULL, err, sizeof err);
+    CHECK(c != NULL);
+    if (c) {
+        CHECK_EQ(capture_file_size(c), (uint64_t)-1);
+        CHECK(capture_reopen(c, 0, err, sizeof err) == NULL);
+        CHECK(strstr(err, "cannot be opened again") != NULL);
+        capture_close(c);
+    }
+}
+
 int main(void)
 {
     snprintf(g_path, sizeof g_path, "/tmp/test_pcapfile.%d", (int)getpid());
@@ -761,6 +843,7 @@ int main(void)
     RUN(t_bad_lengths);
     RUN(t_not_a_capture);
     RUN(t_pipe);
+    RUN(t_reopen_deleted_and_replaced);
     unlink(g_path);
     return test_done();
 }
