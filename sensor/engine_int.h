@@ -80,6 +80,9 @@ struct engine {
     _Atomic bool rd_stop;           /* stop reading (a signal) */
     _Atomic uint64_t rd_read_errors;
     _Atomic unsigned rd_open_failed;  /* readers that could not open the inputs again */
+    bool *rd_reads;                 /* readers: [i] reader i opened every input (set before rd_opened) */
+    pthread_barrier_t rd_opened;    /* readers: all have opened the inputs (or failed to) */
+    unsigned *live, n_live;         /* a reader's own engine: the readers that read */
     sem_t rd_done;                  /* posted by each reader as it finishes */
     unsigned rd_finished;
     bool fanout;                    /* each worker reads its own capture; no rings */

@@ -15,7 +15,8 @@
  * the inputs, so the least loaded: the readers balance themselves). One
  * 64-bit word a pair, claimed by compare-and-swap: 56 bits of the pair's
  * hash and the worker. Words are never freed, so a probe run that met no
- * free word stays full: every reader then takes the static hash alike. */
+ * free word stays full: every reader then takes the static hash alike, over
+ * the readers that read (known to all before the first frame). */
 #define CLAIM_SLOTS (1u << 17)
 #define CLAIM_PROBES 32u
 unsigned engine_claim(engine *e, uint64_t h)
@@ -30,7 +31,7 @@ unsigned engine_claim(engine *e, uint64_t h)
             return e->self;
         if (v >> 8 == tag) return (unsigned)(v & 0xff) - 1;
     }
-    return (unsigned)(h % e->n);
+    return e->n_live ? e->live[h % e->n_live] : e->self;
 }
 
 
@@ -74,20 +75,10 @@ static void *reader_main(void *arg)
 {
     struct wslot *s = arg;
     engine *e = s->e;
-    engine_slot_worker(s);
-    /* its own engine for the steering, which every reader runs alike */
-    engine *rd = calloc(1, sizeof *rd);
+    /* the inputs first: every reader knows which of them read before any
+     * frame is steered (a full probe run falls back on those) */
     capture **caps = calloc(e->n_inputs, sizeof *caps);
-    if (!rd || !caps || !(rd->steer = calloc(STEER_SLOTS, sizeof *rd->steer))) abort();
-    rd->n = e->n;
-    rd->opts = e->opts;
-    rd->seed = e->seed;
-    rd->reader = true;
-    rd->self = s->index;
-    rd->own = s->w;
-    rd->claims = e->claims;
-    rd->claims_mask = e->claims_mask;
-    struct reader_ctx rc = { e, s->index, 0 };
+    if (!caps) abort();
     unsigned open = 0;
     char err[512];
     for (unsigned i = 0; i < e->n_inputs; i++) {
@@ -96,6 +87,24 @@ static void *reader_main(void *arg)
         capture_limit(caps[i], e->sizes[i]);
         open++;
     }
+    e->rd_reads[s->index] = open == e->n_inputs;
+    pthread_barrier_wait(&e->rd_opened);
+    engine_slot_worker(s);
+    /* its own engine for the steering, which every reader runs alike */
+    engine *rd = calloc(1, sizeof *rd);
+    if (!rd || !(rd->steer = calloc(STEER_SLOTS, sizeof *rd->steer)) || !(rd->live = calloc(e->n, sizeof *rd->live)))
+        abort();
+    rd->n = e->n;
+    rd->opts = e->opts;
+    rd->seed = e->seed;
+    rd->reader = true;
+    rd->self = s->index;
+    rd->own = s->w;
+    rd->claims = e->claims;
+    rd->claims_mask = e->claims_mask;
+    for (unsigned i = 0; i < e->n; i++)
+        if (e->rd_reads[i]) rd->live[rd->n_live++] = i;
+    struct reader_ctx rc = { e, s->index, 0 };
     if (open < e->n_inputs) {
         /* it could not be opened again (descriptors, memory, or no /proc
          * and its path gone): this reader reads nothing, so it claims no
@@ -116,6 +125,7 @@ static void *reader_main(void *arg)
     free(caps);
     for (unsigned i = 0; i < rd->n_held; i++) free((void *)rd->held[i].fr.data);
     free(rd->steer);
+    free(rd->live);
     free(rd);
     worker_shed(s->w);
     sem_post(&e->rd_done);
@@ -148,7 +158,10 @@ engine *engine_new_readers(const struct pipeline *pp, unsigned n, uint64_t seed,
     e->claims = cl == MAP_FAILED ? NULL : cl;
     e->slots = calloc(e->n, sizeof *e->slots);
     e->workers = calloc(e->n, sizeof *e->workers);
-    if (!e->claims || !e->slots || !e->workers || sem_init(&e->rd_done, 0, 0) != 0) abort();
+    e->rd_reads = calloc(e->n, sizeof *e->rd_reads);
+    if (!e->claims || !e->slots || !e->workers || !e->rd_reads || sem_init(&e->rd_done, 0, 0) != 0 ||
+        pthread_barrier_init(&e->rd_opened, NULL, e->n) != 0)
+        abort();
     atomic_init(&e->ready, 0);
     atomic_init(&e->rd_stop, false);
     atomic_init(&e->rd_read_errors, 0);
@@ -203,5 +216,7 @@ void engine_readers_free(engine *e)
 {
     if (e->claims) munmap((void *)e->claims, CLAIM_SLOTS * sizeof *e->claims);
     free(e->sizes);
+    free(e->rd_reads);
     sem_destroy(&e->rd_done);
+    pthread_barrier_destroy(&e->rd_opened);
 }

@@ -1,0 +1,131 @@
+/* test_claim.c -- the readers' claim table (engine_claim): the first reader
+ * to meet an address pair owns it, every reader then sees that owner (also
+ * when two threads race for the same pairs), and a full probe run falls back
+ * on a hash over the readers that read, never on one that does not. */
+#include "test.h"
+#include "engine_int.h"
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SLOTS 1024u
+
+/* Reader self's view of a shared table; live = the readers that read. */
+static engine *reader_view(_Atomic uint64_t *claims, unsigned n, unsigned self, unsigned *live, unsigned n_live)
+{
+    engine *e = calloc(1, sizeof *e);
+    if (!e) abort();
+    e->n = n;
+    e->self = self;
+    e->reader = true;
+    e->claims = claims;
+    e->claims_mask = SLOTS - 1;
+    e->live = live;
+    e->n_live = n_live;
+    return e;
+}
+
+static uint64_t mix(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdull;
+    x ^= x >> 33;
+    return x;
+}
+
+static void t_first_comes_owns(void)
+{
+    _Atomic uint64_t *claims = calloc(SLOTS, sizeof *claims);
+    unsigned live[2] = {0, 1};
+    engine *a = reader_view(claims, 2, 0, live, 2), *b = reader_view(claims, 2, 1, live, 2);
+    unsigned wrong = 0;
+    for (uint64_t i = 0; i < 200; i++) {
+        uint64_t h = mix(i + 1);
+        engine *first = i % 2 ? b : a, *second = i % 2 ? a : b;
+        unsigned owner = engine_claim(first, h);
+        wrong += owner != first->self;
+        wrong += engine_claim(second, h) != owner;
+        wrong += engine_claim(first, h) != owner;
+    }
+    CHECK_EQ(wrong, 0);
+    free(a);
+    free(b);
+    free((void *)claims);
+}
+
+/* Two readers race through the same pairs in opposite orders. */
+struct racer { engine *e; unsigned *got; unsigned n; bool backwards; };
+
+static void *race(void *arg)
+{
+    struct racer *r = arg;
+    for (unsigned k = 0; k < r->n; k++) {
+        unsigned i = r->backwards ? r->n - 1 - k : k;
+        r->got[i] = engine_claim(r->e, mix(i + 7));
+    }
+    return NULL;
+}
+
+static void t_race_agrees(void)
+{
+    enum { PAIRS = 600 };   /* most of the table: long probe runs */
+    unsigned mismatch = 0, mine[2] = {0, 0};
+    for (int round = 0; round < 50; round++) {
+        _Atomic uint64_t *claims = calloc(SLOTS, sizeof *claims);
+        unsigned live[2] = {0, 1};
+        static unsigned got[2][PAIRS];
+        struct racer r[2] = {
+            { reader_view(claims, 2, 0, live, 2), got[0], PAIRS, false },
+            { reader_view(claims, 2, 1, live, 2), got[1], PAIRS, true },
+        };
+        pthread_t th[2];
+        for (int i = 0; i < 2; i++) pthread_create(&th[i], NULL, race, &r[i]);
+        for (int i = 0; i < 2; i++) pthread_join(th[i], NULL);
+        for (unsigned i = 0; i < PAIRS; i++) {
+            mismatch += got[0][i] != got[1][i];
+            if (got[0][i] < 2) mine[got[0][i]]++;
+        }
+        free(r[0].e);
+        free(r[1].e);
+        free((void *)claims);
+    }
+    CHECK_EQ(mismatch, 0);
+    CHECK(mine[0] > 0 && mine[1] > 0);
+}
+
+static void t_full_table_skips_readers_that_do_not_read(void)
+{
+    _Atomic uint64_t *claims = calloc(SLOTS, sizeof *claims);
+    /* every word taken by pairs none of the hashes below can match */
+    for (unsigned i = 0; i < SLOTS; i++) claims[i] = (uint64_t)(0xABCDEF00u + i) << 8 | 1;
+    unsigned live[2] = {0, 2};   /* reader 1 could not open the inputs */
+    engine *e = reader_view(claims, 3, 2, live, 2);
+    unsigned seen[3] = {0, 0, 0};
+    for (uint64_t i = 0; i < 1000; i++) {
+        unsigned w = engine_claim(e, mix(i + 1) | 1ull << 62);
+        if (w < 3) seen[w]++;
+    }
+    CHECK_EQ(seen[1], 0);
+    CHECK(seen[0] > 300 && seen[2] > 300);
+    CHECK_EQ(seen[0] + seen[2], 1000);
+    /* every reader reads: the hash spreads over all three */
+    unsigned all[3] = {0, 1, 2};
+    e->live = all;
+    e->n_live = 3;
+    memset(seen, 0, sizeof seen);
+    for (uint64_t i = 0; i < 1000; i++) {
+        unsigned w = engine_claim(e, mix(i + 1) | 1ull << 62);
+        if (w < 3) seen[w]++;
+    }
+    CHECK(seen[0] > 200 && seen[1] > 200 && seen[2] > 200);
+    free(e);
+    free((void *)claims);
+}
+
+int main(void)
+{
+    RUN(t_first_comes_owns);
+    RUN(t_race_agrees);
+    RUN(t_full_table_skips_readers_that_do_not_read);
+    return test_done();
+}
