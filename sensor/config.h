@@ -66,7 +66,7 @@ struct config {
 
     bool quiet;
     const char *config_file;             /* -c FILE */
-    uint32_t workers;                    /* --workers N (0 = cores - 1, at least 1) */
+    uint32_t workers;                    /* --workers N (0 = usable cores - 1, at least 1) */
     uint32_t ring_size;                  /* --ring-size BYTES per worker */
     bool fanout;                         /* --fanout: live, a socket per worker (AF_PACKET fanout) */
     bool capture_thread;                 /* --capture-thread: offline, one reader feeding the workers */

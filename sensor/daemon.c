@@ -4,7 +4,9 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
+#include <sched.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,4 +64,76 @@ int daemon_pidfile_write(const char *path, char *err, size_t errlen)
 void daemon_pidfile_remove(const char *path)
 {
     if (path) unlink(path);
+}
+
+/* The CPU quota in cores (rounded up) of cgroup dir or its ancestors up to
+ * root (v2: cpu.max "QUOTA PERIOD" or "max PERIOD"; v1: cpu.cfs_quota_us,
+ * -1 = none, and cpu.cfs_period_us); 0 = no quota. */
+static unsigned long quota_cores(const char *root, const char *dir, bool v2)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s%s", root, dir);
+    unsigned long best = 0;
+    for (;;) {
+        char file[4200];
+        long long quota = -1, period = 0;
+        if (v2) {
+            snprintf(file, sizeof file, "%s/cpu.max", path);
+            FILE *f = fopen(file, "r");
+            if (f) {
+                char q[32];
+                if (fscanf(f, "%31s %lld", q, &period) == 2 && strcmp(q, "max") != 0) quota = strtoll(q, NULL, 10);
+                fclose(f);
+            }
+        } else {
+            snprintf(file, sizeof file, "%s/cpu.cfs_quota_us", path);
+            FILE *f = fopen(file, "r");
+            if (f) {
+                if (fscanf(f, "%lld", &quota) != 1) quota = -1;
+                fclose(f);
+            }
+            snprintf(file, sizeof file, "%s/cpu.cfs_period_us", path);
+            if (quota > 0 && (f = fopen(file, "r"))) {
+                if (fscanf(f, "%lld", &period) != 1) period = 0;
+                fclose(f);
+            }
+        }
+        if (quota > 0 && period > 0) {
+            unsigned long c = (unsigned long)((quota + period - 1) / period);
+            if (!best || c < best) best = c;
+        }
+        char *slash = strrchr(path, '/');
+        if (!slash || (size_t)(slash - path) < strlen(root)) break;
+        *slash = '\0';
+    }
+    return best;
+}
+
+unsigned daemon_usable_cores(void)
+{
+    cpu_set_t set;
+    long n = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : sysconf(_SC_NPROCESSORS_ONLN);
+    FILE *f = fopen("/proc/self/cgroup", "r");
+    if (f) {
+        /* "0::/path" (v2), "N:cpu,cpuacct:/path" (v1, the cpu controller) */
+        char line[4096];
+        while (fgets(line, sizeof line, f)) {
+            line[strcspn(line, "\n")] = '\0';
+            char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+            if (!c2) continue;
+            *c2 = '\0';
+            const char *ctl = c1 + 1, *dir = c2 + 1;
+            unsigned long q = 0;
+            if (!*ctl && strcmp(line, "0") == 0) {
+                q = quota_cores("/sys/fs/cgroup", dir, true);
+            } else {
+                char list[256];
+                snprintf(list, sizeof list, ",%s,", ctl);
+                if (strstr(list, ",cpu,")) q = quota_cores("/sys/fs/cgroup/cpu", dir, false);
+            }
+            if (q && (long)q < n) n = (long)q;
+        }
+        fclose(f);
+    }
+    return n > 1 ? (unsigned)n : 1;
 }

@@ -14,4 +14,10 @@ int daemon_drop_privileges(const char *user, char *err, size_t errlen);
 int daemon_pidfile_write(const char *path, char *err, size_t errlen);
 void daemon_pidfile_remove(const char *path);
 
+/* The cores this process may use: its CPU affinity (taskset, a container's
+ * cpuset), at most what a CPU quota of its cgroup or of an ancestor allows
+ * (a container's --cpus; cgroup v2 cpu.max or v1 cpu.cfs_quota_us), rounded
+ * up; at least 1. */
+unsigned daemon_usable_cores(void);
+
 #endif

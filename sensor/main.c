@@ -66,6 +66,8 @@ static void usage(FILE *f)
         "Trailing arguments form a BPF filter, as with tcpdump.\n"
         "\noptions:\n");
     option_usage(f);
+    unsigned cores = daemon_usable_cores();
+    fprintf(f, "\nhere: %u usable core%s, so --workers defaults to %u\n", cores, cores > 1 ? "s" : "", cores > 1 ? cores - 1 : 1);
     fprintf(f, "\nexit status: 0 ok, 1 runtime error, 2 usage error\n");
 }
 
@@ -205,12 +207,12 @@ static bool use_readers(const struct config *cfg, unsigned nw, capture *const *c
     return true;
 }
 
-/* --workers, or the default: cores - 1, at least 1. */
+/* --workers, or the default: usable cores - 1, at least 1. */
 static unsigned worker_count(const struct config *cfg)
 {
     if (cfg->workers) return cfg->workers;
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    return cores > 1 ? (unsigned)cores - 1 : 1;
+    unsigned cores = daemon_usable_cores();
+    return cores > 1 ? cores - 1 : 1;
 }
 
 static uint64_t random_seed(void)

@@ -56,3 +56,36 @@ check stdin_read_ok [ "$rc" -eq 0 ]
 check stdin_read_count [ "$(wc -l <"$TMP/tx2")" -eq 5 ]
 # output file mode
 check txlog_mode_0640 [ "$(stat -c %a "$TMP/tx2")" = 640 ]
+
+# the default --workers counts the cores this process may use: its CPU
+# affinity and a CPU quota of its cgroup (a container's --cpuset-cpus, --cpus)
+cores_said() { sed -n 's/^here: \([0-9]*\) usable cores\{0,1\}, so --workers defaults to \([0-9]*\)$/\1 \2/p'; }
+read -r c1 d1 < <(taskset -c 0 "$BW_BIN" --help | cores_said)
+check cores_affinity_one [ "${c1:-x} ${d1:-x}" = "1 1" ]
+read -r cn dn < <("$BW_BIN" --help | cores_said)
+check cores_default_is_cores_minus_one [ "${cn:-0}" -ge 1 -a "${cn:-0}" -le "$(nproc --all)" -a "${dn:-x}" = "$(( ${cn:-0} > 1 ? ${cn:-0} - 1 : 1 ))" ]
+"$BW_BIN" -q -r pcaps/demo.pcap --stats "$TMP/st.json" 2>/dev/null
+nw=$(/usr/bin/python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["capture"]["worker_packets"]))' "$TMP/st.json")
+check cores_default_workers_run [ "$nw" = "$dn" ]
+# a quota of half a core in a cgroup of our own (v1 or v2): 1 usable core,
+# whatever the affinity; 2.5 cores where the affinity allows 2: 2
+cg=""
+if [ "$(id -u)" = 0 ] && [ "$(nproc)" -ge 2 ]; then
+    if [ -f /sys/fs/cgroup/cgroup.controllers ] && grep -qw cpu /sys/fs/cgroup/cgroup.subtree_control 2>/dev/null; then
+        cg=/sys/fs/cgroup$(sed -n 's/^0:://p' /proc/self/cgroup)/bw-cores-$$
+        mkdir "$cg" 2>/dev/null && echo "50000 100000" >"$cg/cpu.max" 2>/dev/null || cg=""
+    elif [ -d /sys/fs/cgroup/cpu ]; then
+        cg=/sys/fs/cgroup/cpu$(sed -n 's/^[0-9]*:\([^:]*,\)\{0,1\}cpu\(,[^:]*\)\{0,1\}:\(.*\)$/\3/p' /proc/self/cgroup)/bw-cores-$$
+        cg=${cg/\/\//\/}
+        mkdir "$cg" 2>/dev/null && echo 100000 >"$cg/cpu.cfs_period_us" && echo 50000 >"$cg/cpu.cfs_quota_us" 2>/dev/null || cg=""
+    fi
+fi
+if [ -n "$cg" ]; then
+    read -r cq dq < <(bash -c 'echo $$ >"$1/cgroup.procs" && exec "$2" --help' _ "$cg" "$BW_BIN" | cores_said)
+    if [ -f "$cg/cpu.max" ]; then echo "250000 100000" >"$cg/cpu.max"; else echo 250000 >"$cg/cpu.cfs_quota_us"; fi
+    read -r cq2 _ < <(bash -c 'echo $$ >"$1/cgroup.procs" && exec taskset -c 0,1 "$2" --help' _ "$cg" "$BW_BIN" | cores_said)
+    rmdir "$cg" 2>/dev/null
+    check cores_cgroup_quota [ "${cq:-x} ${dq:-x} ${cq2:-x}" = "1 1 2" ]
+else
+    skip cores_cgroup_quota "no cgroup of our own can be made here (not root, read-only cgroupfs, or 1 core)"
+fi
