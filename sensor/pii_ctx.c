@@ -339,6 +339,24 @@ static inline size_t skip_ws(const uint8_t *p, size_t n)
     return n;
 }
 
+/* After a string's closing quote at i - 1 (between tokens): the usual next
+ * tokens, ':' or ',' then (after a space or a newline) the quote of the
+ * next string, taken as the machine would take them, without its dispatch.
+ * Returns the index reached; the state is JS_STR when a string began. */
+static inline size_t j_after_string(struct pii_tok *t, const uint8_t *p, size_t i, size_t n)
+{
+    if (i + 2 >= n || (p[i] != ':' && p[i] != ',')) return i;
+    if (p[i] == ':') j_token(t, ':', t->pos + i);
+    else j_token(t, ',', t->pos + i);
+    i++;
+    if (p[i] == ' ' || p[i] == '\n') i++;
+    if (p[i] == '"') {
+        j_token(t, '"', t->pos + i);
+        i++;
+    }
+    return i;
+}
+
 static void json_feed(struct pii_tok *t, const uint8_t *p, size_t n)
 {
     if (t->bytewise) {
@@ -348,26 +366,31 @@ static void json_feed(struct pii_tok *t, const uint8_t *p, size_t n)
     size_t i = 0;
     while (i < n) {
         switch (t->state) {
-        case JS_STR: {
-            size_t j = i + find_str_stop(p + i, n - i);
-            if (t->u.j.str_is_key && t->key_len == 0 && j < n && p[j] == '"') {
-                /* a whole key in this chunk: classified where it lies */
-                j_key_end(t, p + i, j - i < PII_KEY_MAX ? j - i : PII_KEY_MAX, n - i);
-                i = j + 1;
-                break;
-            }
-            if (t->u.j.str_is_key && t->key_len < PII_KEY_MAX) {
-                size_t room = PII_KEY_MAX - t->key_len, k = j - i < room ? j - i : room;
-                memcpy(t->key + t->key_len, p + i, k);
-                t->key_len = (uint8_t)(t->key_len + k);
-            }
-            i = j;
-            if (i == n) break;
-            if (p[i] == '\\') t->state = JS_ESC;
-            else j_string_end(t, t->pos + i);
-            i++;
+        case JS_STR:
+            do {
+                size_t j = i + find_str_stop(p + i, n - i);
+                if (t->u.j.str_is_key && t->key_len == 0 && j < n && p[j] == '"') {
+                    /* a whole key in this chunk: classified where it lies */
+                    j_key_end(t, p + i, j - i < PII_KEY_MAX ? j - i : PII_KEY_MAX, n - i);
+                    i = j_after_string(t, p, j + 1, n);
+                    continue;
+                }
+                if (t->u.j.str_is_key && t->key_len < PII_KEY_MAX) {
+                    size_t room = PII_KEY_MAX - t->key_len, k = j - i < room ? j - i : room;
+                    memcpy(t->key + t->key_len, p + i, k);
+                    t->key_len = (uint8_t)(t->key_len + k);
+                }
+                i = j;
+                if (i == n) break;
+                if (p[i] == '\\') {
+                    t->state = JS_ESC;
+                    i++;
+                    break;
+                }
+                j_string_end(t, t->pos + i);
+                i = j_after_string(t, p, i + 1, n);
+            } while (t->state == JS_STR && i < n);
             break;
-        }
         case JS_ESC:
             t->state = JS_STR;
             i++;
