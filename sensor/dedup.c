@@ -74,9 +74,11 @@ static void dispatch_pick(void)
     (void)XXH3_64bits_withSecret_dispatch(data, sizeof data, secret, sizeof secret);
 }
 
+void dedup_prepare(void) { pthread_once(&dispatch_once, dispatch_pick); }
+
 dedup *dedup_new(const struct config *cfg, uint64_t seed)
 {
-    pthread_once(&dispatch_once, dispatch_pick);
+    dedup_prepare();
     dedup *d = calloc(1, sizeof *d);
     if (!d) abort();
     uint64_t n = WAYS;

@@ -32,6 +32,8 @@ typedef struct dedup dedup;
 /* Create a ring for cfg->dedup_size digests and cfg->dedup_window_ms.
  * seed: digest key (random at start-up). Aborts on OOM (setup). */
 dedup *dedup_new(const struct config *cfg, uint64_t seed);
+/* libxxhash's first (code-choosing) call, once; dedup_new makes it too. */
+void dedup_prepare(void);
 
 /* Free. NULL is a no-op. */
 void dedup_free(dedup *d);

@@ -2,6 +2,9 @@
 #include "pipeline.h"
 #include "config.h"
 #include "hashkey.h"
+#include "community_id.h"
+#include "dedup.h"
+#include "pii_count.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -156,7 +159,21 @@ int pipeline_build(struct pipeline *pp, const struct config *cfg, char *err, siz
     if (cfg->transactions && !(pp->transactions = jsonl_open(cfg->transactions, err, errlen))) return -1;
     if (cfg->alerts && !(pp->alerts = jsonl_open(cfg->alerts, err, errlen))) return -1;
     if (cfg->redis_url && !(pp->redis = sink_redis_new(cfg, err, errlen))) return -1;
+    pipeline_warm();
     return 0;
+}
+
+/* What is set up at its first use, behind a once-flag (OpenSSL's digests,
+ * libxxhash's choice of code for this CPU, the free-mail table), set up
+ * here on one thread before any worker runs: the workers then only read it
+ * (helgrind, which does not model pthread_once, sees that order too). */
+void pipeline_warm(void)
+{
+    static const uint8_t a[16] = {10, 0, 0, 1}, b[16] = {10, 0, 0, 2};
+    char id[COMMUNITY_ID_LEN + 1];
+    (void)community_id_v1(4, 6, a, b, 1, 2, 0, id, sizeof id);
+    (void)pii_freemail("example.org");
+    dedup_prepare();
 }
 
 int pipeline_reload(struct pipeline *pp, const struct config *fresh, char *err, size_t errlen)
