@@ -4,6 +4,9 @@
 # valgrind memcheck, PII detection on, many -r files per process (the engine's
 # start-up is the slow part under valgrind). Reports memory errors and definite
 # leaks per batch; prints PASS/FAIL/SKIP lines and "N passed, N failed".
+# First, helgrind on the project's own captures with 2 and 3 workers reading
+# the files (the capture thread's rings use C11 atomics, which helgrind does
+# not model: not run there).
 # Run by `make valgrind` (it takes a few minutes: not part of make test).
 set -u
 cd "$(dirname "$0")/.."
@@ -13,11 +16,23 @@ SHARED=${SHARED:-../shared}
 BATCH=${VG_BATCH:-250}   # bleedwatch takes at most 256 -r inputs
 pass=0; fail=0
 report() { echo "$1 passed, $2 failed"; [ "$2" -eq 0 ]; }
-if [ ! -f "$SHARED/pcaps/MANIFEST.tsv" ]; then echo "SKIP valgrind_sweep: $SHARED/pcaps absent"; report 0 0; exit; fi
 if ! command -v valgrind >/dev/null; then echo "SKIP valgrind_sweep: valgrind not installed"; report 0 0; exit; fi
 [ -x "$BIN" ] || { echo "FAIL valgrind_sweep: no $BIN (make first)"; report 0 1; exit; }
 TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
 head -c 32 /dev/urandom >"$TMP/key"; chmod 600 "$TMP/key"
+for w in 2 3; do
+    valgrind --tool=helgrind --log-file="$TMP/hg.$w" "$BIN" -q --workers "$w" --hash-key-file "$TMP/key" \
+        --alerts "$TMP/alerts.$w" -r pcaps/demo.pcap -r pcaps/azurite.pcap 2>"$TMP/hgerr.$w"
+    rc=$?
+    if [ $rc -eq 0 ] && grep -q 'ERROR SUMMARY: 0 errors' "$TMP/hg.$w" && [ -s "$TMP/alerts.$w" ]; then
+        echo "PASS helgrind_readers_w$w ($(wc -l <"$TMP/alerts.$w") alerts)"; pass=$((pass + 1))
+    else
+        echo "FAIL helgrind_readers_w$w: exit $rc; $(grep -m1 'ERROR SUMMARY' "$TMP/hg.$w")"
+        grep -A8 'Possible data race' "$TMP/hg.$w" | head -30 | sed 's/^/    /'
+        fail=$((fail + 1))
+    fi
+done
+if [ ! -f "$SHARED/pcaps/MANIFEST.tsv" ]; then echo "SKIP valgrind_sweep: $SHARED/pcaps absent"; report $pass $fail; exit; fi
 # files the manifest marks unreadable (file_error) are refused by design: left out
 mapfile -t all < <(awk -F'\t' 'NR > 1 && $16 == "" {print $1}' "$SHARED/pcaps/MANIFEST.tsv" | sed "s|^|$SHARED/pcaps/|")
 i=0; n=0; files=0
