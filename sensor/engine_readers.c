@@ -37,13 +37,13 @@ unsigned engine_claim(engine *e, uint64_t h)
 
 struct reader_ctx {
     engine *e;            /* the parent */
-    unsigned self;
+    bool says;            /* the first reader that reads: it says what the inputs' ends say */
     unsigned base;        /* the run's index of the merge's first input */
 };
 
 /* A reader's next frame, named after the run's own input (the name goes in
- * transactions and alerts, and must outlive the engine); reader 0 alone says
- * and counts what went wrong at an input's end (every reader meets it). */
+ * transactions and alerts, and must outlive the engine); one reader alone
+ * says and counts what went wrong at an input's end (every reader meets it). */
 static bool reader_next(void *arg, struct merge_src *s)
 {
     struct reader_ctx *rc = arg;
@@ -52,7 +52,7 @@ static bool reader_next(void *arg, struct merge_src *s)
         s->fr.input = capture_name(rc->e->inputs[rc->base + s->order]);
         return true;
     }
-    if (rc->self == 0 && capture_end_said(s->c, st)) atomic_fetch_add(&rc->e->rd_read_errors, 1);
+    if (rc->says && capture_end_said(s->c, st)) atomic_fetch_add(&rc->e->rd_read_errors, 1);
     return false;
 }
 
@@ -104,7 +104,7 @@ static void *reader_main(void *arg)
     rd->claims_mask = e->claims_mask;
     for (unsigned i = 0; i < e->n; i++)
         if (e->rd_reads[i]) rd->live[rd->n_live++] = i;
-    struct reader_ctx rc = { e, s->index, 0 };
+    struct reader_ctx rc = { e, rd->n_live && rd->live[0] == s->index, 0 };
     if (open < e->n_inputs) {
         /* it could not be opened again (descriptors, memory, or no /proc
          * and its path gone): this reader reads nothing, so it claims no
@@ -117,7 +117,7 @@ static void *reader_main(void *arg)
     } else {
         for (unsigned i = 0; i < e->n_inputs && !atomic_load(&e->rd_stop); i++) reader_pump(e, rd, caps, i, i + 1, &rc);
     }
-    if (s->index == 0) {
+    if (rc.says) {   /* the steering counters of one reader (all count alike) */
         e->steered = rd->steered;
         e->held_total = rd->held_total;
     }
