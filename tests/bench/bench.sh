@@ -8,7 +8,8 @@
 #   make bench BENCH_ARGS=FILE.pcap  # any capture
 #   RUNS=5 make bench                # more runs per figure
 #   BENCH_MEMORY=0 make bench        # throughput table only
-#   IDLE_FLOWS=1000000 FLAT_SIZE=256M (defaults) size the memory runs
+#   IDLE_FLOWS=1000000 FLAT_SIZE=512M (defaults) size the memory runs (the
+#   flat-RSS pair: S and 2S, i.e. 0.5 GB and 1 GB)
 #
 # Default capture: the 177 HTTP-rich captures listed in
 # $SHARED/pcaps/bench-inputs.txt (SHARED defaults to ../shared), 20 copies
@@ -31,7 +32,7 @@ RUNS=${RUNS:-3}
 B=build/release
 SHARED=${SHARED:-../shared}
 IDLE_FLOWS=${IDLE_FLOWS:-1000000}
-FLAT_SIZE=${FLAT_SIZE:-256M}
+FLAT_SIZE=${FLAT_SIZE:-512M}
 mkdir -p build/bench
 . tests/bench/capture.sh
 pcap=$(bench_capture "${1:-}") || exit 2
@@ -162,8 +163,8 @@ for kind in request handshake; do
 done
 
 # Flat RSS: a capture of size S and one of 2S (same mix, more flows), 100 us
-# between packets so that both run well past the flow timeouts (S = 256 MB
-# is ~50 s of capture time; closed flows linger 10 s, idle ones 300 s): peak
+# between packets so that both run well past the flow timeouts (S = 512 MB
+# is ~160 s of capture time; closed flows linger 10 s, idle ones 300 s): peak
 # RSS must not grow with the capture's length.
 s1=build/bench/flat100us-$FLAT_SIZE.pcap
 s2=build/bench/flat100us-2x$FLAT_SIZE.pcap
