@@ -49,6 +49,11 @@ LIBS := $(PKG_LIBS) -lpthread
 
 B := build/$(VARIANT)
 
+# The builds that make test, demo and bench start use every core, unless
+# make was given -j already (its jobserver then shares them out).
+JOBS ?= $(shell nproc 2>/dev/null || echo 1)
+PAR = $(if $(findstring -j,$(MAKEFLAGS)),,-j$(JOBS))
+
 LIB_SRC  := $(filter-out sensor/main.c,$(wildcard sensor/*.c dissectors/*.c))
 LIB_OBJ  := $(patsubst %.c,$(B)/%.o,$(LIB_SRC))
 MAIN_OBJ := $(B)/sensor/main.o
@@ -100,11 +105,11 @@ fuzz-build: $(patsubst %,$(B)/fuzz/fuzz_%,$(FUZZ_TARGETS))
 
 # Every capture of ../shared/pcaps under valgrind memcheck (a few minutes).
 valgrind: deps-check
-	@$(MAKE) -s --no-print-directory VARIANT=release bleedwatch
+	@$(MAKE) -s --no-print-directory $(PAR) VARIANT=release bleedwatch
 	@tests/valgrind_sweep.sh build/release
 
 fuzz: deps-check
-	@$(MAKE) -s --no-print-directory VARIANT=fuzz CC=clang fuzz-build
+	@$(MAKE) -s --no-print-directory $(PAR) VARIANT=fuzz CC=clang fuzz-build
 	@tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 # Build everything a test run needs for this variant.
@@ -119,29 +124,29 @@ deps-check:
 
 # make test: plain build first, then the same suite under ASan+UBSan.
 test: deps
-	@$(MAKE) -s --no-print-directory VARIANT=release test-build bleedwatch
-	@$(MAKE) -s --no-print-directory VARIANT=asan test-build
+	@$(MAKE) -s --no-print-directory $(PAR) VARIANT=release test-build bleedwatch
+	@$(MAKE) -s --no-print-directory $(PAR) VARIANT=asan test-build
 	@tests/run.sh build/release build/asan
 
 test-unit: deps-check
-	@$(MAKE) -s --no-print-directory VARIANT=release test-build bleedwatch
+	@$(MAKE) -s --no-print-directory $(PAR) VARIANT=release test-build bleedwatch
 	@tests/run.sh build/release
 
 asan: deps-check
-	@$(MAKE) -s --no-print-directory VARIANT=asan test-build
+	@$(MAKE) -s --no-print-directory $(PAR) VARIANT=asan test-build
 
 demo: deps
-	@$(MAKE) --no-print-directory bleedwatch
+	@$(MAKE) --no-print-directory $(PAR) bleedwatch
 	@deploy/demo.sh
 
 bench: deps
-	@$(MAKE) --no-print-directory bleedwatch tools
+	@$(MAKE) --no-print-directory $(PAR) bleedwatch tools
 	@tests/bench/bench.sh $(BENCH_ARGS)
 	@if [ "$${BENCH_PII:-1}" = 1 ]; then tests/bench/pii_bench.sh; fi
 
 # live capture, capture thread against --fanout (root: a veth pair)
 bench-live: deps
-	@$(MAKE) --no-print-directory bleedwatch tools
+	@$(MAKE) --no-print-directory $(PAR) bleedwatch tools
 	@tests/bench/live.sh $(BENCH_ARGS)
 
 # Fetch the free CC0 country database (npm: @ip-location-db/geo-whois-asn-country-mmdb).
