@@ -226,19 +226,23 @@ static void release_held(engine *e, uint64_t key, unsigned to, bool by_age)
 /* Which worker gets a frame: its (inner) addresses' pick, or for a fragment
  * of a tunnel datagram the pick of the datagram's inner addresses. Returns
  * HELD_MAX (no worker yet) when the frame was held. A first fragment sets
- * *first_key (held fragments of its datagram may now go). */
-static unsigned steer(engine *e, const struct cap_frame *fr, uint64_t *first_key)
+ * *first_key (held fragments of its datagram may now go). The frame's
+ * decode is left in *pp and *drp (a reader's worker takes it as it is). */
+static unsigned steer(engine *e, const struct cap_frame *fr, uint64_t *first_key, struct pkt *pp,
+                      enum decode_reason *drp)
 {
-    struct pkt p;
-    enum decode_reason dr = decode_frame(e->opts, fr->dlt, fr->data, fr->caplen, fr->wirelen, &p);
-    if (dr == DEC_OK || dr == DEC_OTHER_L4) return pick(e, &p);
+    struct pkt p_;
+    struct pkt *const p = pp ? pp : &p_;
+    enum decode_reason dr = decode_frame(e->opts, fr->dlt, fr->data, fr->caplen, fr->wirelen, p);
+    if (drp) *drp = dr;
+    if (dr == DEC_OK || dr == DEC_OTHER_L4) return pick(e, p);
     if (dr != DEC_FRAGMENT) return 0;
-    unsigned own = pick(e, &p);
-    uint64_t key = datagram_key(&p);
+    unsigned own = pick(e, p);
+    uint64_t key = datagram_key(p);
     struct steer *s = &e->steer[key % STEER_SLOTS];
-    if (p.frag_offset == 0) {
+    if (p->frag_offset == 0) {
         struct pkt inner;
-        unsigned w = first_fragment_inner(e, &p, &inner) ? pick(e, &inner) : own;
+        unsigned w = first_fragment_inner(e, p, &inner) ? pick(e, &inner) : own;
         s->key = key;
         s->t_us = e->now_us;
         s->worker = w;
@@ -248,7 +252,7 @@ static unsigned steer(engine *e, const struct cap_frame *fr, uint64_t *first_key
     }
     if (s->key == key && e->now_us - s->t_us < 60000000u) return s->worker;
     /* a later fragment first: if it can carry a tunnel, wait for the first */
-    bool tunnel_proto = p.frag_proto == 47 || p.frag_proto == 4 || p.frag_proto == 41 || p.frag_proto == 17;
+    bool tunnel_proto = p->frag_proto == 47 || p->frag_proto == 4 || p->frag_proto == 41 || p->frag_proto == 17;
     if (!tunnel_proto) return own;
     if (e->n_held == HELD_MAX || e->held_bytes + fr->caplen > HELD_BYTES) release_held(e, 0, 0, false);
     uint8_t *copy = malloc(fr->caplen ? fr->caplen : 1);
@@ -298,11 +302,20 @@ void engine_packet(engine *e, const struct cap_frame *fr)
     }
     uint64_t t_us = (uint64_t)fr->ts.tv_sec * 1000000u + (uint64_t)fr->ts.tv_usec;
     if (t_us > e->now_us) { e->now_us = t_us; e->now = fr->ts; }
-    /* a first look at the addresses picks the worker; the worker decodes in full */
+    /* a first look at the addresses picks the worker; the worker decodes in
+     * full (a reader's own worker takes the decode made for the pick) */
     uint64_t first_key = 0;
-    unsigned i = steer(e, fr, &first_key);
+    struct pkt p;
+    enum decode_reason dr;
+    unsigned i = steer(e, fr, &first_key, e->reader ? &p : NULL, &dr);
     if (i != HELD_MAX) {
-        send_frame(e, i, fr);
+        if (e->reader && i == e->self) {
+            worker_clock(e->own, e->now);
+            worker_set_input(e->own, fr->input);
+            worker_packet_decoded(e->own, fr->ts, fr->wirelen, &p, dr);
+        } else {
+            send_frame(e, i, fr);
+        }
         if (first_key && e->n_held) release_held(e, first_key, i, false);
     }
     /* A single worker looks for idle flows once a second of packet time,

@@ -594,48 +594,54 @@ static void expire_idle(worker *w)
 void worker_packet(worker *w, int dlt, struct timeval ts, const uint8_t *frame,
                    uint32_t caplen, uint32_t wirelen)
 {
+    struct pkt p;
+    enum decode_reason r = decode_frame(decode_opts_of(w), dlt, frame, caplen, wirelen, &p);
+    worker_packet_decoded(w, ts, wirelen, &p, r);
+}
+
+void worker_packet_decoded(worker *w, struct timeval ts, uint32_t wirelen, struct pkt *p,
+                           enum decode_reason r)
+{
     w->st.packets++;
     w->st.bytes += wirelen;
     uint64_t t_us = (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_usec;
     worker_clock(w, ts);
 
-    struct pkt p;
-    enum decode_reason r = decode_frame(decode_opts_of(w), dlt, frame, caplen, wirelen, &p);
-    if (!mirror_packet(w, &p, &r, t_us)) goto expire;   /* duplicate, or fragment held */
+    if (!mirror_packet(w, p, &r, t_us)) goto expire;   /* duplicate, or fragment held */
     w->st.decode[r]++;
     if (r == DEC_OK) {
-        if (p.truncated) w->st.truncated++;
-        bool tcp = p.l4proto == IPPROTO_TCP;
+        if (p->truncated) w->st.truncated++;
+        bool tcp = p->l4proto == IPPROTO_TCP;
         if (tcp) w->st.tcp++; else w->st.udp++;
         int dir;
         bool is_new;
-        struct flow *f = flow_table_get(w->flows, &p, w->now_us, &dir, &is_new);
-        if (f && is_new) f->v.id = flow_stable_id(&p, t_us);   /* the packet's own time */
-        if (f && tcp && (p.tcp_flags & TCPF_SYN) && (f->closed || f->rst || f->fin[0] || f->fin[1])) {
+        struct flow *f = flow_table_get(w->flows, p, w->now_us, &dir, &is_new);
+        if (f && is_new) f->v.id = flow_stable_id(p, t_us);   /* the packet's own time */
+        if (f && tcp && (p->tcp_flags & TCPF_SYN) && (f->closed || f->rst || f->fin[0] || f->fin[1])) {
             /* a new connection reusing the 5-tuple of an ending one (a SYN, or
              * the SYN-ACK of a reused port): end the old flow, start afresh */
             teardown(w, f);
             flow_table_remove(w->flows, f);
-            f = flow_table_get(w->flows, &p, w->now_us, &dir, &is_new);
-            if (f && is_new) f->v.id = flow_stable_id(&p, t_us);
+            f = flow_table_get(w->flows, p, w->now_us, &dir, &is_new);
+            if (f && is_new) f->v.id = flow_stable_id(p, t_us);
         }
         if (!f) { w->st.flow_alloc_fail++; goto expire; }
         if (f->closed) goto expire;
-        ndpi_classify(w, f, &p);
+        ndpi_classify(w, f, p);
         if (!tcp) goto expire;
-        if (p.tcp_flags & TCPF_SYN) f->v.handshake_seen = true;
+        if (p->tcp_flags & TCPF_SYN) f->v.handshake_seen = true;
         if (f->inspect_off) {
             w->st.uninspected_packets++;
         } else {
             struct deliver d = { w, f };
-            stream_segment(&w->pool, &f->stream, dir, p.seq, p.ack, p.tcp_flags, p.payload,
-                           p.payload_len, p.wire_payload_len, &stream_sink, &d);
+            stream_segment(&w->pool, &f->stream, dir, p->seq, p->ack, p->tcp_flags, p->payload,
+                           p->payload_len, p->wire_payload_len, &stream_sink, &d);
         }
-        if (p.tcp_flags & TCPF_FIN) f->fin[dir] = true;
+        if (p->tcp_flags & TCPF_FIN) f->fin[dir] = true;
         if (f->fin[0] && f->fin[1]) {
             teardown(w, f);
             flow_set_class(w->flows, f, FLOW_TCP_CLOSING);
-        } else if (p.tcp_flags & TCPF_RST) {
+        } else if (p->tcp_flags & TCPF_RST) {
             /* A RST the endpoints may ignore (bad MD5, TTL-limited: evasion) must
              * not blind the sensor: the flow lingers, still fed, and ends at the
              * close timeout, a FIN pair or a new SYN. */

@@ -59,6 +59,10 @@ worker *worker_new(const struct pipeline *pipe, unsigned index, uint64_t seed);
 /* Process one captured frame of link type dlt. */
 void worker_packet(worker *w, int dlt, struct timeval ts, const uint8_t *frame,
                    uint32_t caplen, uint32_t wirelen);
+/* The same for a frame already decoded (decode_frame with the pipeline's
+ * options, r what it returned; the frame's bytes still in place). p is the
+ * worker's to change. */
+void worker_packet_decoded(worker *w, struct timeval ts, uint32_t wirelen, struct pkt *p, enum decode_reason r);
 
 /* Name of the input being read (offline replay), reported in outputs; NULL
  * for live capture. The string must outlive the worker's use of it. */
