@@ -109,11 +109,13 @@ static unsigned long quota_cores(const char *root, const char *dir, bool v2)
     return best;
 }
 
-unsigned daemon_usable_cores(void)
+unsigned daemon_cores_limit(unsigned cpus, const char *cgroups, const char *root)
 {
-    cpu_set_t set;
-    long n = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : sysconf(_SC_NPROCESSORS_ONLN);
-    FILE *f = fopen("/proc/self/cgroup", "r");
+    long n = cpus;
+    char v2root[4096], v1root[4096];
+    snprintf(v2root, sizeof v2root, "%s", root);
+    snprintf(v1root, sizeof v1root, "%s/cpu", root);
+    FILE *f = fopen(cgroups, "r");
     if (f) {
         /* "0::/path" (v2), "N:cpu,cpuacct:/path" (v1, the cpu controller) */
         char line[4096];
@@ -124,16 +126,23 @@ unsigned daemon_usable_cores(void)
             *c2 = '\0';
             const char *ctl = c1 + 1, *dir = c2 + 1;
             unsigned long q = 0;
-            if (!*ctl && strcmp(line, "0") == 0) {
-                q = quota_cores("/sys/fs/cgroup", dir, true);
+            if (!*ctl && c1 == line + 1 && line[0] == '0') {   /* hierarchy 0, no controllers: v2 */
+                q = quota_cores(v2root, dir, true);
             } else {
                 char list[256];
                 snprintf(list, sizeof list, ",%s,", ctl);
-                if (strstr(list, ",cpu,")) q = quota_cores("/sys/fs/cgroup/cpu", dir, false);
+                if (strstr(list, ",cpu,")) q = quota_cores(v1root, dir, false);
             }
             if (q && (long)q < n) n = (long)q;
         }
         fclose(f);
     }
     return n > 1 ? (unsigned)n : 1;
+}
+
+unsigned daemon_usable_cores(void)
+{
+    cpu_set_t set;
+    long n = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : sysconf(_SC_NPROCESSORS_ONLN);
+    return daemon_cores_limit(n > 0 ? (unsigned)n : 1, "/proc/self/cgroup", "/sys/fs/cgroup");
 }

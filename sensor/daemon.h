@@ -19,5 +19,8 @@ void daemon_pidfile_remove(const char *path);
  * (a container's --cpus; cgroup v2 cpu.max or v1 cpu.cfs_quota_us), rounded
  * up; at least 1. */
 unsigned daemon_usable_cores(void);
+/* The same limit on cpus, from a /proc/PID/cgroup list and a cgroup file
+ * system mounted at root (v2 there, v1's cpu controller at root/cpu). */
+unsigned daemon_cores_limit(unsigned cpus, const char *cgroups, const char *root);
 
 #endif
