@@ -112,8 +112,7 @@ static unsigned long quota_cores(const char *root, const char *dir, bool v2)
 unsigned daemon_cores_limit(unsigned cpus, const char *cgroups, const char *root)
 {
     long n = cpus;
-    char v2root[4096], v1root[4096];
-    snprintf(v2root, sizeof v2root, "%s", root);
+    char v1root[4096];
     snprintf(v1root, sizeof v1root, "%s/cpu", root);
     FILE *f = fopen(cgroups, "r");
     if (f) {
@@ -127,7 +126,7 @@ unsigned daemon_cores_limit(unsigned cpus, const char *cgroups, const char *root
             const char *ctl = c1 + 1, *dir = c2 + 1;
             unsigned long q = 0;
             if (!*ctl && c1 == line + 1 && line[0] == '0') {   /* hierarchy 0, no controllers: v2 */
-                q = quota_cores(v2root, dir, true);
+                q = quota_cores(root, dir, true);
             } else {
                 char list[256];
                 snprintf(list, sizeof list, ",%s,", ctl);

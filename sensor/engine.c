@@ -202,7 +202,7 @@ static bool first_fragment_inner(const engine *e, const struct pkt *p, struct pk
     return (r == DEC_OK || r == DEC_OTHER_L4 || r == DEC_FRAGMENT) && inner->n_tunnels > 0;
 }
 
-static void send_frame(engine *e, unsigned i, const struct cap_frame *fr);
+static void send_frame(engine *e, unsigned i, const struct cap_frame *fr, struct pkt *p, enum decode_reason dr);
 
 /* Held fragments of key (0: all, or those older than a second) go to their
  * worker: the steered one if known now, else their own addresses' pick. */
@@ -216,7 +216,7 @@ static void release_held(engine *e, uint64_t key, unsigned to, bool by_age)
             e->held[k++] = *h;
             continue;
         }
-        send_frame(e, key ? to : h->fallback, &h->fr);
+        send_frame(e, key ? to : h->fallback, &h->fr, NULL, DEC_OK);
         e->held_bytes -= h->fr.caplen;
         free((void *)h->fr.data);
     }
@@ -227,14 +227,12 @@ static void release_held(engine *e, uint64_t key, unsigned to, bool by_age)
  * of a tunnel datagram the pick of the datagram's inner addresses. Returns
  * HELD_MAX (no worker yet) when the frame was held. A first fragment sets
  * *first_key (held fragments of its datagram may now go). The frame's
- * decode is left in *pp and *drp (a reader's worker takes it as it is). */
-static unsigned steer(engine *e, const struct cap_frame *fr, uint64_t *first_key, struct pkt *pp,
+ * decode is left in *p and *drp (a reader's worker takes it as it is). */
+static unsigned steer(engine *e, const struct cap_frame *fr, uint64_t *first_key, struct pkt *p,
                       enum decode_reason *drp)
 {
-    struct pkt p_;
-    struct pkt *const p = pp ? pp : &p_;
     enum decode_reason dr = decode_frame(e->opts, fr->dlt, fr->data, fr->caplen, fr->wirelen, p);
-    if (drp) *drp = dr;
+    *drp = dr;
     if (dr == DEC_OK || dr == DEC_OTHER_L4) return pick(e, p);
     if (dr != DEC_FRAGMENT) return 0;
     unsigned own = pick(e, p);
@@ -269,13 +267,16 @@ static unsigned steer(engine *e, const struct cap_frame *fr, uint64_t *first_key
     return HELD_MAX;
 }
 
-static void send_frame(engine *e, unsigned i, const struct cap_frame *fr)
+/* Frame fr to worker i; p: its decode (dr what decode_frame said), which a
+ * reader's own worker takes as it is, or NULL (a held fragment). */
+static void send_frame(engine *e, unsigned i, const struct cap_frame *fr, struct pkt *p, enum decode_reason dr)
 {
     if (e->reader) {   /* every reader sees every frame: it runs its own */
         if (i != e->self) return;
         worker_clock(e->own, e->now);
         worker_set_input(e->own, fr->input);
-        worker_packet(e->own, fr->dlt, fr->ts, fr->data, fr->caplen, fr->wirelen);
+        if (p) worker_packet_decoded(e->own, fr->ts, fr->wirelen, p, dr);
+        else worker_packet(e->own, fr->dlt, fr->ts, fr->data, fr->caplen, fr->wirelen);
         return;
     }
     ring *r = e->slots[i].r;
@@ -307,15 +308,9 @@ void engine_packet(engine *e, const struct cap_frame *fr)
     uint64_t first_key = 0;
     struct pkt p;
     enum decode_reason dr;
-    unsigned i = steer(e, fr, &first_key, e->reader ? &p : NULL, &dr);
+    unsigned i = steer(e, fr, &first_key, &p, &dr);
     if (i != HELD_MAX) {
-        if (e->reader && i == e->self) {
-            worker_clock(e->own, e->now);
-            worker_set_input(e->own, fr->input);
-            worker_packet_decoded(e->own, fr->ts, fr->wirelen, &p, dr);
-        } else {
-            send_frame(e, i, fr);
-        }
+        send_frame(e, i, fr, &p, dr);
         if (first_key && e->n_held) release_held(e, first_key, i, false);
     }
     /* A single worker looks for idle flows once a second of packet time,

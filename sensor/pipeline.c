@@ -42,6 +42,19 @@ static void free_list(char **v)
     free(v);
 }
 
+/* What is set up at its first use, behind a once-flag (OpenSSL's digests,
+ * libxxhash's choice of code for this CPU, the free-mail table), set up
+ * here on one thread before any worker runs: the workers then only read it
+ * (helgrind, which does not model pthread_once, sees that order too). */
+static void pipeline_warm(void)
+{
+    static const uint8_t a[16] = {10, 0, 0, 1}, b[16] = {10, 0, 0, 2};
+    char id[COMMUNITY_ID_LEN + 1];
+    (void)community_id_v1(4, 6, a, b, 1, 2, 0, id, sizeof id);
+    (void)pii_freemail("example.org");
+    dedup_prepare();
+}
+
 int pipeline_build(struct pipeline *pp, const struct config *cfg, char *err, size_t errlen,
                    char *note, size_t notelen)
 {
@@ -161,19 +174,6 @@ int pipeline_build(struct pipeline *pp, const struct config *cfg, char *err, siz
     if (cfg->redis_url && !(pp->redis = sink_redis_new(cfg, err, errlen))) return -1;
     pipeline_warm();
     return 0;
-}
-
-/* What is set up at its first use, behind a once-flag (OpenSSL's digests,
- * libxxhash's choice of code for this CPU, the free-mail table), set up
- * here on one thread before any worker runs: the workers then only read it
- * (helgrind, which does not model pthread_once, sees that order too). */
-void pipeline_warm(void)
-{
-    static const uint8_t a[16] = {10, 0, 0, 1}, b[16] = {10, 0, 0, 2};
-    char id[COMMUNITY_ID_LEN + 1];
-    (void)community_id_v1(4, 6, a, b, 1, 2, 0, id, sizeof id);
-    (void)pii_freemail("example.org");
-    dedup_prepare();
 }
 
 int pipeline_reload(struct pipeline *pp, const struct config *fresh, char *err, size_t errlen)

@@ -49,9 +49,6 @@ struct pipeline {
  * note gets an informational line or stays empty (e.g. "created hash key"). */
 int pipeline_build(struct pipeline *pp, const struct config *cfg, char *err, size_t errlen,
                    char *note, size_t notelen);
-/* Set up, on this thread, what the libraries and the engine set up at their
- * first use (pipeline_build does it, before any worker runs). */
-void pipeline_warm(void);
 
 /* SIGHUP: apply the reloadable keys of fresh (public-ok, home-net, alert
  * thresholds) to a running pipeline. Each is swapped in one pointer or word
