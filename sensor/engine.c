@@ -5,6 +5,7 @@
 #include "engine_int.h"
 #include "config.h"
 #include "pipeline.h"
+#include "log.h"
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -30,6 +31,17 @@ void engine_slot_worker(struct wslot *s)
     s->w = worker_new(s->pp, s->index, s->e->seed);
     s->e->workers[s->index] = s->w;
     atomic_fetch_add_explicit(&s->e->ready, 1, memory_order_release);
+}
+
+void engine_slot_start(engine *e, struct wslot *s, void *(*fn)(void *))
+{
+    int rc = pthread_create(&s->th, NULL, fn, s);
+    if (rc != 0) {
+        log_msg(LOG_ERR, "cannot start worker thread %u of %u: %s (try fewer --workers, or raise the process's "
+                "thread or memory limits)", s->index + 1, e->n, strerror(rc));
+        exit(1);
+    }
+    s->running = true;
 }
 
 static void *worker_main(void *arg)
@@ -380,8 +392,7 @@ engine *engine_new(const struct pipeline *pp, unsigned n_workers, size_t ring_by
             e->slots[i].pp = pp;
             e->slots[i].index = i;
             e->slots[i].r = ring_new(ring_bytes);
-            if (pthread_create(&e->slots[i].th, NULL, worker_main, &e->slots[i]) != 0) abort();
-            e->slots[i].running = true;
+            engine_slot_start(e, &e->slots[i], worker_main);
         }
     }
     return e;

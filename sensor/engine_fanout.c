@@ -80,8 +80,7 @@ engine *engine_new_fanout(const struct pipeline *pp, capture *const *caps, unsig
         atomic_init(&s->recv, 0);
         atomic_init(&s->drop, 0);
         atomic_init(&s->ifdrop, 0);
-        if (pthread_create(&s->th, NULL, fanout_main, s) != 0) abort();
-        s->running = true;
+        engine_slot_start(e, s, fanout_main);
     }
     return e;
 }

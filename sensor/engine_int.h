@@ -92,6 +92,9 @@ struct engine {
 
 /* A worker thread builds its own worker and says so (engine.c). */
 void engine_slot_worker(struct wslot *s);
+/* Start slot s's thread on fn; a thread the system will not give (a pids
+ * limit, memory) ends the run with a message (exit status 1). */
+void engine_slot_start(engine *e, struct wslot *s, void *(*fn)(void *));
 /* Fanout: stop reading and join the workers (engine_fanout.c). */
 void engine_fanout_stop(engine *e);
 /* Readers: join them (engine_readers.c); a new address pair's worker, the

@@ -1,6 +1,7 @@
 /* engine_readers.c -- offline, each worker reading the inputs itself (see
  * engine_new_readers in engine.h). */
 #include "engine_int.h"
+#include "limits.h"
 #include "log.h"
 #include "merge.h"
 #include "pipeline.h"
@@ -19,21 +20,21 @@
  * the readers that read (known to all before the first frame). */
 #define CLAIM_SLOTS (1u << 17)
 #define CLAIM_PROBES 32u
+_Static_assert(LIM_WORKERS_MAX < 0xffff, "a claim word holds the worker + 1 in 16 bits");
 unsigned engine_claim(engine *e, uint64_t h)
 {
-    uint64_t tag = h >> 8 ? h >> 8 : 1;
-    uint64_t mine = tag << 8 | (uint64_t)(e->self + 1);
+    uint64_t tag = h >> 16 ? h >> 16 : 1;
+    uint64_t mine = tag << 16 | (uint64_t)(e->self + 1);
     uint32_t at = (uint32_t)h & e->claims_mask;
     for (unsigned k = 0; k < CLAIM_PROBES; k++, at = (at + 1) & e->claims_mask) {
         uint64_t v = atomic_load_explicit(&e->claims[at], memory_order_acquire);
         if (!v && atomic_compare_exchange_strong_explicit(&e->claims[at], &v, mine, memory_order_acq_rel,
                                                           memory_order_acquire))
             return e->self;
-        if (v >> 8 == tag) return (unsigned)(v & 0xff) - 1;
+        if (v >> 16 == tag) return (unsigned)(v & 0xffff) - 1;
     }
     return e->n_live ? e->live[h % e->n_live] : e->self;
 }
-
 
 struct reader_ctx {
     engine *e;            /* the parent */
@@ -171,8 +172,7 @@ engine *engine_new_readers(const struct pipeline *pp, unsigned n, uint64_t seed,
         s->e = e;
         s->pp = pp;
         s->index = i;
-        if (pthread_create(&s->th, NULL, reader_main, s) != 0) abort();
-        s->running = true;
+        engine_slot_start(e, s, reader_main);
     }
     return e;
 }

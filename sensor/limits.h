@@ -8,6 +8,8 @@
 
 /* ---- flow table ---- */
 #define LIM_MAX_FLOWS            1000000u   /* --max-flows */
+#define LIM_WORKERS_MAX          256u       /* the most --workers takes (and its default: cores - 1); each
+                                             * costs ~4 MB and ~30 ms of nDPI set-up, made one at a time */
 #define LIM_TCP_IDLE_TIMEOUT_S   300u       /* --tcp-idle-timeout */
 #define LIM_TCP_CLOSE_TIMEOUT_S  10u        /* --tcp-close-timeout: after FIN/RST */
 #define LIM_UDP_IDLE_TIMEOUT_S   60u        /* --udp-idle-timeout */

@@ -16,6 +16,7 @@
 #include "pipeline.h"
 #include "engine.h"
 #include "worker.h"
+#include "limits.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -53,6 +54,14 @@ static void on_hup(int sig)
     g_hup = 1;
 }
 
+/* The default --workers on this many usable cores: one left for the
+ * capture thread, at least 1, at most LIM_WORKERS_MAX. */
+static unsigned default_workers(unsigned cores)
+{
+    unsigned n = cores > 1 ? cores - 1 : 1;
+    return n < LIM_WORKERS_MAX ? n : LIM_WORKERS_MAX;
+}
+
 static void usage(FILE *f)
 {
     fprintf(f,
@@ -67,7 +76,7 @@ static void usage(FILE *f)
         "\noptions:\n");
     option_usage(f);
     unsigned cores = daemon_usable_cores();
-    fprintf(f, "\nhere: %u usable core%s, so --workers defaults to %u\n", cores, cores > 1 ? "s" : "", cores > 1 ? cores - 1 : 1);
+    fprintf(f, "\nhere: %u usable core%s, so --workers defaults to %u\n", cores, cores > 1 ? "s" : "", default_workers(cores));
     fprintf(f, "\nexit status: 0 ok, 1 runtime error, 2 usage error\n");
 }
 
@@ -210,9 +219,7 @@ static bool use_readers(const struct config *cfg, unsigned nw, capture *const *c
 /* --workers, or the default: usable cores - 1, at least 1. */
 static unsigned worker_count(const struct config *cfg)
 {
-    if (cfg->workers) return cfg->workers;
-    unsigned cores = daemon_usable_cores();
-    return cores > 1 ? cores - 1 : 1;
+    return cfg->workers ? cfg->workers : default_workers(daemon_usable_cores());
 }
 
 static uint64_t random_seed(void)

@@ -1,9 +1,12 @@
 /* test_claim.c -- the readers' claim table (engine_claim): the first reader
  * to meet an address pair owns it, every reader then sees that owner (also
- * when two threads race for the same pairs), and a full probe run falls back
- * on a hash over the readers that read, never on one that does not. */
+ * when two threads race for the same pairs, and for worker numbers past
+ * 255), and a
+ * full probe run falls back on a hash over the readers that read, never on
+ * one that does not. */
 #include "test.h"
 #include "engine_int.h"
+#include "limits.h"
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -28,6 +31,8 @@ static engine *reader_view(_Atomic uint64_t *claims, unsigned n, unsigned self, 
     return e;
 }
 
+static void view_free(engine *e) { free(e); }
+
 static uint64_t mix(uint64_t x)
 {
     x ^= x >> 33;
@@ -36,24 +41,42 @@ static uint64_t mix(uint64_t x)
     return x;
 }
 
-static void t_first_comes_owns(void)
+/* Readers 0 and n - 1 of n take turns meeting 200 new pairs: the first to
+ * meet one owns it, and both say so, again and again. */
+static unsigned first_comes_owns(unsigned n)
 {
     _Atomic uint64_t *claims = calloc(SLOTS, sizeof *claims);
-    unsigned live[2] = {0, 1};
-    engine *a = reader_view(claims, 2, 0, live, 2), *b = reader_view(claims, 2, 1, live, 2);
+    unsigned live[2] = {0, n - 1};
+    engine *a = reader_view(claims, n, 0, live, 2), *b = reader_view(claims, n, n - 1, live, 2);
     unsigned wrong = 0;
     for (uint64_t i = 0; i < 200; i++) {
         uint64_t h = mix(i + 1);
         engine *first = i % 2 ? b : a, *second = i % 2 ? a : b;
         unsigned owner = engine_claim(first, h);
         wrong += owner != first->self;
-        wrong += engine_claim(second, h) != owner;
-        wrong += engine_claim(first, h) != owner;
+        for (int again = 0; again < 2; again++) {
+            wrong += engine_claim(second, h) != owner;
+            wrong += engine_claim(first, h) != owner;
+        }
     }
-    CHECK_EQ(wrong, 0);
-    free(a);
-    free(b);
+    view_free(a);
+    view_free(b);
     free((void *)claims);
+    return wrong;
+}
+
+static void t_first_comes_owns(void)
+{
+    CHECK_EQ(first_comes_owns(2), 0);
+}
+
+/* A claim word once held the worker + 1 in 8 bits: reader 299 of 300 then
+ * wrote into the pair's bits, the others did not know its pairs and took
+ * them too (one flow in two workers). --workers goes to LIM_WORKERS_MAX. */
+static void t_worker_numbers_past_255(void)
+{
+    CHECK_EQ(first_comes_owns(300), 0);
+    CHECK_EQ(first_comes_owns(LIM_WORKERS_MAX), 0);
 }
 
 /* Two readers race through the same pairs in opposite orders, from the
@@ -94,8 +117,8 @@ static void t_race_agrees(void)
             if (got[0][i] < 2) mine[got[0][i]]++;
         }
         contested += mine[0] > 0 && mine[1] > 0;
-        free(r[0].e);
-        free(r[1].e);
+        view_free(r[0].e);
+        view_free(r[1].e);
         free((void *)claims);
     }
     CHECK_EQ(mismatch, 0);
@@ -109,7 +132,7 @@ static void t_full_table_skips_readers_that_do_not_read(void)
 {
     _Atomic uint64_t *claims = calloc(SLOTS, sizeof *claims);
     /* every word taken by pairs none of the hashes below can match */
-    for (unsigned i = 0; i < SLOTS; i++) claims[i] = (uint64_t)(0xABCDEF00u + i) << 8 | 1;
+    for (unsigned i = 0; i < SLOTS; i++) claims[i] = (uint64_t)(0xABCDEF00u + i) << 16 | 1;
     unsigned live[2] = {0, 2};   /* reader 1 could not open the inputs */
     engine *e = reader_view(claims, 3, 2, live, 2);
     unsigned seen[3] = {0, 0, 0};
@@ -137,6 +160,7 @@ static void t_full_table_skips_readers_that_do_not_read(void)
 int main(void)
 {
     RUN(t_first_comes_owns);
+    RUN(t_worker_numbers_past_255);
     RUN(t_race_agrees);
     RUN(t_full_table_skips_readers_that_do_not_read);
     return test_done();

@@ -89,3 +89,30 @@ if [ -n "$cg" ]; then
 else
     skip cores_cgroup_quota "no cgroup of our own can be made here (not root, read-only cgroupfs, or 1 core)"
 fi
+
+# --workers stops at 256 (a claim word holds the worker in 16 bits; each
+# worker costs ~4 MB and ~30 ms of nDPI set-up); 300 once ran, with reader
+# 255 and up writing into the claim table's pair bits
+usage_error workers_past_cap --workers 257 -r pcaps/demo.pcap
+check workers_cap_in_help bash -c '"$1" --help | grep -q -- "--workers N .*at most 256"' _ "$BW_BIN"
+# a thread the system will not give (a pids cgroup limit, as a container's
+# --pids-limit) ends the run with one clear line and status 1, not abort()
+pg=""
+if [ "$(id -u)" = 0 ]; then
+    if [ -f /sys/fs/cgroup/cgroup.controllers ] && grep -qw pids /sys/fs/cgroup/cgroup.subtree_control 2>/dev/null; then
+        pg=/sys/fs/cgroup$(sed -n 's/^0:://p' /proc/self/cgroup)/bw-pids-$$
+    elif [ -d /sys/fs/cgroup/pids ]; then
+        pg=/sys/fs/cgroup/pids$(sed -n 's/^[0-9]*:pids:\(.*\)$/\1/p' /proc/self/cgroup)/bw-pids-$$
+        pg=${pg/\/\//\/}
+    fi
+    if [ -n "$pg" ]; then mkdir "$pg" 2>/dev/null && echo 4 >"$pg/pids.max" 2>/dev/null || pg=""; fi
+fi
+if [ -n "$pg" ]; then
+    bash -c 'echo $$ >"$1/cgroup.procs" && exec "$2" -q --workers 8 -r pcaps/demo.pcap --alerts "$3"' \
+        _ "$pg" "$BW_BIN" "$TMP/pids.jsonl" >"$TMP/out" 2>"$TMP/err"; rc=$?
+    rmdir "$pg" 2>/dev/null
+    said=$(grep -c "cannot start worker thread [0-9]* of 8: .*try fewer --workers" "$TMP/err")
+    check workers_thread_limit_message [ "$rc" -eq 1 -a "$said" -eq 1 -a "$(wc -l <"$TMP/err")" -eq 1 ]
+else
+    skip workers_thread_limit_message "no pids cgroup of our own can be made here"
+fi
