@@ -172,6 +172,10 @@ void stats_json(struct json *j, struct worker *const *w, unsigned n, const struc
     json_arr_open(j);
     for (unsigned i = 0; i < n; i++) json_u64(j, worker_stats(w[i])->packets);
     json_arr_close(j);
+    json_key(j, "worker_cpu_s");   /* how the work spread: each worker thread's CPU seconds */
+    json_arr_open(j);
+    for (unsigned i = 0; i < n; i++) json_double(j, worker_cpu_seconds(w[i]), 3);
+    json_arr_close(j);
     json_obj_close(j);
     json_key(j, "flows");
     json_obj_open(j);

@@ -15,6 +15,8 @@
 #include <netinet/in.h>
 #include <stdio.h>
 #include <pthread.h>
+#include <stdatomic.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <ndpi_api.h>
@@ -59,6 +61,10 @@ struct worker {
     struct ndpi_detection_module_struct *ndpi;
     pii_scratch *scratch;
     struct body_consumer *bc_free;   /* reused consumers: no malloc per transaction */
+    clockid_t cpu_clock;             /* the CPU clock of the thread that runs it (worker_new's) */
+    bool cpu_clock_ok;
+    uint64_t cpu_ns0;                /* its reading at worker_new */
+    _Atomic uint64_t cpu_ns_kept;    /* its time since then when the thread shed (0: still running) */
     struct json json;
     size_t n_dissectors;
     uint64_t *dcount[MAX_DISSECTORS];
@@ -732,6 +738,14 @@ static struct ndpi_detection_module_struct *ndpi_take(unsigned index)
     return ndpi_build();
 }
 
+/* The CPU clock of the thread that runs w, in ns (0: unreadable). */
+static uint64_t cpu_ns(const worker *w)
+{
+    struct timespec ts;
+    if (!w->cpu_clock_ok || clock_gettime(w->cpu_clock, &ts) != 0) return 0;
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 worker *worker_new(const struct pipeline *pipe, unsigned index, uint64_t seed)
 {
     const struct config *cfg = pipe->cfg;
@@ -740,6 +754,8 @@ worker *worker_new(const struct pipeline *pipe, unsigned index, uint64_t seed)
     w->cfg = cfg;
     w->pipe = pipe;
     w->index = index;
+    w->cpu_clock_ok = pthread_getcpuclockid(pthread_self(), &w->cpu_clock) == 0;
+    w->cpu_ns0 = cpu_ns(w);
     if (pipe->pii && !(w->scratch = pii_scratch_new(pipe->pii))) abort();
     json_init(&w->json);
     stream_pool_init(&w->pool, cfg);
@@ -778,9 +794,28 @@ void worker_finish(worker *w)
     dedup_reset(w->dedup);
 }
 
+/* Its thread's CPU time since worker_new, in ns (at least 1). */
+static uint64_t cpu_ns_since(const worker *w)
+{
+    uint64_t now = cpu_ns(w);
+    return now > w->cpu_ns0 ? now - w->cpu_ns0 : 1;
+}
+
+double worker_cpu_seconds(const worker *w)
+{
+    /* a thread that has gone (its clock with it) kept its figure first */
+    uint64_t ns = atomic_load_explicit(&w->cpu_ns_kept, memory_order_acquire);
+    if (!ns && cpu_ns(w)) ns = cpu_ns_since(w);
+    if (!ns) ns = atomic_load_explicit(&w->cpu_ns_kept, memory_order_acquire);
+    return ns > 1 ? (double)ns / 1e9 : 0;
+}
+
 void worker_shed(worker *w)
 {
     if (!w) return;
+    /* the first shed runs on the worker's own thread, as it stops */
+    if (!atomic_load_explicit(&w->cpu_ns_kept, memory_order_relaxed))
+        atomic_store_explicit(&w->cpu_ns_kept, cpu_ns_since(w), memory_order_release);
     flow_table_end_all(w->flows);   /* a flow's end may still need nDPI and the scratch */
     if (w->frags) w->st.frag = *frag_stats(w->frags);
     frag_free(w->frags);

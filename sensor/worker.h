@@ -89,6 +89,11 @@ void worker_shed(worker *w);
 void worker_free(worker *w);
 
 const struct worker_stats *worker_stats(const worker *w);
+/* CPU time (user + system) of the thread that runs the worker since
+ * worker_new: read from that thread's clock while it runs, kept when it
+ * sheds (a thread's clock goes with it). With 1 worker it is the capture
+ * thread's, reading included; 0 where the clock cannot be read. */
+double worker_cpu_seconds(const worker *w);
 const struct stream_stats *worker_stream_stats(const worker *w);
 const struct flow_stats *worker_flow_stats(const worker *w);
 /* Dissector counters: for dissector_table[i], n_counters values. */

@@ -80,6 +80,18 @@ if [ -x "$LOADGEN" ]; then
     check cut_has_alerts [ -s "$TMP/cut.w1.alerts" ]
     check cut_one_warning [ "$(grep -c 'truncated capture' "$TMP/cut.w3.err")" -eq 1 ]
     check cut_one_read_error python3 -c 'import json,sys; sys.exit(json.load(open(sys.argv[1]))["capture"]["read_errors"] != 1)' "$TMP/cut.w3.json"
+    # capture.worker_cpu_s: each worker thread's own CPU time, one figure a
+    # worker, none 0, together less than the whole process's (a process
+    # clock in place of the threads' would give each the sum)
+    for mode in "" --capture-thread; do
+        rs=$("$BW_BUILD/tools/runstat" "$BW_BIN" -q -r "$TMP/lg.pcap" --workers 3 $mode --sensor-name same \
+            --hash-key-file "$KEY" --stats "$TMP/cpu.json" 2>/dev/null | sed -n 's/^runstat .* cpu_s \([0-9.]*\).*/\1/p')
+        check "worker_cpu_s${mode:+_capture_thread}" python3 -c '
+import json, sys
+c = json.load(open(sys.argv[1]))["capture"]["worker_cpu_s"]
+print("worker_cpu_s", c, "process cpu_s", sys.argv[2])
+sys.exit(not (len(c) == 3 and min(c) > 0 and sum(c) <= float(sys.argv[2])))' "$TMP/cpu.json" "${rs:-0}"
+    done
     # --user: a capture only root may read, opened before the privileges
     # go; three workers still see all of it (the capture thread reads what
     # the run opened, the workers could not open it again)
