@@ -123,6 +123,11 @@ void pii_numscan_reset(struct pii_numscan *st);
  * shifted left 8, or'ed with the pattern id) to out in end order; return
  * their number. */
 size_t pii_numscan(struct pii_numscan *st, const uint8_t *p, size_t n, uint32_t *out);
+/* The same with vectors of at most width bytes (8: eight-byte words only,
+ * 16: SSE2, 32: AVX2), narrower where the CPU lacks them; and the widest
+ * this CPU runs (what pii_numscan uses). For tests and benchmarks. */
+size_t pii_numscan_width(unsigned width, struct pii_numscan *st, const uint8_t *p, size_t n, uint32_t *out);
+unsigned pii_numscan_widest(void);
 
 struct pii_item {
     uint64_t end;                 /* absolute offset just past the match / value */

@@ -131,7 +131,20 @@ fi
 stats=$(mktemp)
 "${BW[@]}" --workers 1 -r "$pcap" --stats "$stats" 2>/dev/null
 scanned=$(grep -o '"body_bytes_scanned":[0-9]*' "$stats" | cut -d: -f2)
+cpu1=$(grep -o '"worker_cpu_s":\[[^]]*\]' "$stats" | sed 's/.*\[//; s/\]//')
+# Where the N workers' wall time goes, from one more run of each with their
+# own clocks (capture.worker_cpu_s): the work they did together against the
+# one worker's, and how much of the wall time the busiest one was running.
+wl=$("$B/tools/runstat" "${BW[@]}" --workers "${blabel#bleedwatch-w}" -r "$pcap" --stats "$stats" 2>/dev/null |
+    sed -n 's/^runstat wall_s \([0-9.]*\) .*/\1/p')
+cpun=$(grep -o '"worker_cpu_s":\[[^]]*\]' "$stats" | sed 's/.*\[//; s/\]//')
 rm -f "$stats"
+awk -v one="${cpu1:-0}" -v many="${cpun:-0}" -v wall="${wl:-0}" -v l="${blabel#bleedwatch-}" 'BEGIN {
+    n = split(many, c, ","); sum = 0; max = 0; list = ""
+    for (i = 1; i <= n; i++) { sum += c[i]; if (c[i] > max) max = c[i]; list = list (i > 1 ? " + " : "") sprintf("%.3f", c[i]) }
+    if (one <= 0 || wall <= 0 || n < 2) exit
+    printf "where %s goes (one run each, the threads'"'"' own clocks): its workers ran %s = %.3f s of CPU against 1 worker'"'"'s %.3f s (%+.1f%%: every reader reads and steers the whole file); the busiest ran %.3f s of the %.3f s wall (the other %.3f s: start-up, a worker waiting for its nDPI module, the last worker'"'"'s tail, exit)\n",
+        l, list, sum, one, (sum / one - 1) * 100, max, wall, wall - max }'
 awk -v s="${scanned:-0}" -v b="$bytes" -v w1="$w1" -v ns="$(summary w1-no-body-scan | awk '{print $2}')" \
     -v p="$(paired bleedwatch-w1 w1-no-body-scan)" 'BEGIN {
     printf "PII scan: 1 worker reads %.1f MB of decoded bodies (%.2f of the capture'"'"'s wire bytes); reading them takes %.3f s of its %.3f s (w1 is %.2fx w1-no-body-scan, rounds'"'"' own ratios), %.0f MB/s\n",
