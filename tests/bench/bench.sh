@@ -71,6 +71,18 @@ summary() {  # label -> "label wall_s maxrss_kb cpu_s", medians
     echo "$l $(tr ' ' '\n' <<<"${WALLS[$l]}" | grep . | median) $(tr ' ' '\n' <<<"${RSS[$l]}" | grep . | median)" \
          "$(tr ' ' '\n' <<<"${CPUS[$l]}" | grep . | median)"
 }
+# Each worker thread's CPU seconds in a round (the run's capture.worker_cpu_s):
+# their sum and the largest, per round.
+ST=$(mktemp -d)
+trap 'rm -rf "$ST"' EXIT
+declare -A WSUM WMAX
+worker_cpu() {  # wN
+    local c
+    c=$(grep -o '"worker_cpu_s":\[[^]]*\]' "$ST/$1.json" | sed 's/.*\[//; s/\]//')
+    WSUM[$1]+="$(awk -v c="$c" 'BEGIN {n = split(c, a, ","); s = 0; for (i = 1; i <= n; i++) s += a[i]; print s}') "
+    WMAX[$1]+="$(awk -v c="$c" 'BEGIN {n = split(c, a, ","); m = 0; for (i = 1; i <= n; i++) if (a[i] > m) m = a[i]; print m}') "
+}
+cpu_median() { tr ' ' '\n' <<<"$1" | grep . | median; }
 # The median over rounds of a/b, rows a and b measured in the same rounds.
 paired() {
     paste <(tr ' ' '\n' <<<"${WALLS[$1]}" | grep .) <(tr ' ' '\n' <<<"${WALLS[$2]}" | grep .) |
@@ -90,8 +102,12 @@ have_ndpi=false
 if command -v ndpiReader >/dev/null 2>&1; then have_ndpi=true; rows+=(ndpiReader); fi
 for _ in $(seq "$RUNS"); do
     once libpcap-loop "$B/tools/pcap_loop" "$pcap"
-    once bleedwatch-w1 "${BW[@]}" --workers 1 -r "$pcap"
-    for n in "${wn[@]}"; do once "bleedwatch-w$n" "${BW[@]}" --workers "$n" -r "$pcap"; done
+    once bleedwatch-w1 "${BW[@]}" --workers 1 -r "$pcap" --stats "$ST/w1.json"
+    worker_cpu w1
+    for n in "${wn[@]}"; do
+        once "bleedwatch-w$n" "${BW[@]}" --workers "$n" -r "$pcap" --stats "$ST/w$n.json"
+        worker_cpu "w$n"
+    done
     if $have_ndpi; then once ndpiReader ndpiReader -q -i "$pcap"; fi
     once w1-no-body-scan "${BW[@]}" --workers 1 --pii-scan-cap 1 -r "$pcap"
 done
@@ -131,20 +147,16 @@ fi
 stats=$(mktemp)
 "${BW[@]}" --workers 1 -r "$pcap" --stats "$stats" 2>/dev/null
 scanned=$(grep -o '"body_bytes_scanned":[0-9]*' "$stats" | cut -d: -f2)
-cpu1=$(grep -o '"worker_cpu_s":\[[^]]*\]' "$stats" | sed 's/.*\[//; s/\]//')
-# Where the N workers' wall time goes, from one more run of each with their
-# own clocks (capture.worker_cpu_s): the work they did together against the
-# one worker's, and how much of the wall time the busiest one was running.
-wl=$("$B/tools/runstat" "${BW[@]}" --workers "${blabel#bleedwatch-w}" -r "$pcap" --stats "$stats" 2>/dev/null |
-    sed -n 's/^runstat wall_s \([0-9.]*\) .*/\1/p')
-cpun=$(grep -o '"worker_cpu_s":\[[^]]*\]' "$stats" | sed 's/.*\[//; s/\]//')
 rm -f "$stats"
-awk -v one="${cpu1:-0}" -v many="${cpun:-0}" -v wall="${wl:-0}" -v l="${blabel#bleedwatch-}" 'BEGIN {
-    n = split(many, c, ","); sum = 0; max = 0; list = ""
-    for (i = 1; i <= n; i++) { sum += c[i]; if (c[i] > max) max = c[i]; list = list (i > 1 ? " + " : "") sprintf("%.3f", c[i]) }
-    if (one <= 0 || wall <= 0 || n < 2) exit
-    printf "where %s goes (one run each, the threads'"'"' own clocks): its workers ran %s = %.3f s of CPU against 1 worker'"'"'s %.3f s (%+.1f%%: every reader reads and steers the whole file); the busiest ran %.3f s of the %.3f s wall (the other %.3f s: start-up, a worker waiting for its nDPI module, the last worker'"'"'s tail, exit)\n",
-        l, list, sum, one, (sum / one - 1) * 100, max, wall, wall - max }'
+# Where the N workers' wall time goes, from the rounds' own worker clocks
+# (medians): the work they did together against the one worker's, and how
+# much of the wall time the busiest one was running.
+bn=${blabel#bleedwatch-}
+awk -v one="$(cpu_median "${WSUM[w1]}")" -v sum="$(cpu_median "${WSUM[$bn]}")" -v max="$(cpu_median "${WMAX[$bn]}")" \
+    -v wall="$bw" -v l="$bn" 'BEGIN {
+    if (one <= 0 || wall <= 0) exit
+    printf "where %s goes (medians of the rounds'"'"' worker clocks): its workers ran %.3f s of CPU together against 1 worker'"'"'s %.3f s (%+.1f%%: every reader reads and steers the whole file); the busiest ran %.3f s of the %.3f s wall (the other %.3f s: start-up, a worker waiting for its nDPI module, the last worker'"'"'s tail, exit)\n",
+        l, sum, one, (sum / one - 1) * 100, max, wall, wall - max }'
 awk -v s="${scanned:-0}" -v b="$bytes" -v w1="$w1" -v ns="$(summary w1-no-body-scan | awk '{print $2}')" \
     -v p="$(paired bleedwatch-w1 w1-no-body-scan)" 'BEGIN {
     printf "PII scan: 1 worker reads %.1f MB of decoded bodies (%.2f of the capture'"'"'s wire bytes); reading them takes %.3f s of its %.3f s (w1 is %.2fx w1-no-body-scan, rounds'"'"' own ratios), %.0f MB/s\n",
