@@ -15,6 +15,7 @@
 #include <netinet/in.h>
 #include <stdio.h>
 #include <pthread.h>
+#include <sys/mman.h>
 #include <stdatomic.h>
 #include <time.h>
 #include <stdlib.h>
@@ -692,9 +693,35 @@ static struct {
     struct ndpi_detection_module_struct *mod[NDPI_AHEAD_MAX];
 } ahead = { .lock = PTHREAD_MUTEX_INITIALIZER, .built_one = PTHREAD_COND_INITIALIZER };
 
+/* nDPI's set-up allocates ~5.5 MB a module in thousands of small pieces
+ * from this thread's malloc arena, so each new page costs a fault and each
+ * step of the arena's growth an mprotect (on this VM ~30 ms a module, 8 ms
+ * when the pages are already there). Growing the arena once for all the
+ * modules, with transparent huge pages asked for over it, makes those 2 MB
+ * faults and one growth: modules 0 and 1 in ~18 and ~13 ms instead of ~31
+ * and ~30. Only memory this thread itself took and gives back; where huge
+ * pages are off, or malloc works otherwise, it merely does not help. */
+static void arena_prepare(size_t bytes)
+{
+    enum { PIECE = 120 << 10, MAX_PIECES = 512 };   /* under malloc's mmap threshold: from the arena */
+    void *piece[MAX_PIECES];
+    size_t n = bytes / PIECE < MAX_PIECES ? bytes / PIECE : MAX_PIECES, got = 0;
+    uintptr_t lo = UINTPTR_MAX, hi = 0;
+    for (; got < n && (piece[got] = malloc(PIECE)); got++) {
+        uintptr_t a = (uintptr_t)piece[got];
+        if (a < lo) lo = a;
+        if (a + PIECE > hi) hi = a + PIECE;
+    }
+    const uintptr_t huge = (uintptr_t)2 << 20;
+    uintptr_t from = (lo + huge - 1) & ~(huge - 1), to = hi & ~(huge - 1);
+    if (got && to > from) (void)madvise((void *)from, to - from, MADV_HUGEPAGE);
+    while (got) free(piece[--got]);
+}
+
 static void *ndpi_ahead_main(void *arg)
 {
     (void)arg;
+    arena_prepare((size_t)ahead.n * (7u << 20) < (48u << 20) ? (size_t)ahead.n * (7u << 20) : (48u << 20));
     for (unsigned i = 0; i < ahead.n; i++) {
         struct ndpi_detection_module_struct *m = ndpi_build();
         pthread_mutex_lock(&ahead.lock);
