@@ -698,9 +698,12 @@ static struct {
  * step of the arena's growth an mprotect (on this VM ~30 ms a module, 8 ms
  * when the pages are already there). Growing the arena once for all the
  * modules, with transparent huge pages asked for over it, makes those 2 MB
- * faults and one growth: modules 0 and 1 in ~18 and ~13 ms instead of ~31
- * and ~30. Only memory this thread itself took and gives back; where huge
- * pages are off, or malloc works otherwise, it merely does not help. */
+ * faults and one growth. Alone (a test program) modules 0 and 1 then take
+ * ~18 and ~13 ms instead of ~31 and ~30; in a run, beside Hyperscan's
+ * compile on the other core, ~31 ms instead of ~36 (a small capture with 2
+ * workers: 90 ms against 100). Only memory this thread itself took and
+ * gives back; where huge pages are off, or malloc works otherwise, it merely
+ * does not help. */
 static void arena_prepare(size_t bytes)
 {
     enum { PIECE = 120 << 10, MAX_PIECES = 512 };   /* under malloc's mmap threshold: from the arena */
