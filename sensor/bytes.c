@@ -15,15 +15,13 @@ bool bytes_ieqn(struct bytes b, const char *s, size_t n)
     return true;
 }
 
-bool bytes_eq(struct bytes b, const char *s)
+bool bytes_eqn(struct bytes b, const char *s, size_t n)
 {
-    size_t n = strlen(s);
     return b.len == n && (n == 0 || memcmp(b.p, s, n) == 0);
 }
 
-bool bytes_iprefix(struct bytes b, const char *s)
+bool bytes_iprefixn(struct bytes b, const char *s, size_t n)
 {
-    size_t n = strlen(s);
     if (b.len < n) return false;
     for (size_t i = 0; i < n; i++)
         if (lower(b.p[i]) != lower((unsigned char)s[i])) return false;
@@ -69,9 +67,8 @@ static long scan(struct bytes b, const uint8_t *t, size_t n, uint64_t *count)
     return -1;
 }
 
-long bytes_find(struct bytes b, const char *needle)
+long bytes_findn(struct bytes b, const char *needle, size_t n)
 {
-    size_t n = strlen(needle);
     if (n == 0) return 0;
     if (n == 1 && b.len) {
         const uint8_t *hit = memchr(b.p, (uint8_t)needle[0], b.len);
@@ -87,9 +84,8 @@ uint64_t bytes_count(struct bytes b, const char *needle, size_t n)
     return k;
 }
 
-long bytes_ifind(struct bytes b, const char *needle)
+long bytes_ifindn(struct bytes b, const char *needle, size_t n)
 {
-    size_t n = strlen(needle);
     if (n == 0) return 0;
     if (b.len < n) return -1;
     for (size_t i = 0; i + n <= b.len; i++) {

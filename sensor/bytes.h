@@ -49,14 +49,21 @@ static inline bool bytes_ieq(struct bytes b, const char *s)
     size_t n = strlen(s);
     return b.len == n && bytes_ieqn(b, s, n);
 }
-bool bytes_iprefix(struct bytes b, const char *s);
-bool bytes_eq(struct bytes b, const char *s);
+/* The same with the C string's length known; the wrappers below are inline
+ * for the same reason as bytes_ieq: a literal's length is then a constant
+ * (the storage recognisers call them with literals on every transaction). */
+bool bytes_iprefixn(struct bytes b, const char *s, size_t n);
+bool bytes_eqn(struct bytes b, const char *s, size_t n);
+long bytes_findn(struct bytes b, const char *needle, size_t n);
+long bytes_ifindn(struct bytes b, const char *needle, size_t n);
+static inline bool bytes_iprefix(struct bytes b, const char *s) { return bytes_iprefixn(b, s, strlen(s)); }
+static inline bool bytes_eq(struct bytes b, const char *s) { return bytes_eqn(b, s, strlen(s)); }
 /* Find needle (case-sensitive) in b; returns offset or -1. */
-long bytes_find(struct bytes b, const char *needle);
+static inline long bytes_find(struct bytes b, const char *needle) { return bytes_findn(b, needle, strlen(needle)); }
 /* Occurrences of needle[0..n) in b, overlapping ones too. */
 uint64_t bytes_count(struct bytes b, const char *needle, size_t n);
 /* Case-insensitive variant. */
-long bytes_ifind(struct bytes b, const char *needle);
+static inline long bytes_ifind(struct bytes b, const char *needle) { return bytes_ifindn(b, needle, strlen(needle)); }
 /* Trim ASCII spaces and tabs at both ends. */
 struct bytes bytes_trim(struct bytes b);
 /* Parse a non-negative decimal integer that fills the whole view.
