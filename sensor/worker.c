@@ -724,7 +724,8 @@ static void arena_prepare(size_t bytes)
 static void *ndpi_ahead_main(void *arg)
 {
     (void)arg;
-    arena_prepare((size_t)ahead.n * (7u << 20) < (48u << 20) ? (size_t)ahead.n * (7u << 20) : (48u << 20));
+    size_t room = (size_t)ahead.n * (7u << 20);   /* ~5.5 MB a module, and some */
+    arena_prepare(room < (48u << 20) ? room : (48u << 20));
     for (unsigned i = 0; i < ahead.n; i++) {
         struct ndpi_detection_module_struct *m = ndpi_build();
         pthread_mutex_lock(&ahead.lock);
@@ -824,19 +825,20 @@ void worker_finish(worker *w)
     dedup_reset(w->dedup);
 }
 
-/* Its thread's CPU time since worker_new, in ns (at least 1). */
+/* Its thread's CPU time since worker_new, in ns: 1 for none or unreadable,
+ * 0 when the clock is gone (the thread has stopped). */
 static uint64_t cpu_ns_since(const worker *w)
 {
     uint64_t now = cpu_ns(w);
+    if (!now) return w->cpu_clock_ok ? 0 : 1;
     return now > w->cpu_ns0 ? now - w->cpu_ns0 : 1;
 }
 
 double worker_cpu_seconds(const worker *w)
 {
-    /* a thread that has gone (its clock with it) kept its figure first */
     uint64_t ns = atomic_load_explicit(&w->cpu_ns_kept, memory_order_acquire);
-    if (!ns && cpu_ns(w)) ns = cpu_ns_since(w);
-    if (!ns) ns = atomic_load_explicit(&w->cpu_ns_kept, memory_order_acquire);
+    /* a thread that has gone (its clock with it) kept its figure first */
+    if (!ns && !(ns = cpu_ns_since(w))) ns = atomic_load_explicit(&w->cpu_ns_kept, memory_order_acquire);
     return ns > 1 ? (double)ns / 1e9 : 0;
 }
 
@@ -844,8 +846,10 @@ void worker_shed(worker *w)
 {
     if (!w) return;
     /* the first shed runs on the worker's own thread, as it stops */
-    if (!atomic_load_explicit(&w->cpu_ns_kept, memory_order_relaxed))
-        atomic_store_explicit(&w->cpu_ns_kept, cpu_ns_since(w), memory_order_release);
+    if (!atomic_load_explicit(&w->cpu_ns_kept, memory_order_relaxed)) {
+        uint64_t ns = cpu_ns_since(w);
+        atomic_store_explicit(&w->cpu_ns_kept, ns ? ns : 1, memory_order_release);
+    }
     flow_table_end_all(w->flows);   /* a flow's end may still need nDPI and the scratch */
     if (w->frags) w->st.frag = *frag_stats(w->frags);
     frag_free(w->frags);
