@@ -69,16 +69,26 @@ nw=$(/usr/bin/python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1])
 check cores_default_workers_run [ "$nw" = "$dn" ]
 # a quota of half a core in a cgroup of our own (v1 or v2): 1 usable core,
 # whatever the affinity; 2.5 cores where the affinity allows 2: 2
-cg=""
-if [ "$(id -u)" = 0 ] && [ "$(nproc)" -ge 2 ]; then
-    if [ -f /sys/fs/cgroup/cgroup.controllers ] && grep -qw cpu /sys/fs/cgroup/cgroup.subtree_control 2>/dev/null; then
-        cg=/sys/fs/cgroup$(sed -n 's/^0:://p' /proc/self/cgroup)/bw-cores-$$
-        mkdir "$cg" 2>/dev/null && echo "50000 100000" >"$cg/cpu.max" 2>/dev/null || cg=""
-    elif [ -d /sys/fs/cgroup/cpu ]; then
-        cg=/sys/fs/cgroup/cpu$(sed -n 's/^[0-9]*:\([^:]*,\)\{0,1\}cpu\(,[^:]*\)\{0,1\}:\(.*\)$/\3/p' /proc/self/cgroup)/bw-cores-$$
-        cg=${cg/\/\//\/}
-        mkdir "$cg" 2>/dev/null && echo 100000 >"$cg/cpu.cfs_period_us" && echo 50000 >"$cg/cpu.cfs_quota_us" 2>/dev/null || cg=""
+# A cgroup of our own for one controller (v2 where the controller is
+# enabled there, else its v1 hierarchy), made under the one we are in: its
+# path, or nothing where none can be made (not root, read-only cgroupfs).
+own_cgroup() {  # controller, name
+    local c=""
+    [ "$(id -u)" = 0 ] || return 0
+    if [ -f /sys/fs/cgroup/cgroup.controllers ] && grep -qw "$1" /sys/fs/cgroup/cgroup.subtree_control 2>/dev/null; then
+        c=/sys/fs/cgroup$(sed -n 's/^0:://p' /proc/self/cgroup)/$2-$$
+    elif [ -d "/sys/fs/cgroup/$1" ]; then
+        c=/sys/fs/cgroup/$1$(sed -n "s/^[0-9]*:\([^:]*,\)\{0,1\}$1\(,[^:]*\)\{0,1\}:\(.*\)\$/\3/p" /proc/self/cgroup)/$2-$$
+        c=${c/\/\//\/}
     fi
+    [ -n "$c" ] && mkdir "$c" 2>/dev/null && echo "$c"
+}
+cg=""
+[ "$(nproc)" -ge 2 ] && cg=$(own_cgroup cpu bw-cores)
+if [ -n "$cg" ] && ! { if [ -f "$cg/cpu.max" ]; then echo "50000 100000" >"$cg/cpu.max"
+                       else echo 100000 >"$cg/cpu.cfs_period_us" && echo 50000 >"$cg/cpu.cfs_quota_us"; fi; } 2>/dev/null; then
+    rmdir "$cg"
+    cg=""
 fi
 if [ -n "$cg" ]; then
     read -r cq dq < <(bash -c 'echo $$ >"$1/cgroup.procs" && exec "$2" --help' _ "$cg" "$BW_BIN" | cores_said)
@@ -97,16 +107,8 @@ usage_error workers_past_cap --workers 257 -r pcaps/demo.pcap
 check workers_cap_in_help bash -c '"$1" --help | grep -q -- "--workers N .*at most 256"' _ "$BW_BIN"
 # a thread the system will not give (a pids cgroup limit, as a container's
 # --pids-limit) ends the run with one clear line and status 1, not abort()
-pg=""
-if [ "$(id -u)" = 0 ]; then
-    if [ -f /sys/fs/cgroup/cgroup.controllers ] && grep -qw pids /sys/fs/cgroup/cgroup.subtree_control 2>/dev/null; then
-        pg=/sys/fs/cgroup$(sed -n 's/^0:://p' /proc/self/cgroup)/bw-pids-$$
-    elif [ -d /sys/fs/cgroup/pids ]; then
-        pg=/sys/fs/cgroup/pids$(sed -n 's/^[0-9]*:pids:\(.*\)$/\1/p' /proc/self/cgroup)/bw-pids-$$
-        pg=${pg/\/\//\/}
-    fi
-    if [ -n "$pg" ]; then mkdir "$pg" 2>/dev/null && echo 4 >"$pg/pids.max" 2>/dev/null || pg=""; fi
-fi
+pg=$(own_cgroup pids bw-pids)
+if [ -n "$pg" ] && ! echo 4 >"$pg/pids.max" 2>/dev/null; then rmdir "$pg"; pg=""; fi
 if [ -n "$pg" ]; then
     # (no leak check: LeakSanitizer needs a task of its own at exit, and the
     # limit is spent by then)
