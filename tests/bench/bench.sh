@@ -143,11 +143,8 @@ if $have_ndpi; then
         'BEGIN { printf "against ndpiReader: %s takes %.3f of its time (median of the rounds'"'"' own ratios)\n", l, p }'
 fi
 # What the PII engine reads: the decoded bodies of storage responses that
-# could alert (gzip and chunking undone), counted by the run itself.
-stats=$(mktemp)
-"${BW[@]}" --workers 1 -r "$pcap" --stats "$stats" 2>/dev/null
-scanned=$(grep -o '"body_bytes_scanned":[0-9]*' "$stats" | cut -d: -f2)
-rm -f "$stats"
+# could alert (gzip and chunking undone), counted by the 1-worker rounds.
+scanned=$(grep -o '"body_bytes_scanned":[0-9]*' "$ST/w1.json" | cut -d: -f2)
 # Where the N workers' wall time goes, from the rounds' own worker clocks
 # (medians): the work they did together against the one worker's, and how
 # much of the wall time the busiest one was running.
