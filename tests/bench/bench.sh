@@ -43,8 +43,7 @@ BW=(./bleedwatch -q --hash-key-file "$key" --sensor-name bench)
 
 read -r _ packets _ bytes _ < <("$B/tools/pcap_loop" "$pcap")
 size=$(stat -c %s "$pcap")
-# warm the page cache so every run reads from memory
-cat "$pcap" >/dev/null
+bench_warm "$pcap"   # every run reads from memory (capture.sh)
 
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 

@@ -26,7 +26,7 @@ if [ "$(id -u)" -ne 0 ]; then echo "bench-live: needs root (it makes a veth pair
 pcap=$(bench_capture "${1:-}") || exit 2
 key=build/bench/hash.key
 [ -s "$key" ] || { head -c 32 /dev/urandom >"$key"; chmod 600 "$key"; }
-cat "$pcap" >/dev/null
+bench_warm "$pcap"   # every run reads from memory (capture.sh)
 
 A=bwbench0 Z=bwbench1
 ip link del "$A" 2>/dev/null || true
