@@ -26,6 +26,8 @@
 # HTTP, gzip, storage recognition), to show what the scan of the decoded
 # bodies costs; the run's own statistics say how many body bytes it reads.
 # ratio = (1)'s time / the row's time, i.e. the row's share of the floor.
+# Each round also runs tests/tools/cpu_probe on all cores: what they give
+# together over one core alone at that moment (the scaling's ceiling here).
 set -eu
 cd "$(dirname "$0")/../.."
 RUNS=${RUNS:-3}
@@ -99,6 +101,7 @@ for n in $((ncpu - 1)) "$ncpu" $((ncpu + 1)); do [ "$n" -ge 2 ] && wn+=("$n"); d
 for n in "${wn[@]}"; do rows+=("bleedwatch-w$n"); done
 have_ndpi=false
 if command -v ndpiReader >/dev/null 2>&1; then have_ndpi=true; rows+=(ndpiReader); fi
+PROBES=()
 for _ in $(seq "$RUNS"); do
     once libpcap-loop "$B/tools/pcap_loop" "$pcap"
     once bleedwatch-w1 "${BW[@]}" --workers 1 -r "$pcap" --stats "$ST/w1.json"
@@ -109,6 +112,8 @@ for _ in $(seq "$RUNS"); do
     done
     if $have_ndpi; then once ndpiReader ndpiReader -q -i "$pcap"; fi
     once w1-no-body-scan "${BW[@]}" --workers 1 --pii-scan-cap 1 -r "$pcap"
+    # the machine's own ceiling this round (tests/tools/cpu_probe.c)
+    PROBES+=("$("$B/tools/cpu_probe" "$ncpu" 1)")
 done
 results=("$(summary libpcap-loop)" "$(summary bleedwatch-w1)")
 best=""
@@ -137,6 +142,12 @@ read -r blabel bw _ <<<"$best"
 echo "workers tried: ${tried[*]}; kept ${blabel#bleedwatch-}"
 awk -v a="$w1" -v b="$bw" -v l="${blabel#bleedwatch-}" -v p="$(paired bleedwatch-w1 "$blabel")" \
     'BEGIN { printf "scaling: %s is %.2fx bleedwatch-w1 (median of the rounds'"'"' own ratios: %.2fx)\n", l, a / b, p }'
+# What N cores give over one on this machine now: the probe's rounds, median
+# by speed-up. A VM's cores need not be equal (one may share its physical
+# core with a neighbour), and no program scales past this.
+printf '%s\n' "${PROBES[@]}" | sort -g -k4 | awk -v n="${#PROBES[@]}" 'NR == int((n + 1) / 2) {
+    each = ""; for (i = 6; i < NF - 1; i++) each = each (each == "" ? "" : ", ") $i
+    printf "machine ceiling: a branchy byte loop (tests/tools/cpu_probe.c) on %d threads at once gives %.2fx one thread alone (median of the rounds; each thread %s of one alone)\n", $2, $4, each }'
 if $have_ndpi; then
     awk -v p="$(paired "$blabel" ndpiReader)" -v l="${blabel#bleedwatch-}" \
         'BEGIN { printf "against ndpiReader: %s takes %.3f of its time (median of the rounds'"'"' own ratios)\n", l, p }'
