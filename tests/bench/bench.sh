@@ -162,7 +162,7 @@ bn=${blabel#bleedwatch-}
 awk -v one="$(cpu_median "${WSUM[w1]}")" -v sum="$(cpu_median "${WSUM[$bn]}")" -v max="$(cpu_median "${WMAX[$bn]}")" \
     -v wall="$bw" -v l="$bn" 'BEGIN {
     if (one <= 0 || wall <= 0) exit
-    printf "where %s goes (medians of the rounds'"'"' worker clocks): its workers ran %.3f s of CPU together against 1 worker'"'"'s %.3f s (%+.1f%%: every reader reads and steers the whole file); the busiest ran %.3f s of the %.3f s wall (the other %.3f s: start-up, a worker waiting for its nDPI module, the last worker'"'"'s tail, exit)\n",
+    printf "where %s goes (medians of the rounds'"'"' worker clocks): its workers ran %.3f s of CPU together against 1 worker'"'"'s %.3f s (%+.1f%%: every reader reads and steers the whole file, and a core slower than the one 1 worker ran on counts more seconds for the same work: see the ceiling line); the busiest ran %.3f s of the %.3f s wall (the other %.3f s: start-up, a worker waiting for its nDPI module, the last worker'"'"'s tail, exit)\n",
         l, sum, one, (sum / one - 1) * 100, max, wall, wall - max }'
 awk -v s="${scanned:-0}" -v b="$bytes" -v w1="$w1" -v ns="$(summary w1-no-body-scan | awk '{print $2}')" \
     -v p="$(paired bleedwatch-w1 w1-no-body-scan)" 'BEGIN {
