@@ -195,6 +195,7 @@ void stats_json(struct json *j, struct worker *const *w, unsigned n, const struc
     json_kv_u64(j, "segments", t.s.segments);
     json_kv_u64(j, "in_order", t.s.in_order);
     json_kv_u64(j, "ooo_buffered", t.s.ooo_buffered);
+    json_kv_u64(j, "ooo_seg_mallocs", t.s.seg_mallocs);
     json_kv_u64(j, "retrans_bytes", t.s.retrans_bytes);
     json_kv_u64(j, "overlap_bytes", t.s.overlap_bytes);
     json_kv_u64(j, "cap_flow_hits", t.s.cap_flow_hits);

@@ -44,8 +44,17 @@ struct stream_seg {
     uint32_t seq;
     uint32_t len;
     uint32_t missing;
+    uint32_t room;            /* data bytes allocated (len may be cut below it) */
     uint8_t data[];
 };
+
+/* Full-size segments (a TCP payload of an Ethernet MTU and less, down to
+ * half of it) come from a worker's free list and go back to it, so a steady
+ * stream of out-of-order packets costs no malloc each; at most SEG_KEEP are
+ * kept. Smaller ones are malloc'd to their size: pooled blocks for them
+ * would hold many times the bytes the out-of-order caps count. */
+#define SEG_ROOM 1600u
+#define SEG_KEEP 256u
 
 /* Farther than this from next_seq (either way) is not this stream's data. */
 #define SEQ_WINDOW (UINT32_C(1) << 30)
@@ -136,7 +145,29 @@ static void seg_unlink_free(struct stream_pool *pool, struct stream_dir *d,
     d->ooo_segs--;
     d->ooo_bytes -= g->len;
     pool->st.ooo_bytes_now -= g->len;
-    free(g);
+    if (g->room == SEG_ROOM && pool->n_free < SEG_KEEP) {
+        g->next = pool->free_segs;
+        pool->free_segs = g;
+        pool->n_free++;
+    } else {
+        free(g);
+    }
+}
+
+static struct stream_seg *seg_alloc(struct stream_pool *pool, uint32_t len)
+{
+    struct stream_seg *g;
+    if (len > SEG_ROOM / 2 && len <= SEG_ROOM) {
+        if ((g = pool->free_segs)) {
+            pool->free_segs = g->next;
+            pool->n_free--;
+            return g;
+        }
+        len = SEG_ROOM;
+    }
+    pool->st.seg_mallocs++;
+    if ((g = malloc(sizeof *g + len))) g->room = len;
+    return g;
 }
 
 /* Deliver the head segment, which must start at next_seq, and free it. */
@@ -225,7 +256,7 @@ static void ooo_insert(struct rx *rx, int dir, const struct piece *pc, bool comm
         *nbytes += capd;
         *nsegs += 1;
         if (commit) {
-            struct stream_seg *n = malloc(sizeof *n + capd);
+            struct stream_seg *n = seg_alloc(pool, capd);
             if (!n) {
                 /* Leave a hole; an ACK, a cap or the flush will gap it. */
                 pool->st.alloc_failures++;
@@ -384,6 +415,16 @@ void stream_pool_init(struct stream_pool *pool, const struct config *cfg)
     assert(cfg);
     memset(pool, 0, sizeof *pool);
     pool->cfg = cfg;
+}
+
+void stream_pool_release(struct stream_pool *pool)
+{
+    while (pool->free_segs) {
+        struct stream_seg *g = pool->free_segs;
+        pool->free_segs = g->next;
+        free(g);
+    }
+    pool->n_free = 0;
 }
 
 void stream_init(struct stream *s)

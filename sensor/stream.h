@@ -82,14 +82,19 @@ struct stream_stats {
     uint64_t bogus_segments;    /* seq more than 2^30 from next_seq: ignored */
     uint64_t after_fin_bytes;   /* bytes past a direction's FIN: ignored */
     uint64_t alloc_failures;    /* OOO copy not made (malloc failed): a hole, gapped later */
+    uint64_t seg_mallocs;       /* OOO segments malloc'd (the rest reused a freed full-size one) */
 };
 
 struct stream_pool {
     const struct config *cfg;
     struct stream_stats st;
+    struct stream_seg *free_segs;   /* freed full-size segments, for reuse (stream.c) */
+    uint32_t n_free;
 };
 
 void stream_pool_init(struct stream_pool *pool, const struct config *cfg);
+/* Free the segments kept for reuse (after the pool's last stream_release). */
+void stream_pool_release(struct stream_pool *pool);
 
 /* Zero a stream (embedded in a new flow). */
 void stream_init(struct stream *s);

@@ -928,6 +928,7 @@ void worker_free(worker *w)
     if (!w) return;
     worker_shed(w);
     flow_table_free(w->flows);
+    stream_pool_release(&w->pool);
     for (size_t i = 0; i < w->n_dissectors; i++) free(w->dcount[i]);
     while (w->bc_free) {
         struct body_consumer *bc = w->bc_free;

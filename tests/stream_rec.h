@@ -125,6 +125,7 @@ static inline void h_init(struct h *h)
 static inline void h_free(struct h *h)
 {
     stream_release(&h->pool, &h->s);
+    stream_pool_release(&h->pool);
     free(h->r);
     h->r = NULL;
 }

@@ -72,5 +72,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (int d = 0; d < 2; d++)
         if (rec.data[d] != s.d[d].delivered) abort();
     if (pool.st.ooo_bytes_now != 0) abort();
+    stream_pool_release(&pool);
     return 0;
 }
