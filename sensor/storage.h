@@ -50,6 +50,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include "bytes.h"
 #include "txn.h"
 
@@ -191,11 +192,24 @@ bool storage_path_rest(struct bytes path, unsigned idx, struct bytes *rest);
 
 /* Value of query parameter name (case-insensitive, first match). A parameter
  * with no '=' has an empty value. Returns false when absent. */
-bool storage_query_get(struct bytes query, const char *name, struct bytes *value);
+bool storage_query_getn(struct bytes query, const char *name, size_t nl, struct bytes *value);
+static inline bool storage_query_get(struct bytes query, const char *name, struct bytes *value)
+{
+    return storage_query_getn(query, name, strlen(name), value);   /* inline: a literal's length is a constant */
+}
 
-/* Response or request header by name (case-insensitive), first match. */
-struct bytes storage_resp_header(const struct http_txn *t, const char *name);
-struct bytes storage_req_header(const struct http_txn *t, const char *name);
+/* Response or request header by name (case-insensitive), first match,
+ * trimmed; inline so that a literal name's length is a constant (every
+ * recogniser asks for a few on every transaction). */
+struct bytes storage_hdr_getn(const struct http_header *h, unsigned n, const char *name, size_t nl);
+static inline struct bytes storage_resp_header(const struct http_txn *t, const char *name)
+{
+    return storage_hdr_getn(t->resp_hdrs, t->n_resp_hdrs, name, strlen(name));
+}
+static inline struct bytes storage_req_header(const struct http_txn *t, const char *name)
+{
+    return storage_hdr_getn(t->req_hdrs, t->n_req_hdrs, name, strlen(name));
+}
 
 /* The Host without port, lowercased, into out. Returns its length. */
 size_t storage_host(const struct http_txn *t, char *out, size_t cap);

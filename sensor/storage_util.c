@@ -136,21 +136,37 @@ static bool query_next(struct cursor *c, struct bytes *name, struct bytes *value
     return false;
 }
 
-/* Compare a raw (maybe percent-encoded) parameter name with a plain name. */
-static bool name_ieq(struct bytes raw, const char *name)
+/* A raw (maybe percent-encoded) parameter name, decoded into buf (64
+ * bytes) when it has anything to decode, else as it is; false for a name
+ * too long to be one asked for. */
+static bool plain_name(struct bytes raw, char *buf, struct bytes *out)
 {
-    char buf[64];
-    if (raw.len >= 3 * sizeof buf) return false;
-    storage_pct_decode(raw, buf, sizeof buf, true);
-    return bytes_ieq(bytes_str(buf), name);
+    if (raw.len >= 3 * 64) return false;
+    if (raw.len < 64 && !memchr(raw.p, '%', raw.len) && !memchr(raw.p, '+', raw.len)) {
+        *out = raw;
+    } else {
+        size_t n = storage_pct_decode(raw, buf, 64, true);
+        *out = bytes_of(buf, n);
+    }
+    const uint8_t *z = out->len ? memchr(out->p, 0, out->len) : NULL;   /* a name ends at a NUL, as a C string does */
+    if (z) out->len = (size_t)(z - out->p);
+    return true;
 }
 
-bool storage_query_get(struct bytes query, const char *name, struct bytes *value)
+/* Compare a raw parameter name with a plain name of nl bytes. */
+static bool name_ieq(struct bytes raw, const char *name, size_t nl)
+{
+    char buf[64];
+    struct bytes n;
+    return plain_name(raw, buf, &n) && n.len == nl && bytes_ieqn(n, name, nl);
+}
+
+bool storage_query_getn(struct bytes query, const char *name, size_t nl, struct bytes *value)
 {
     struct cursor c = cur_init(query.p, query.len);
     struct bytes n, v;
     while (query_next(&c, &n, &v)) {
-        if (name_ieq(n, name)) {
+        if (name_ieq(n, name, nl)) {
             if (value) *value = v;
             return true;
         }
@@ -174,22 +190,11 @@ void storage_rest_decoded(struct bytes path, unsigned idx, char *out, size_t cap
 
 /* ---- headers and hosts ---- */
 
-static struct bytes hdr_get(const struct http_header *h, unsigned n, const char *name)
+struct bytes storage_hdr_getn(const struct http_header *h, unsigned n, const char *name, size_t nl)
 {
-    size_t nl = strlen(name);   /* once, not once per header */
     for (unsigned i = 0; h && i < n; i++)
         if (h[i].name.len == nl && bytes_ieqn(h[i].name, name, nl)) return bytes_trim(h[i].value);
     return bytes_of(NULL, 0);
-}
-
-struct bytes storage_resp_header(const struct http_txn *t, const char *name)
-{
-    return hdr_get(t->resp_hdrs, t->n_resp_hdrs, name);
-}
-
-struct bytes storage_req_header(const struct http_txn *t, const char *name)
-{
-    return hdr_get(t->req_hdrs, t->n_req_hdrs, name);
 }
 
 size_t storage_host(const struct http_txn *t, char *out, size_t cap)
@@ -392,8 +397,11 @@ static const char *const secret_params[] = {
 
 static bool is_secret_param(struct bytes raw_name)
 {
+    char buf[64];
+    struct bytes n;
+    if (!plain_name(raw_name, buf, &n)) return false;   /* decoded once, not once a name */
     for (unsigned i = 0; secret_params[i]; i++)
-        if (name_ieq(raw_name, secret_params[i])) return true;
+        if (bytes_ieq(n, secret_params[i])) return true;
     return false;
 }
 

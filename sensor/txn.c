@@ -3,9 +3,9 @@
 
 #include <stddef.h>
 
-struct bytes http_header_get(const struct http_header *h, unsigned n, const char *name)
+struct bytes http_header_getn(const struct http_header *h, unsigned n, const char *name, size_t nl)
 {
     for (unsigned i = 0; h && i < n; i++)
-        if (bytes_ieq(h[i].name, name)) return h[i].value;
+        if (h[i].name.len == nl && bytes_ieqn(h[i].name, name, nl)) return h[i].value;
     return bytes_of(NULL, 0);
 }

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/time.h>
 #include "bytes.h"
 
@@ -67,7 +68,11 @@ struct http_txn {
 
 /* Look up a header by name (case-insensitive) in a header array. Returns the
  * first match's value, or a view of length 0 with p == NULL. */
-struct bytes http_header_get(const struct http_header *h, unsigned n, const char *name);
+struct bytes http_header_getn(const struct http_header *h, unsigned n, const char *name, size_t nl);
+static inline struct bytes http_header_get(const struct http_header *h, unsigned n, const char *name)
+{
+    return http_header_getn(h, n, name, strlen(name));   /* inline: a literal's length is a constant */
+}
 
 /* Opaque per-body consumer handed out by the txn_sink (the PII engine's scan). */
 struct body_consumer;
