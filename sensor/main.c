@@ -16,6 +16,7 @@
 #include "pipeline.h"
 #include "engine.h"
 #include "worker.h"
+#include "ndpi_mod.h"
 #include "limits.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -543,7 +544,7 @@ static int run(struct config *cfg)
 {
     log_init(cfg->use_syslog);
     /* nDPI's set-up (tens of ms a worker) beside the rest of it */
-    worker_ndpi_prepare(worker_count(cfg));
+    ndpi_mod_prepare(worker_count(cfg));
     /* Open every input first: a typo fails fast, before any output is written. */
     capture **caps = NULL;
     unsigned n_caps = 0;
@@ -569,7 +570,7 @@ static int run(struct config *cfg)
         pipeline_free(&r.pipe);
         for (unsigned i = 0; i < n_caps; i++) capture_close(caps[i]);
         free(caps);
-        worker_ndpi_release();
+        ndpi_mod_release();
         return rc;
     }
     if (cfg->iface && !cfg->fanout) g_live = caps[0];   /* fanout: the engine stops its workers' reading */
@@ -655,6 +656,6 @@ static int run(struct config *cfg)
     for (unsigned i = 0; i < n_caps; i++) capture_close(caps[i]);
     free(caps);
     daemon_pidfile_remove(cfg->pidfile);
-    worker_ndpi_release();
+    ndpi_mod_release();
     return 0;
 }

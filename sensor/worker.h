@@ -44,13 +44,6 @@ struct worker_stats {
 
 typedef struct worker worker;
 
-/* Start building n nDPI modules (workers 0..n-1) on a thread of their own,
- * one after the other, so that they are ready by the time the rest of the
- * set-up (inputs, Hyperscan, outputs) is done; worker_new takes its own (or
- * builds one when none was prepared). worker_ndpi_release joins that thread
- * and frees the modules no worker took (at the end of a run). */
-void worker_ndpi_prepare(unsigned n);
-void worker_ndpi_release(void);
 
 /* Create a worker that reads pipe (borrowed: engines, configs, outputs).
  * index: worker number. seed: flow hash seed. Aborts on OOM (setup). */
