@@ -192,9 +192,7 @@ void storage_rest_decoded(struct bytes path, unsigned idx, char *out, size_t cap
 
 struct bytes storage_hdr_getn(const struct http_header *h, unsigned n, const char *name, size_t nl)
 {
-    for (unsigned i = 0; h && i < n; i++)
-        if (h[i].name.len == nl && bytes_ieqn(h[i].name, name, nl)) return bytes_trim(h[i].value);
-    return bytes_of(NULL, 0);
+    return bytes_trim(http_header_getn(h, n, name, nl));
 }
 
 size_t storage_host(const struct http_txn *t, char *out, size_t cap)
