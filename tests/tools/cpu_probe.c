@@ -9,14 +9,17 @@
  *
  * The work is the PII engine's kind: a byte-class state machine over a
  * JSON-like buffer of 256 KB (in L2), branchy and bound by its dependent
- * steps, nothing shared between the threads. One thread runs it alone,
- * then THREADS threads run the same amount each at once; each thread times
- * itself. Per round: speed-up = the threads' rates together / the lone
- * rate; each thread's rate / the lone rate. Prints the median round:
+ * steps, nothing shared between the threads. One thread runs it alone on
+ * each core in turn (pinned; the fastest is the reference, since a 1-worker
+ * run may land on it), then THREADS threads run the same amount each at
+ * once, unpinned as workers are; each thread times itself. Per round:
+ * speed-up = the threads' rates together / the fastest lone rate; each
+ * thread's rate / that rate. Prints the median round:
  *
- *   threads 2 speedup 1.804 each 1.000 0.804 alone_s 0.201
+ *   threads 2 speedup 1.804 each 1.000 0.804 alone_s 0.201 cores_alone_s 0.201 0.250
  */
 #include <pthread.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,6 +104,8 @@ static void *run(void *arg)
     return NULL;
 }
 
+static volatile uint64_t kept;
+
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -121,13 +126,38 @@ int main(int argc, char **argv)
         if (!(jobs[t].buf = malloc(BUF))) return 1;
         fill(jobs[t].buf, BUF, 2463534242u + (uint32_t)t);
     }
-    double speedup[99], each[99][MAX_THREADS], alone[99];
+    static double speedup[99], each[99][MAX_THREADS], alone[99], core_s[99][MAX_THREADS];
+    static int n_core_s[99];
     uint64_t sink = 0;
     for (int r = 0; r < rounds; r++) {
-        struct job solo = { .buf = jobs[0].buf };
-        run(&solo);
-        sink += solo.sink;
-        alone[r] = solo.secs;
+        /* alone on each core this process may use (up to THREADS of them),
+         * the fastest the reference: a 1-worker run may land on any */
+        cpu_set_t all;
+        int ncores = 0;
+        alone[r] = 0;
+        if (sched_getaffinity(0, sizeof all, &all) == 0) {
+            for (int cpu = 0; cpu < CPU_SETSIZE && ncores < threads; cpu++) {
+                if (!CPU_ISSET(cpu, &all)) continue;
+                cpu_set_t one;
+                CPU_ZERO(&one);
+                CPU_SET(cpu, &one);
+                if (sched_setaffinity(0, sizeof one, &one) != 0) continue;
+                struct job solo = { .buf = jobs[0].buf };
+                run(&solo);
+                sink += solo.sink;
+                core_s[r][ncores++] = solo.secs;
+                if (!alone[r] || solo.secs < alone[r]) alone[r] = solo.secs;
+            }
+            (void)sched_setaffinity(0, sizeof all, &all);
+        }
+        if (!ncores) {   /* no affinity to set: wherever it runs */
+            struct job solo = { .buf = jobs[0].buf };
+            run(&solo);
+            sink += solo.sink;
+            core_s[r][ncores++] = alone[r] = solo.secs;
+        }
+        n_core_s[r] = ncores;
+        struct job solo = { .secs = alone[r] };
         pthread_barrier_t go;
         pthread_barrier_init(&go, NULL, (unsigned)threads);
         for (int t = 0; t < threads; t++) {
@@ -160,7 +190,10 @@ int main(int argc, char **argv)
     qsort(e, (size_t)threads, sizeof(double), cmp_double);
     printf("threads %d speedup %.3f each", threads, speedup[m]);
     for (int t = threads - 1; t >= 0; t--) printf(" %.3f", e[t]);
-    printf(" alone_s %.3f%s\n", alone[m], sink == 42 ? " " : "");
+    printf(" alone_s %.3f cores_alone_s", alone[m]);
+    for (int c = 0; c < n_core_s[m]; c++) printf(" %.3f", core_s[m][c]);
+    printf("\n");
+    kept = sink;   /* the passes' results are used: the compiler keeps the work */
     for (int t = 0; t < threads; t++) free(jobs[t].buf);
     return 0;
 }
