@@ -69,7 +69,7 @@ static void side_build(struct side *sd, bool lossy)
     memset(sd->fed, 0, sizeof sd->fed);
 
     /* a partition into chunks, plus duplicates and overlapping re-sends */
-    uint32_t maxchunk = 1 + below(400);
+    uint32_t maxchunk = 1 + below(below(4) == 0 ? 1600 : 400);   /* some runs in full-size segments */
     for (uint32_t o = 0; o < sd->len && sd->n < P_CHUNKS;) {
         uint32_t l = 1 + below(maxchunk);
         if (l > sd->len - o) l = sd->len - o;

@@ -1,6 +1,8 @@
 /* fuzz_stream.c -- libFuzzer target: TCP reassembly of a sequence of segments.
  *
- * Input: records of [dir|flags:1][seq offset:2 BE][ack offset:2 BE][len:1][payload].
+ * Input: records of [dir|flags:1][seq offset:2 BE][ack offset:2 BE][len:1][payload]
+ * (a len of 200 and up stands for 200 + (len - 200) * 64 bytes: full-size
+ * segments, which the pool reuses).
  * Sequence numbers are offsets from a base taken from the first four bytes, so
  * wraparound is reachable. Small OOO caps make the cap paths reachable. Checks:
  * the bytes delivered plus the gaps declared never exceed what the stream says,
@@ -57,6 +59,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         uint32_t seq = base + (uint32_t)(data[off + 1] << 8 | data[off + 2]) + (dir ? 0x40000000u : 0);
         uint32_t ack = base + (uint32_t)(data[off + 3] << 8 | data[off + 4]) + (dir ? 0 : 0x40000000u);
         size_t len = data[off + 5];
+        if (len >= 200) len = 200 + (len - 200) * 64;   /* up to 3,720: full-size segments too */
         off += 6;
         if (len > size - off) len = size - off;
         uint8_t *payload = malloc(len ? len : 1);
