@@ -145,11 +145,11 @@ awk -v a="$w1" -v b="$bw" -v l="${blabel#bleedwatch-}" -v p="$(paired bleedwatch
 # What N cores give over one on this machine now: the probe's rounds, median
 # by speed-up. A VM's cores need not be equal (one may share its physical
 # core with a neighbour), and no program scales past this.
-printf '%s\n' "${PROBES[@]}" | sort -g -k4 | awk -v n="${#PROBES[@]}" 'NR == int((n + 1) / 2) {
+printf '%s\n' "${PROBES[@]}" | sort -g -k4 | awk -v n="${#PROBES[@]}" -v sc="$(paired bleedwatch-w1 "$blabel")" 'NR == int((n + 1) / 2) {
     t = $2; each = ""; cores = ""
     for (i = 6; i < 6 + t; i++) each = each (each == "" ? "" : ", ") $i
     for (i = 9 + t; i <= NF; i++) cores = cores (cores == "" ? "" : ", ") $i
-    printf "machine ceiling: a branchy byte loop (tests/tools/cpu_probe.c) on %d threads at once gives %.2fx one thread alone on the fastest core (median of the rounds; each thread %s of that; alone on each core %s s)\n", t, $4, each, cores }'
+    printf "machine ceiling: a branchy byte loop (tests/tools/cpu_probe.c) on %d threads at once gives %.2fx one thread alone on the fastest core (median of the rounds; each thread %s of that; alone on each core %s s); the workers'"'"' scaling (rounds'"'"' own) is %.2f of it\n", t, $4, each, cores, sc / $4 }'
 if $have_ndpi; then
     awk -v p="$(paired "$blabel" ndpiReader)" -v l="${blabel#bleedwatch-}" \
         'BEGIN { printf "against ndpiReader: %s takes %.3f of its time (median of the rounds'"'"' own ratios)\n", l, p }'
