@@ -26,7 +26,8 @@
 #include "limits.h"
 
 #define PROBE_BUDGET 8192u         /* bytes of first line the probe looks at */
-#define HEAD_INIT    1024u         /* first allocation of a head buffer */
+#define HEAD_INIT    1024u         /* first allocation of a head buffer, at most... */
+#define HEAD_MIN     64u           /* ...and at least */
 
 /* ---- counters (enum in http1_int.h) ---- */
 
@@ -223,7 +224,11 @@ static void response_head(struct http1_state *st, int dir, const struct http1_he
         http1_head_reset(d);
         return;
     }
-    struct rtx *rx = &st->rx;
+    if (!st->rx && !(st->rx = malloc(sizeof *st->rx))) {
+        http1_give_up(st, C_OOM, env);
+        return;
+    }
+    struct rtx *rx = st->rx;
     memset(rx, 0, sizeof *rx);
     rx->active = true;
     rx->dir = dir;
@@ -389,7 +394,7 @@ static void head_too_big(struct http1_state *st, int dir, bool at_line_start,
         bare.has_cl = true;
         bare.content_length = 0;
         response_head(st, dir, &bare, flags, env);
-        if (st->rx.active) http1_resp_end(st, 0, env);
+        if (http1_resp_active(st)) http1_resp_end(st, 0, env);
     } else {
         request_head(st, dir, &h, flags, env);
         st->req_body_of = NULL;
@@ -416,7 +421,12 @@ static size_t feed_head(struct http1_state *st, int dir, const uint8_t *p, size_
         return n;
     }
     if (d->blen + n > d->bcap) {
-        size_t nc = d->bcap ? d->bcap : HEAD_INIT;
+        /* The first allocation is sized by what this segment holds (most
+         * heads come whole in one), HEAD_MIN to HEAD_INIT bytes, so a
+         * flow that sent the start of a head and went quiet holds little. */
+        size_t nc = d->bcap;
+        if (!nc)
+            for (nc = HEAD_MIN; nc < HEAD_INIT && nc < len; nc *= 2) {}
         while (nc < d->blen + n) nc *= 2;
         if (nc > cap) nc = cap;
         uint8_t *nb = realloc(d->buf, nc);
@@ -561,7 +571,7 @@ static void http1_on_gap(void *state, int dir, uint64_t len, enum gap_reason why
         if (st->req_body_of) st->req_body_of->flags |= TXN_REQ_PARTIAL;
     }
     uint32_t gflag = why == GAP_SNAPLEN ? TXN_BODY_SNAPLEN : TXN_BODY_GAP;
-    bool resp_body = d->role == ROLE_RESP && st->rx.active;
+    bool resp_body = d->role == ROLE_RESP && http1_resp_active(st);
     switch (d->st) {
     case S_BODY_LEN:
     case S_CHUNK_DATA:
@@ -569,7 +579,7 @@ static void http1_on_gap(void *state, int dir, uint64_t len, enum gap_reason why
         uint64_t in_body = d->st == S_BODY_CLOSE || len < d->remaining ? len : d->remaining;
         if (!req_dir) http1_cnt(env, C_GAP_IN_BODY);
         if (resp_body) {
-            struct rtx *rx = &st->rx;
+            struct rtx *rx = st->rx;
             rx->t.flags |= gflag;
             rx->t.resp_body_wire += in_body;
             bool was = rx->decoding;
@@ -625,8 +635,8 @@ static void http1_on_close(void *state, const struct dissect_env *env)
 {
     struct http1_state *st = state;
     if (st->req_body_of) st->req_body_of->flags |= TXN_REQ_PARTIAL;   /* body never finished */
-    if (st->rx.active) {
-        struct hdir *d = &st->d[st->rx.dir];
+    if (http1_resp_active(st)) {
+        struct hdir *d = &st->d[st->rx->dir];
         uint32_t f = 0;
         if (d->st != S_BODY_CLOSE && d->st != S_DEAD) {
             f = TXN_BODY_TRUNC;
@@ -650,6 +660,8 @@ static void http1_on_close(void *state, const struct dissect_env *env)
     free(st->q);
     st->q = NULL;
     st->q_cap = st->q_head = st->q_len = 0;
+    free(st->rx);   /* ended above: its request, decoder and consumer are gone */
+    st->rx = NULL;
     st->dead = true;
 }
 

@@ -50,8 +50,8 @@ static bool deliver(struct rtx *rx, const uint8_t *p, size_t n, const struct dis
 static void resp_payload(struct http1_state *st, const uint8_t *p, size_t n,
                          const struct dissect_env *env)
 {
-    struct rtx *rx = &st->rx;
-    if (!rx->active || !rx->decoding || !n) return;
+    struct rtx *rx = st->rx;
+    if (!http1_resp_active(st) || !rx->decoding || !n) return;
     if (!rx->codec) {
         deliver(rx, p, n, env);
         return;
@@ -90,9 +90,9 @@ static void resp_payload(struct http1_state *st, const uint8_t *p, size_t n,
 void http1_body_wire(struct http1_state *st, int dir, uint64_t n, const struct dissect_env *env)
 {
     if (st->d[dir].role == ROLE_RESP) {
-        if (st->rx.active) {
-            st->rx.t.resp_body_wire += n;
-            st->rx.t.ts_end = env->ts;
+        if (http1_resp_active(st)) {
+            st->rx->t.resp_body_wire += n;
+            st->rx->t.ts_end = env->ts;
         }
     } else if (st->req_body_of) {
         st->req_body_of->body_wire += n;
@@ -109,8 +109,8 @@ void http1_body_payload(struct http1_state *st, int dir, const uint8_t *p, size_
 /* The response transaction ends: drain the decoder, tell the sink, free. */
 void http1_resp_end(struct http1_state *st, uint32_t flags, const struct dissect_env *env)
 {
-    struct rtx *rx = &st->rx;
-    if (!rx->active) return;
+    if (!http1_resp_active(st)) return;
+    struct rtx *rx = st->rx;
     int dir = rx->dir;
     rx->t.flags |= flags;
     if (rx->codec && rx->decoding) {
@@ -174,7 +174,7 @@ void http1_setup_codec(struct rtx *rx, struct bytes ce, const struct dissect_env
 void http1_give_up(struct http1_state *st, int counter, const struct dissect_env *env)
 {
     bool failure = counter != C_TUNNEL && counter != C_UPGRADE;
-    if (st->rx.active) http1_resp_end(st, failure ? TXN_BODY_TRUNC : 0, env);
+    if (http1_resp_active(st)) http1_resp_end(st, failure ? TXN_BODY_TRUNC : 0, env);
     http1_cnt(env, counter);
     if (failure) http1_cnt(env, C_GAVE_UP);
     st->dead = true;

@@ -94,8 +94,13 @@ struct http1_state {
     struct pend **q;           /* ring of pending requests */
     unsigned q_head, q_len, q_cap;
     struct pend *req_body_of;  /* request whose body the request direction reads */
-    struct rtx rx;
+    struct rtx *rx;            /* the response transaction: allocated at the flow's first
+                                * response and kept (a flow with only requests waiting,
+                                * such as an idle one, stays 300 bytes smaller) */
 };
+
+/* A response transaction is in progress. */
+static inline bool http1_resp_active(const struct http1_state *st) { return st->rx && st->rx->active; }
 
 static inline void http1_cnt(const struct dissect_env *env, int c) { env->counters[c]++; }
 
