@@ -54,6 +54,7 @@ static struct {
  * past the region's end, get malloc. */
 #define NDPI_SLOT ((size_t)6 << 20)      /* a module's share of the region (5.3 MB in nDPI 4.2) */
 #define HUGE_PAGE ((size_t)2 << 20)
+static inline uintptr_t huge_up(uintptr_t a) { return (a + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1); }
 static struct {
     uintptr_t lo, hi;                   /* [lo, hi): the region; frees inside it are nothing */
     void *map;
@@ -85,7 +86,7 @@ static void region_open(unsigned modules)
     size_t len = (size_t)modules * NDPI_SLOT + HUGE_PAGE;
     void *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (m == MAP_FAILED) return;   /* malloc, as before */
-    char *base = (char *)(((uintptr_t)m + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
+    char *base = (char *)huge_up((uintptr_t)m);
     char *end = base + (size_t)modules * NDPI_SLOT;
     (void)madvise(base, (size_t)(end - base), MADV_HUGEPAGE);
     region.map = m;
@@ -99,9 +100,7 @@ static void region_open(unsigned modules)
  * can; else the pages come as they are touched). */
 static void region_fault_next(void)
 {
-    char *end = (char *)region.hi, *to = bump_cur + NDPI_SLOT;
-    if (to > end) to = end;
-    to = (char *)(((uintptr_t)to + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
+    char *end = (char *)region.hi, *to = (char *)huge_up((uintptr_t)(bump_cur + NDPI_SLOT));
     if (to > end) to = end;
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23   /* Linux 5.14 */

@@ -201,14 +201,13 @@ static inline bool storage_query_get(struct bytes query, const char *name, struc
 /* Response or request header by name (case-insensitive), first match,
  * trimmed; inline so that a literal name's length is a constant (every
  * recogniser asks for a few on every transaction). */
-struct bytes storage_hdr_getn(const struct http_header *h, unsigned n, const char *name, size_t nl);
 static inline struct bytes storage_resp_header(const struct http_txn *t, const char *name)
 {
-    return storage_hdr_getn(t->resp_hdrs, t->n_resp_hdrs, name, strlen(name));
+    return bytes_trim(http_header_getn(t->resp_hdrs, t->n_resp_hdrs, name, strlen(name)));
 }
 static inline struct bytes storage_req_header(const struct http_txn *t, const char *name)
 {
-    return storage_hdr_getn(t->req_hdrs, t->n_req_hdrs, name, strlen(name));
+    return bytes_trim(http_header_getn(t->req_hdrs, t->n_req_hdrs, name, strlen(name)));
 }
 
 /* The Host without port, lowercased, into out. Returns its length. */

@@ -190,11 +190,6 @@ void storage_rest_decoded(struct bytes path, unsigned idx, char *out, size_t cap
 
 /* ---- headers and hosts ---- */
 
-struct bytes storage_hdr_getn(const struct http_header *h, unsigned n, const char *name, size_t nl)
-{
-    return bytes_trim(http_header_getn(h, n, name, nl));
-}
-
 size_t storage_host(const struct http_txn *t, char *out, size_t cap)
 {
     if (!cap) return 0;

@@ -44,7 +44,6 @@ struct worker_stats {
 
 typedef struct worker worker;
 
-
 /* Create a worker that reads pipe (borrowed: engines, configs, outputs).
  * index: worker number. seed: flow hash seed. Aborts on OOM (setup). */
 worker *worker_new(const struct pipeline *pipe, unsigned index, uint64_t seed);
