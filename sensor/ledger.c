@@ -68,6 +68,19 @@ static void iso_time(int64_t us, char *buf, size_t len)
     snprintf(buf, len, "%s.%06ldZ", d, frac);
 }
 
+/* first_seen and last_seen are the earliest and the latest alert time, in
+ * whatever order the alerts arrive: workers, sensors and replays of older
+ * captures write to one ledger, so "the first write" and "the last write"
+ * (HSETNX, HSET) are not the first and the last time. Times have one fixed
+ * layout (iso_time), so their strings order as the times do. */
+#define SEEN_SCRIPT \
+    "local t = ARGV[1] " \
+    "local f = redis.call('HGET', KEYS[1], 'first_seen') " \
+    "if not f or t < f then redis.call('HSET', KEYS[1], 'first_seen', t) end " \
+    "local l = redis.call('HGET', KEYS[1], 'last_seen') " \
+    "if not l or t > l then redis.call('HSET', KEYS[1], 'last_seen', t) end " \
+    "return 0"
+
 /* Build argv from C strings and emit. */
 static int emit_cmd(ledger_emit_fn emit, void *ctx, uint32_t argc, const char *const *argv, const size_t *lens)
 {
@@ -110,8 +123,7 @@ int ledger_build(const struct ledger_update *u, const char *prefix, ledger_emit_
     iso_time(u->ts_us, ts, sizeof ts);
 
     if (emit_strs(emit, ctx, 3, (const char *[]){ "SADD", sub, ep }) < 0) return -1;
-    if (emit_strs(emit, ctx, 4, (const char *[]){ "HSETNX", key, "first_seen", ts }) < 0) return -1;
-    if (emit_strs(emit, ctx, 4, (const char *[]){ "HSET", key, "last_seen", ts }) < 0) return -1;
+    if (emit_strs(emit, ctx, 5, (const char *[]){ "EVAL", SEEN_SCRIPT, "1", key, ts }) < 0) return -1;
     snprintf(num, sizeof num, "%" PRIu32, u->responses);
     if (emit_strs(emit, ctx, 4, (const char *[]){ "HINCRBY", key, "responses", num }) < 0) return -1;
     snprintf(num, sizeof num, "%" PRIu64, u->bytes);

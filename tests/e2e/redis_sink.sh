@@ -124,6 +124,20 @@ check ledger_orgs [ "$(redis-cli -p "$P" PFCOUNT "$EP:organizations")" -eq 2 ]
 check ledger_clients [ "$(redis-cli -p "$P" PFCOUNT "$EP:clients")" -eq 1 ]
 check ledger_endpoint_set [ "$(redis-cli -p "$P" SISMEMBER bleedwatch:endpoints azure_blob/acct/pub)" -eq 1 ]
 check ledger_first_seen [ -n "$(redis-cli -p "$P" HGET "$EP" first_seen)" ]
+# first_seen/last_seen are the earliest and the latest time whatever the
+# order of arrival (workers, sensors, a replay of an older capture): one
+# writer goes back in time, the other forward, at once
+DRIVE --redis "$URL" --spool-dir "$TMP/sp5c" --count 0 --ledger azure_blob/acct/seen \
+    --hashes 0:1000 --per-update 100 --ledger-time 1663578000:-60 >"$TMP/o5c" 2>"$TMP/e5c" &
+D1=$!
+DRIVE --redis "$URL" --spool-dir "$TMP/sp5d" --count 0 --ledger azure_blob/acct/seen \
+    --hashes 0:1000 --per-update 100 --ledger-time 1663570000:60 >"$TMP/o5d" 2>"$TMP/e5d" &
+D2=$!
+bgwait "$D1"; bgwait "$D2"
+EPS=bleedwatch:exposed:azure_blob/acct/seen
+check ledger_seen_min_max [ "$(redis-cli -p "$P" HGET "$EPS" first_seen) $(redis-cli -p "$P" HGET "$EPS" last_seen)" = \
+    "2022-09-19T06:46:40.000000Z 2022-09-19T09:00:00.000000Z" ]
+check ledger_seen_responses [ "$(redis-cli -p "$P" HGET "$EPS" responses)" -eq 20 ]
 
 # ---- (9) "not now" replies: OOM until maxmemory is lifted; nothing lost ----
 redis-cli -p "$P" CONFIG SET maxmemory-policy noeviction >/dev/null

@@ -2,12 +2,15 @@
  *
  *   sinkdrive --redis URL [any sink option: --redis-mode M --spool-dir D ...]
  *             [--count N] [--rate PER_SEC] [--id-prefix P] [--start I]
- *             [--ledger PROVIDER/ACCOUNT/CONTAINER --hashes FROM:TO [--per-update K]]
+ *             [--ledger PROVIDER/ACCOUNT/CONTAINER --hashes FROM:TO [--per-update K]
+ *              [--ledger-time START:STEP]]
  *             [--heartbeat] [--flush-ms MS]
  *
  * Submits N alerts {"event":{"id":"<P>-<i>"},...} at the given rate (0 = as
  * fast as possible), then ledger updates carrying the email hashes of the
- * values FROM..TO-1 (K per update, with two organisation domains each), then
+ * values FROM..TO-1 (K per update, with two organisation domains each; each
+ * update's time is now, or START + i * STEP epoch seconds, STEP may be
+ * negative, with --ledger-time), then
  * closes the sink (drains) and prints its statistics as one JSON object on
  * stdout, with the producer's submit timings:
  *   submit_ms       time spent inside sink_alert/sink_ledger calls, in total
@@ -61,6 +64,8 @@ int main(int argc, char **argv)
     double rate = 0;
     const char *id_prefix = "drive", *ledger = NULL;
     unsigned long long h_from = 0, h_to = 0;
+    long long t_start = 0, t_step = 0;
+    bool t_given = false;
     int heartbeat = 0;
     char err[512];
 
@@ -71,7 +76,7 @@ int main(int argc, char **argv)
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(name, "heartbeat") == 0) { heartbeat = 1; continue; }
         const char *mine[] = { "count", "rate", "id-prefix", "start", "ledger", "hashes", "per-update",
-                               "flush-ms", NULL };
+                               "flush-ms", "ledger-time", NULL };
         int k;
         for (k = 0; mine[k] && strcmp(mine[k], name) != 0; k++) {}
         if (mine[k]) {
@@ -86,6 +91,10 @@ int main(int argc, char **argv)
             case 5: if (sscanf(val, "%llu:%llu", &h_from, &h_to) != 2 || h_to < h_from) return usage("--hashes A:B"); break;
             case 6: per_update = strtoul(val, NULL, 10); if (!per_update) per_update = 1; break;
             case 7: flush_ms = strtoul(val, NULL, 10); break;
+            case 8:
+                if (sscanf(val, "%lld:%lld", &t_start, &t_step) != 2) return usage("--ledger-time START:STEP");
+                t_given = true;
+                break;
             }
             continue;
         }
@@ -128,7 +137,7 @@ int main(int argc, char **argv)
         struct pii_hash *hs = calloc(per_update, sizeof *hs);
         if (!hs) return 1;
         struct pii_org orgs[2] = { { "acme.example", 2 }, { "corp.example", 1 } };
-        for (unsigned long long v = h_from; v < h_to;) {
+        for (unsigned long long v = h_from, upd = 0; v < h_to; upd++) {
             size_t k = 0;
             for (; k < per_update && v < h_to; k++, v++) {
                 hs[k].kind = PII_EMAIL;
@@ -139,7 +148,8 @@ int main(int argc, char **argv)
                 }
             }
             struct ledger_update u = { .provider = prov, .account = acct, .container = cont,
-                                       .ts_us = (int64_t)time(NULL) * 1000000, .client_ip = "198.51.100.7",
+                                       .ts_us = (t_given ? t_start + (long long)upd * t_step : (int64_t)time(NULL)) * 1000000,
+                                       .client_ip = "198.51.100.7",
                                        .bytes = 1000, .responses = 1, .hashes = hs, .n_hashes = k,
                                        .orgs = orgs, .n_orgs = 2 };
             uint64_t a = now_us();
