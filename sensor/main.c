@@ -55,12 +55,21 @@ static void on_hup(int sig)
     g_hup = 1;
 }
 
-/* The default --workers on this many usable cores: one left for the
- * capture thread, at least 1, at most LIM_WORKERS_MAX. */
-static unsigned default_workers(unsigned cores)
+/* The default --workers on this many usable cores, at most LIM_WORKERS_MAX:
+ * one core left for the capture thread (live, and offline where one thread
+ * reads for all: at least 1 worker), or every core where the workers read the
+ * files themselves (offline: no capture thread to leave a core for). */
+static unsigned default_workers(unsigned cores, bool capture_thread)
 {
-    unsigned n = cores > 1 ? cores - 1 : 1;
+    unsigned n = capture_thread && cores > 1 ? cores - 1 : cores ? cores : 1;
     return n < LIM_WORKERS_MAX ? n : LIM_WORKERS_MAX;
+}
+
+/* Offline with the default --workers, the workers may read the files
+ * themselves (use_readers decides once the inputs are open). */
+static bool may_use_readers(const struct config *cfg)
+{
+    return !cfg->iface && !cfg->pace && !cfg->capture_thread && !cfg->user;
 }
 
 static void usage(FILE *f)
@@ -77,7 +86,8 @@ static void usage(FILE *f)
         "\noptions:\n");
     option_usage(f);
     unsigned cores = daemon_usable_cores();
-    fprintf(f, "\nhere: %u usable core%s, so --workers defaults to %u\n", cores, cores > 1 ? "s" : "", default_workers(cores));
+    fprintf(f, "\nhere: %u usable core%s, so --workers defaults to %u reading files, %u live or with a capture thread\n",
+            cores, cores > 1 ? "s" : "", default_workers(cores, false), default_workers(cores, true));
     fprintf(f, "\nexit status: 0 ok, 1 runtime error, 2 usage error\n");
 }
 
@@ -205,7 +215,7 @@ static bool use_readers(const struct config *cfg, unsigned nw, capture *const *c
 {
     /* --user: the workers would open the files after the privileges are
      * dropped (the capture thread reads what the run opened before) */
-    if (cfg->iface || nw < 2 || nw > 255 || cfg->pace || cfg->capture_thread || cfg->user) return false;
+    if (!may_use_readers(cfg) || nw < 2) return false;
     /* each worker holds every input open (a descriptor and its read buffer):
      * a directory of many files keeps the one reader */
     struct rlimit rl;
@@ -217,10 +227,11 @@ static bool use_readers(const struct config *cfg, unsigned nw, capture *const *c
     return true;
 }
 
-/* --workers, or the default: usable cores - 1, at least 1. */
+/* --workers, or the default (default_workers): every usable core where the
+ * workers may read the files themselves, else one fewer, at least 1. */
 static unsigned worker_count(const struct config *cfg)
 {
-    return cfg->workers ? cfg->workers : default_workers(daemon_usable_cores());
+    return cfg->workers ? cfg->workers : default_workers(daemon_usable_cores(), !may_use_readers(cfg));
 }
 
 static uint64_t random_seed(void)
@@ -588,6 +599,9 @@ static int run(struct config *cfg)
 
     unsigned nw = worker_count(cfg);
     bool readers = use_readers(cfg, nw, caps, n_caps);
+    /* the default counted on the workers reading, but these inputs need the
+     * capture thread (stdin, a pipe, more than 64 files): leave it its core */
+    if (!readers && !cfg->workers && may_use_readers(cfg) && nw > 1) nw--;
     if (cfg->fanout) r.e = engine_new_fanout(&r.pipe, caps, n_caps, random_seed());
     else if (readers) r.e = engine_new_readers(&r.pipe, nw, random_seed(), caps, n_caps, !cfg->no_merge);
     else r.e = engine_new(&r.pipe, nw, cfg->ring_size, random_seed());

@@ -39,7 +39,7 @@ const struct option_def option_table[] = {
     { "user", 'u', OPT_STR, F(user), "NAME", "drop privileges to NAME once the capture and outputs are open" },
     { "pidfile", 0, OPT_STR, F(pidfile), "FILE", "write the process id to FILE (removed at exit)" },
     { "syslog", 0, OPT_BOOL, F(use_syslog), NULL, "log to syslog (daemon facility) instead of stderr" },
-    { "workers", 'w', OPT_U32, F(workers), "N", "worker threads, at most 256 (default: usable cores - 1, at least 1: CPU affinity and cgroup quota count; 1 = inline in the capture thread)" },
+    { "workers", 'w', OPT_U32, F(workers), "N", "worker threads, at most 256 (default: the usable cores reading files, one fewer live or with a capture thread, at least 1: CPU affinity and cgroup quota count; 1 = inline in the capture thread)" },
     { "ring-size", 0, OPT_U32, F(ring_size), "BYTES", "most a worker's packet ring may hold (default 32M; it grows from 256K when needed)" },
     { "capture-thread", 0, OPT_BOOL, F(capture_thread), NULL, "offline: one capture thread reads the files and hands each worker its packets over a ring (as live), instead of every worker reading the files itself" },
     { "fanout", 0, OPT_BOOL, F(fanout), NULL, "live: each worker reads its own socket of an AF_PACKET fanout group (the kernel's symmetric flow hash, no capture thread; the -B buffer is shared out); for plain Ethernet/VLAN IP traffic: tunnelled feeds (GRE/ERSPAN, VXLAN, MPLS) and IPv6 fragments need the default capture thread" },

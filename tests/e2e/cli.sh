@@ -59,14 +59,23 @@ check txlog_mode_0640 [ "$(stat -c %a "$TMP/tx2")" = 640 ]
 
 # the default --workers counts the cores this process may use: its CPU
 # affinity and a CPU quota of its cgroup (a container's --cpuset-cpus, --cpus)
-cores_said() { sed -n 's/^here: \([0-9]*\) usable cores\{0,1\}, so --workers defaults to \([0-9]*\)$/\1 \2/p'; }
-read -r c1 d1 < <(taskset -c 0 "$BW_BIN" --help | cores_said)
-check cores_affinity_one [ "${c1:-x} ${d1:-x}" = "1 1" ]
-read -r cn dn < <("$BW_BIN" --help | cores_said)
-check cores_default_is_cores_minus_one [ "${cn:-0}" -ge 1 -a "${cn:-0}" -le "$(nproc --all)" -a "${dn:-x}" = "$(( ${cn:-0} > 1 ? ${cn:-0} - 1 : 1 ))" ]
+# (every core when the workers read the files themselves, one fewer where a
+# capture thread reads for them: live, stdin, --capture-thread)
+cores_said() { sed -n 's/^here: \([0-9]*\) usable cores\{0,1\}, so --workers defaults to \([0-9]*\) reading files, \([0-9]*\) live or with a capture thread$/\1 \2 \3/p'; }
+read -r c1 d1 l1 < <(taskset -c 0 "$BW_BIN" --help | cores_said)
+check cores_affinity_one [ "${c1:-x} ${d1:-x} ${l1:-x}" = "1 1 1" ]
+read -r cn dn ln < <("$BW_BIN" --help | cores_said)
+check cores_default_reading_files_is_cores [ "${cn:-0}" -ge 1 -a "${cn:-0}" -le "$(nproc --all)" -a "${dn:-x}" = "${cn:-0}" ]
+check cores_default_live_is_cores_minus_one [ "${ln:-x}" = "$(( ${cn:-0} > 1 ? ${cn:-0} - 1 : 1 ))" ]
+workers_run() { /usr/bin/python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["capture"]["worker_packets"]))' "$1"; }
 "$BW_BIN" -q -r pcaps/demo.pcap --stats "$TMP/st.json" 2>/dev/null
-nw=$(/usr/bin/python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["capture"]["worker_packets"]))' "$TMP/st.json")
-check cores_default_workers_run [ "$nw" = "$dn" ]
+check cores_default_workers_run [ "$(workers_run "$TMP/st.json")" = "$dn" ]
+# stdin cannot be read by every worker: the capture thread reads it, and the
+# default leaves it its core
+"$BW_BIN" -q -r - --stats "$TMP/st2.json" <pcaps/demo.pcap 2>/dev/null
+check cores_default_workers_stdin [ "$(workers_run "$TMP/st2.json")" = "$ln" ]
+"$BW_BIN" -q -r pcaps/demo.pcap --capture-thread --stats "$TMP/st3.json" 2>/dev/null
+check cores_default_workers_capture_thread [ "$(workers_run "$TMP/st3.json")" = "$ln" ]
 # a quota of half a core in a cgroup of our own (v1 or v2): 1 usable core,
 # whatever the affinity; 2.5 cores where the affinity allows 2: 2
 # A cgroup of our own for one controller (v2 where the controller is
@@ -91,7 +100,7 @@ if [ -n "$cg" ] && ! { if [ -f "$cg/cpu.max" ]; then echo "50000 100000" >"$cg/c
     cg=""
 fi
 if [ -n "$cg" ]; then
-    read -r cq dq < <(bash -c 'echo $$ >"$1/cgroup.procs" && exec "$2" --help' _ "$cg" "$BW_BIN" | cores_said)
+    read -r cq dq _ < <(bash -c 'echo $$ >"$1/cgroup.procs" && exec "$2" --help' _ "$cg" "$BW_BIN" | cores_said)
     if [ -f "$cg/cpu.max" ]; then echo "250000 100000" >"$cg/cpu.max"; else echo 250000 >"$cg/cpu.cfs_quota_us"; fi
     read -r cq2 _ < <(bash -c 'echo $$ >"$1/cgroup.procs" && exec taskset -c 0,1 "$2" --help' _ "$cg" "$BW_BIN" | cores_said)
     rmdir "$cg" 2>/dev/null

@@ -13,9 +13,11 @@ if ! /usr/bin/python3 -c 'import scapy' 2>/dev/null; then skip mirror "python3-s
     "$TMP/bb/vlan.pcap:vlan:vxlan,erspan2,frag,dup" >"$TMP/make.log" 2>&1 ||
     { fail mirror_make "make_mirror.py failed: $(tail -3 "$TMP/make.log" | tr '\n' ';')"; exit 0; }
 
+# one worker: transactions and alerts are compared in the order they were
+# written (workers_same.sh holds N workers to 1 worker's set)
 bw() {  # input, output prefix, extra options...
     local in=$1 out=$2; shift 2
-    "$BW_BIN" -q -r "$in" --transactions "$out.tx" --alerts "$out.alerts" --stats "$out.stats" \
+    "$BW_BIN" -q --workers 1 -r "$in" --transactions "$out.tx" --alerts "$out.alerts" --stats "$out.stats" \
         --hash-key-file "$TMP/key" --sensor-name mirror "$@" 2>"$out.err"
 }
 

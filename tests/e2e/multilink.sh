@@ -8,9 +8,11 @@
 ML=pcaps/multilink.pcapng
 head -c 32 /dev/urandom >"$TMP/key"; chmod 600 "$TMP/key"
 
+# one worker: outputs are compared in the order they were written (stdin,
+# read by a capture thread, against files, read by the workers themselves)
 bw() {  # input, output prefix, extra options...
     local in=$1 out=$2; shift 2
-    "$BW_BIN" -q -r "$in" --transactions "$out.tx" --alerts "$out.alerts" --stats "$out.stats" \
+    "$BW_BIN" -q --workers 1 -r "$in" --transactions "$out.tx" --alerts "$out.alerts" --stats "$out.stats" \
         --hash-key-file "$TMP/key" --sensor-name multilink "$@" 2>"$out.err"
 }
 PY=python3; [ -x /usr/bin/python3 ] && PY=/usr/bin/python3
@@ -64,7 +66,7 @@ sys.exit(0 if a["packets"] == b["packets"] == 42 and a.get("decode") == b.get("d
 PY
 
 # pcapng on stdin
-"$BW_BIN" -q -r - --transactions "$TMP/stdin.tx" --alerts "$TMP/stdin.alerts" \
+"$BW_BIN" -q --workers 1 -r - --transactions "$TMP/stdin.tx" --alerts "$TMP/stdin.alerts" \
     --hash-key-file "$TMP/key" --sensor-name multilink <"$ML" 2>"$TMP/stdin.err"
 check multilink_stdin_exit0 [ $? -eq 0 ]
 same multilink_stdin_same "$TMP/demo" "$TMP/stdin"

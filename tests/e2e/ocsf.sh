@@ -3,13 +3,14 @@
 . tests/lib.sh
 
 PY=/usr/bin/python3
-"$BW_BIN" -q -r pcaps/demo.pcap -r pcaps/azurite.pcap -r pcaps/s3rver.pcap --hash-key-file "$TMP/k" \
+# (one worker where alerts are compared in the order they were written)
+"$BW_BIN" -q --workers 1 -r pcaps/demo.pcap -r pcaps/azurite.pcap -r pcaps/s3rver.pcap --hash-key-file "$TMP/k" \
     --alerts "$TMP/ecs.jsonl" 2>/dev/null
 "$BW_BIN" -q -r pcaps/demo.pcap -r pcaps/azurite.pcap -r pcaps/s3rver.pcap --hash-key-file "$TMP/k" \
     --alerts "$TMP/ocsf.jsonl" --schema ocsf 2>/dev/null
 check ocsf_same_alert_count [ "$(wc -l <"$TMP/ocsf.jsonl")" -eq "$(wc -l <"$TMP/ecs.jsonl")" ]
 check ocsf_some_alerts [ "$(wc -l <"$TMP/ecs.jsonl")" -ge 3 ]
-"$BW_BIN" -q -r pcaps/demo.pcap --hash-key-file "$TMP/k" --alerts "$TMP/ecs2.jsonl" --schema ecs 2>/dev/null
+"$BW_BIN" -q --workers 1 -r pcaps/demo.pcap --hash-key-file "$TMP/k" --alerts "$TMP/ecs2.jsonl" --schema ecs 2>/dev/null
 check ocsf_ecs_is_default cmp -s <(head -2 "$TMP/ecs.jsonl" | sed 's/"id":"[^"]*"//') <(sed 's/"id":"[^"]*"//' "$TMP/ecs2.jsonl")
 "$BW_BIN" -q -r pcaps/demo.pcap --hash-key-file "$TMP/k" --schema cef >/dev/null 2>&1
 check ocsf_bad_schema_exit2 [ $? -eq 2 ]

@@ -9,7 +9,8 @@ for exp in pcaps/*.expected.json; do
     [ -f "$exp" ] || continue
     name=$(basename "$exp" .expected.json)
     found=1
-    "$BW_BIN" -r "pcaps/$name.pcap" --hash-key-file "$TMP/key" --transactions "$TMP/$name.tx" \
+    # one worker: the expected transactions are listed in capture order
+    "$BW_BIN" --workers 1 -r "pcaps/$name.pcap" --hash-key-file "$TMP/key" --transactions "$TMP/$name.tx" \
         --alerts "$TMP/$name.alerts" --stats "$TMP/$name.stats" 2>"$TMP/$name.err"
     rc=$?
     if [ $rc -ne 0 ]; then fail "storage_real_$name" "exit $rc"; continue; fi
