@@ -1,9 +1,15 @@
 /* community_id.c -- Community ID v1 (see community_id.h for the layout). */
+/* SHA1_Init/Update/Final: deprecated in OpenSSL 3 in favour of EVP, still in
+ * its API. EVP_Digest (and SHA1(), EVP underneath in 3.x) fetches the
+ * algorithm from a provider: the first call of a process loads the default
+ * provider and its name tables (~3 ms of every run's start-up), and every
+ * call allocates a context. */
+#define OPENSSL_API_COMPAT 0x10101000L
 #include "community_id.h"
 
 #include <stdbool.h>
 #include <string.h>
-#include <openssl/evp.h>
+#include <openssl/sha.h>
 
 /* ---- ordering ---- */
 
@@ -108,11 +114,11 @@ size_t community_id_v1(int ip_version, uint8_t proto, const uint8_t *saddr, cons
         buf[n++] = (uint8_t)p2;
     }
 
-    uint8_t md[EVP_MAX_MD_SIZE];
-    unsigned mdlen = 0;
-    if (!EVP_Digest(buf, n, md, &mdlen, EVP_sha1(), NULL) || mdlen != 20) return 0;
+    uint8_t md[SHA_DIGEST_LENGTH];
+    SHA_CTX c;
+    if (!SHA1_Init(&c) || !SHA1_Update(&c, buf, n) || !SHA1_Final(md, &c)) return 0;
 
     out[0] = '1';
     out[1] = ':';
-    return 2 + b64_encode(md, mdlen, out + 2);
+    return 2 + b64_encode(md, sizeof md, out + 2);
 }
