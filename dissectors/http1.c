@@ -140,6 +140,11 @@ static struct pend *queue_pop(struct http1_state *st)
     struct pend *pe = st->q[st->q_head];
     st->q_head = (st->q_head + 1) % st->q_cap;
     st->q_len--;
+    if (!st->q_len) {           /* an idle keep-alive flow holds no ring */
+        free(st->q);
+        st->q = NULL;
+        st->q_head = st->q_cap = 0;
+    }
     return pe;
 }
 
@@ -224,7 +229,7 @@ static void response_head(struct http1_state *st, int dir, const struct http1_he
         http1_head_reset(d);
         return;
     }
-    if (!st->rx && !(st->rx = malloc(sizeof *st->rx))) {
+    if (!st->rx && !(st->rx = malloc(sizeof *st->rx))) {   /* http1_resp_end frees it */
         http1_give_up(st, C_OOM, env);
         return;
     }

@@ -130,7 +130,8 @@ void http1_resp_end(struct http1_state *st, uint32_t flags, const struct dissect
     env->out->end(env->out_ctx, rx->bc, &rx->t);
     http1_stop_decoding(rx);
     http1_pend_free(st, rx->req);
-    memset(rx, 0, sizeof *rx);
+    free(rx);                       /* an idle keep-alive flow holds none */
+    st->rx = NULL;
     http1_head_reset(&st->d[dir]);
 }
 

@@ -94,9 +94,9 @@ struct http1_state {
     struct pend **q;           /* ring of pending requests */
     unsigned q_head, q_len, q_cap;
     struct pend *req_body_of;  /* request whose body the request direction reads */
-    struct rtx *rx;            /* the response transaction: allocated at the flow's first
-                                * response and kept (a flow with only requests waiting,
-                                * such as an idle one, stays 300 bytes smaller) */
+    struct rtx *rx;            /* the response transaction in progress, or NULL: allocated
+                                * at its head, freed at its end, so an idle flow (requests
+                                * waiting, or a keep-alive between transactions) holds none */
 };
 
 /* A response transaction is in progress. */

@@ -175,15 +175,16 @@ awk -v s="${scanned:-0}" -v b="$bytes" -v w1="$w1" -v ns="$(summary w1-no-body-s
 RUNS=${MEM_RUNS:-1}   # peak RSS hardly varies; the idle replay is long
 
 # ---- memory ----
-# Idle flows (loadgen --mix idle), never closed: "request" = handshake plus
-# one small HTTP request left unanswered (the HTTP dissector keeps its state
-# and the pending request), "handshake" = handshake only (flow table and
-# reassembly state). Base: the same with 1,000 flows. Bytes per flow = the
-# difference of peak RSS over the difference of flows.
+# Idle flows (loadgen --mix idle), never closed: "handshake" = handshake
+# only (flow table and reassembly state); "keep-alive" = one small HTTP
+# request answered, then idle between transactions (the HTTP dissector's
+# state); "request" = one small request left unanswered (that state and the
+# pending request, its head included). Base: the same with 1,000 flows.
+# Bytes per flow = the difference of peak RSS over the difference of flows.
 echo
 maxf=$((IDLE_FLOWS + IDLE_FLOWS / 10))
-for kind in request handshake; do
-    req=yes; [ "$kind" = handshake ] && req=no
+for kind in handshake keep-alive request; do
+    case $kind in handshake) req=no ;; keep-alive) req=answered ;; *) req=yes ;; esac
     idle=build/bench/idle-$kind-$IDLE_FLOWS.pcap
     base=build/bench/idle-$kind-1000.pcap
     [ -s "$idle" ] || "$B/tools/loadgen" -o "$idle" --mix idle --idle-flows "$IDLE_FLOWS" --idle-request $req 2>/dev/null

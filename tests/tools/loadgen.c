@@ -15,7 +15,9 @@
  * --idle-flows N: first N concurrent idle TCP flows (handshake plus one small
  *   request without answer, never closed), all within a few seconds of
  *   capture time, then the mix. Default 0 for http, 1000000 for idle.
- * --idle-request no: idle flows are the handshake only (no payload).
+ * --idle-request no: idle flows are the handshake only (no payload);
+ *   answered: the request gets a small answer (404, no body) and the flow
+ *   stays open, idle between transactions as a keep-alive flow is.
  * --gap-us N: capture time between packets (default 5 us, 200k packets/s);
  *   larger spreads the capture over time, past the sensor's flow timeouts.
  * --size BYTES: stop starting flows once the file holds BYTES (default 64M);
@@ -60,6 +62,7 @@ struct gen {
     uint64_t ts_us;
     uint64_t file_bytes, packets, flows, txns, elephant_bytes, pii_bodies;
     bool idle_request;            /* idle flows send one request (else: handshake only) */
+    bool idle_answered;           /* ... and get its answer */
     unsigned gap_us;              /* capture time between packets */
     uint8_t frame[14 + 20 + 20 + MSS];
 };
@@ -343,8 +346,13 @@ static void step(struct gen *g, struct conn *c, struct txn_plan *t, size_t eleph
         emit(g, c, 0, F_ACK | F_PSH, c->msg.p + c->off, n);
         c->off += n;
         if (c->off < c->msg.len) break;
-        if (c->kind == K_IDLE) { c->phase = P_DONE; break; }
-        http_response(g, c, t->status, t->ctype, &t->body, t->extra);
+        if (c->kind == K_IDLE && !g->idle_answered) { c->phase = P_DONE; break; }
+        if (c->kind == K_IDLE) {
+            static const struct buf none = { 0 };
+            http_response(g, c, 404, "application/xml", &none, "");
+        } else {
+            http_response(g, c, t->status, t->ctype, &t->body, t->extra);
+        }
         c->phase = P_RESP;
         break;
     }
@@ -363,7 +371,8 @@ static void step(struct gen *g, struct conn *c, struct txn_plan *t, size_t eleph
         emit(g, c, 0, F_ACK, NULL, 0);   /* (two packets this step: the final ACK) */
         c->since_ack = 0;
         g->txns++;
-        if (--c->txns_left) plan_txn(g, c, t, elephant_bytes), c->phase = P_REQ;
+        if (c->kind == K_IDLE) c->phase = P_DONE;   /* answered, then idle: never closed */
+        else if (--c->txns_left) plan_txn(g, c, t, elephant_bytes), c->phase = P_REQ;
         else c->phase = P_FIN1;
         break;
     }
@@ -377,7 +386,7 @@ static void step(struct gen *g, struct conn *c, struct txn_plan *t, size_t eleph
 static void usage(void)
 {
     fprintf(stderr, "usage: loadgen -o FILE [--size BYTES] [--mix http|idle] [--idle-flows N] [--seed S]\n"
-                    "               [--concurrency K] [--elephant-bytes BYTES] [--idle-request yes|no]\n"
+                    "               [--concurrency K] [--elephant-bytes BYTES] [--idle-request yes|no|answered]\n"
                     "               [--gap-us N]\n");
     exit(2);
 }
@@ -402,7 +411,7 @@ int main(int argc, char **argv)
     const char *out = NULL, *mix = "http";
     uint64_t size = 64u << 20, idle = 0, seed = 1, elephant = 8u << 20;
     unsigned conc = 64, gap = 5;
-    bool idle_set = false, idle_req = true;
+    bool idle_set = false, idle_req = true, idle_ans = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (i + 1 >= argc) usage();
@@ -415,7 +424,10 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--concurrency")) conc = (unsigned)atoi(v);
         else if (!strcmp(a, "--elephant-bytes")) elephant = parse_size(v);
         else if (!strcmp(a, "--gap-us")) gap = (unsigned)atoi(v);
-        else if (!strcmp(a, "--idle-request") && (!strcmp(v, "yes") || !strcmp(v, "no"))) idle_req = !strcmp(v, "yes");
+        else if (!strcmp(a, "--idle-request") && (!strcmp(v, "yes") || !strcmp(v, "no") || !strcmp(v, "answered"))) {
+            idle_req = strcmp(v, "no") != 0;
+            idle_ans = !strcmp(v, "answered");
+        }
         else usage();
     }
     bool http = !strcmp(mix, "http");
@@ -425,7 +437,7 @@ int main(int argc, char **argv)
 
     pcap_t *dead = pcap_open_dead(DLT_EN10MB, 65535);
     struct gen g = { .rng = seed * 0x9e3779b97f4a7c15ULL + 88172645463325252ULL,
-                     .ts_us = 1700000000ull * 1000000u, .file_bytes = 24, .idle_request = idle_req,
+                     .ts_us = 1700000000ull * 1000000u, .file_bytes = 24, .idle_request = idle_req, .idle_answered = idle_ans,
                      .gap_us = gap };
     if (!(g.d = pcap_dump_open(dead, out))) { fprintf(stderr, "loadgen: %s\n", pcap_geterr(dead)); return 1; }
 
