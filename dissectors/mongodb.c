@@ -32,7 +32,7 @@ static const char *const counter_names[MC__COUNT] = {
     "messages", "requests", "replies", "transactions", "bad_header", "too_big", "malformed",
     "bson_malformed", "depth_capped", "elems_capped", "json_capped", "compressed",
     "decompress_error", "unknown_compressor", "checksum_present", "orphan_reply", "pending_full",
-    "auth_ok", "auth_failed", "gap", "resync", "unanswered", "legacy_op",
+    "auth_ok", "auth_failed", "gap", "resync", "unanswered", "legacy_op", "oom",
 };
 
 enum pkind { PK_NONE = 0, PK_READ, PK_SASL, PK_AUTHENTICATE, PK_HELLO_SPEC };
@@ -57,17 +57,18 @@ struct mdir {
     bool resync;             /* framing lost (gap, bad header): looking for a header */
 };
 
+/* An idle connection (a driver's pool holds many) keeps only this: the
+ * pending requests are allocated with the first one and freed with the
+ * last, and a reply is rendered through a wjson of the call's own. */
 struct mongo_state {
     struct mdir d[2];
-    struct mpend pend[MONGO_PENDING];
+    struct mpend *pend;      /* MONGO_PENDING slots while any request awaits a reply, else NULL */
+    unsigned n_pend;         /* slots in use */
     uint32_t seq;
     bool authed;
     bool resynced;           /* framing was lost and found again: transactions say so */
-    uint8_t *zbuf;           /* OP_COMPRESSED: header + decompressed body */
-    size_t zcap;
     int client_dir;          /* where requests came from (0 until one is seen) */
     struct bson_stats bs;
-    struct wjson w;          /* the reply being rendered */
 };
 
 static void cnt(const struct dissect_env *env, unsigned i)
@@ -158,14 +159,22 @@ static enum probe_result mongodb_probe(const uint8_t *p, size_t len, int dir)
 
 /* ---- pending requests ---- */
 
+/* A slot for request id: a free one, else the oldest (forgotten, counted).
+ * NULL when the slots cannot be allocated (counted): the request is not
+ * remembered, and its reply will be an orphan. */
 static struct mpend *pend_add(struct mongo_state *s, int32_t id, const struct dissect_env *env)
 {
+    if (!s->pend && !(s->pend = calloc(MONGO_PENDING, sizeof *s->pend))) {
+        cnt(env, MC_OOM);
+        return NULL;
+    }
     struct mpend *slot = NULL;
     for (unsigned i = 0; i < MONGO_PENDING; i++) {
         if (!s->pend[i].used) { slot = &s->pend[i]; break; }
         if (!slot || s->pend[i].seq < slot->seq) slot = &s->pend[i];
     }
     if (slot->used) cnt(env, MC_PENDING_FULL);   /* the oldest is forgotten */
+    else s->n_pend++;
     memset(slot, 0, sizeof *slot);
     slot->used = true;
     slot->id = id;
@@ -176,9 +185,20 @@ static struct mpend *pend_add(struct mongo_state *s, int32_t id, const struct di
 
 static struct mpend *pend_find(struct mongo_state *s, int32_t id)
 {
-    for (unsigned i = 0; i < MONGO_PENDING; i++)
+    for (unsigned i = 0; s->pend && i < MONGO_PENDING; i++)
         if (s->pend[i].used && s->pend[i].id == id) return &s->pend[i];
     return NULL;
+}
+
+/* pd is answered: free its slot, and the slots with the last one (pd is
+ * gone after this). */
+static void pend_done(struct mongo_state *s, struct mpend *pd)
+{
+    pd->used = false;
+    if (--s->n_pend == 0) {
+        free(s->pend);
+        s->pend = NULL;
+    }
 }
 
 /* ---- transactions ---- */
@@ -252,7 +272,7 @@ static void emit(struct mongo_state *s, int reply_dir, const struct mpend *pd, b
     t.content_type = bytes_str("application/json");
     struct body_consumer *bc = env->out->begin(env->out_ctx, &t);
     struct flushctx fc = { env, bc };
-    struct wjson *w = &s->w;
+    struct wjson wj, *w = &wj;   /* 4 KB of stack, not of every connection's state */
     {
         uint64_t dc = s->bs.depth_capped, ec = s->bs.elems_capped;
         wj_init(w, env->cfg->mongodb_max_json, to_body, &fc);
@@ -341,6 +361,7 @@ static void on_command(struct mongo_state *s, int32_t id, uint32_t wire_len, con
     }
     /* every command is remembered, so that only a reply to nothing seen is an orphan */
     struct mpend *pd = pend_add(s, id, env);
+    if (!pd) return;
     pd->kind = (uint8_t)kind;
     pd->req_len = wire_len;
     copy_str(pd->cmd, sizeof pd->cmd, name);
@@ -467,7 +488,7 @@ static void op_msg(struct mongo_state *s, int dir, int32_t id, int32_t resp_to, 
     on_command_reply(s, dir, pd, &r, env);
     if (pd) {
         if (flags & 2u) { pd->id = id; pd->seq = ++s->seq; }   /* exhaust: the next reply answers this one */
-        else pd->used = false;
+        else pend_done(s, pd);
     }
 }
 
@@ -494,6 +515,7 @@ static void op_query(struct mongo_state *s, int32_t id, const uint8_t *p, size_t
         return;
     }
     struct mpend *pd = pend_add(s, id, env);
+    if (!pd) return;
     pd->kind = PK_READ;
     pd->legacy = true;
     pd->req_len = wire_len;
@@ -510,6 +532,7 @@ static void op_get_more(struct mongo_state *s, int32_t id, const uint8_t *p, siz
     if (!z) { cnt(env, MC_MALFORMED); return; }
     cnt(env, MC_REQUESTS);
     struct mpend *pd = pend_add(s, id, env);
+    if (!pd) return;
     pd->kind = PK_READ;
     pd->legacy = true;
     pd->req_len = wire_len;
@@ -552,11 +575,14 @@ static void op_reply(struct mongo_state *s, int dir, int32_t resp_to, const uint
         }
         emit(s, dir, pd, false, &r, env);
     }
-    pd->used = false;
+    pend_done(s, pd);
 }
 
 static void message(struct mongo_state *s, int dir, const uint8_t *m, size_t len, const struct dissect_env *env,
                     bool inner);
+
+static void op_decompressed(struct mongo_state *s, int dir, const uint8_t *m, uint8_t *z, size_t need,
+                            int32_t orig, const struct dissect_env *env);
 
 /* OP_COMPRESSED: originalOpcode, uncompressedSize, compressorId, payload. The
  * decompressed body is parsed as a message of the original opcode. */
@@ -570,28 +596,28 @@ static void op_compressed(struct mongo_state *s, int dir, const uint8_t *m, size
     cnt(env, MC_COMPRESSED);
     if (size > env->cfg->mongodb_max_message) { cnt(env, MC_TOO_BIG); return; }
     size_t need = MONGO_HDR + (size_t)size;
-    if (s->zcap < need) {
-        uint8_t *nb = realloc(s->zbuf, need);
-        if (!nb) { cnt(env, MC_TOO_BIG); return; }
-        s->zbuf = nb;
-        s->zcap = need;
-    }
-    int rc = mongodb_decompress(comp, cur_ptr(&c), cur_left(&c), s->zbuf + MONGO_HDR, size);
-    if (rc == -2) { cnt(env, MC_UNKNOWN_COMPRESSOR); return; }
-    if (rc < 0) { cnt(env, MC_DECOMPRESS_ERROR); return; }
+    /* header + decompressed body, per message: an idle connection holds no buffer */
+    uint8_t *z = malloc(need);
+    if (!z) { cnt(env, MC_OOM); return; }
+    int rc = mongodb_decompress(comp, cur_ptr(&c), cur_left(&c), z + MONGO_HDR, size);
+    if (rc < 0) cnt(env, rc == -2 ? MC_UNKNOWN_COMPRESSOR : MC_DECOMPRESS_ERROR);
+    else op_decompressed(s, dir, m, z, need, orig, env);
+    free(z);
+}
+
+/* The decompressed body of an OP_COMPRESSED (z, need bytes with the
+ * header's room) parsed as a message of the original opcode. */
+static void op_decompressed(struct mongo_state *s, int dir, const uint8_t *m, uint8_t *z, size_t need,
+                            int32_t orig, const struct dissect_env *env)
+{
     /* rebuild the header: the real length, the ids, the original opcode */
-    memcpy(s->zbuf, m, 12);
+    memcpy(z, m, 12);
     uint32_t l = (uint32_t)need;
     uint8_t hdr[4] = { (uint8_t)l, (uint8_t)(l >> 8), (uint8_t)(l >> 16), (uint8_t)(l >> 24) };
     uint8_t op[4] = { (uint8_t)orig, (uint8_t)(orig >> 8), (uint8_t)(orig >> 16), (uint8_t)(orig >> 24) };
-    memcpy(s->zbuf, hdr, 4);
-    memcpy(s->zbuf + 12, op, 4);
-    message(s, dir, s->zbuf, need, env, true);
-    if (s->zcap > (256u << 10)) {   /* a big one-off does not stay pinned */
-        free(s->zbuf);
-        s->zbuf = NULL;
-        s->zcap = 0;
-    }
+    memcpy(z, hdr, 4);
+    memcpy(z + 12, op, 4);
+    message(s, dir, z, need, env, true);
 }
 
 /* One whole message (header included). */
@@ -741,11 +767,9 @@ static void mongodb_on_data(void *state, int dir, const uint8_t *p, size_t len, 
         if (d->len == n) {
             message(s, dir, d->buf, n, env, false);
             d->len = 0;
-            if (d->cap > (256u << 10)) {
-                free(d->buf);
-                d->buf = NULL;
-                d->cap = 0;
-            }
+            free(d->buf);   /* per message: an idle connection holds no buffer */
+            d->buf = NULL;
+            d->cap = 0;
         }
     }
 }
@@ -774,18 +798,17 @@ static void mongodb_init(void *state, const struct dissect_env *env)
 static void mongodb_on_close(void *state, const struct dissect_env *env)
 {
     struct mongo_state *s = state;
-    for (unsigned i = 0; i < MONGO_PENDING; i++)
-        if (s->pend[i].used && s->pend[i].kind == PK_READ) {
+    for (unsigned i = 0; s->pend && i < MONGO_PENDING; i++)
+        if (s->pend[i].used && s->pend[i].kind == PK_READ)
             /* the client's direction: the opposite of where replies come from */
             emit(s, !s->client_dir, &s->pend[i], false, NULL, env);
-            s->pend[i].used = false;
-        }
+    free(s->pend);
+    s->pend = NULL;
+    s->n_pend = 0;
     for (int i = 0; i < 2; i++) {
         free(s->d[i].buf);
         s->d[i].buf = NULL;
     }
-    free(s->zbuf);
-    s->zbuf = NULL;
 }
 
 _Static_assert(MC__COUNT <= 64, "cap_counters is a 64-bit mask");

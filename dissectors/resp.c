@@ -28,13 +28,13 @@
 enum {
     RC_COMMANDS, RC_REPLIES, RC_TXNS, RC_PUSH, RC_BAD_COMMAND, RC_BAD_REPLY, RC_TOO_BIG,
     RC_PIPELINE_OVERFLOW, RC_ORPHAN_REPLY, RC_AUTH_OK, RC_AUTH_FAILED, RC_NOAUTH, RC_GAP_GAVE_UP,
-    RC_JSON_CAPPED, RC_DEPTH_CAPPED, RC_ELEMS_CAPPED, RC_LINE_CAPPED, RC_UNANSWERED, RC_PUBSUB, RC__COUNT
+    RC_JSON_CAPPED, RC_DEPTH_CAPPED, RC_ELEMS_CAPPED, RC_LINE_CAPPED, RC_UNANSWERED, RC_PUBSUB, RC_OOM, RC__COUNT
 };
 
 static const char *const counter_names[RC__COUNT] = {
     "commands", "replies", "transactions", "push", "bad_command", "bad_reply", "too_big",
     "pipeline_overflow", "orphan_reply", "auth_ok", "auth_failed", "noauth", "gap_gave_up",
-    "json_capped", "depth_capped", "elems_capped", "line_capped", "unanswered", "pubsub",
+    "json_capped", "depth_capped", "elems_capped", "line_capped", "unanswered", "pubsub", "oom",
 };
 
 enum rkind { RK_OTHER = 0, RK_READ, RK_AUTH, RK_SELECT, RK_RESET, RK_PUBSUB };
@@ -96,8 +96,11 @@ struct rdir {
 
 struct resp_state {
     struct rdir d[2];
-    struct rpend q[RESP_PENDING];
-    unsigned head, n;       /* FIFO of commands awaiting replies */
+    struct rpend *q;        /* FIFO of commands awaiting replies: a ring of qcap slots,
+                             * grown on demand up to RESP_PENDING and freed when it
+                             * empties, so an idle connection (a client's pool holds
+                             * many) keeps none */
+    unsigned head, n, qcap;
     uint64_t untracked;     /* commands past a full FIFO: answered after it, not rendered */
     uint8_t reply_mode;     /* CLIENT REPLY: 0 on, 1 off, 2 skip the next command */
     int client_dir;
@@ -106,8 +109,7 @@ struct resp_state {
     bool unmatched;         /* pub/sub, MONITOR or lost sync: replies no longer answer commands */
     int64_t db;
     struct resp_scan_stats ss;
-    struct resp_scanner sc;     /* the reply being assembled */
-    struct wjson w;
+    struct resp_scanner *sc;    /* a reply still arriving, or NULL (see reply_scan) */
 };
 
 static void cnt(const struct dissect_env *env, unsigned i)
@@ -240,13 +242,27 @@ static void on_command(struct resp_state *s, const struct resp_cmd *cmd, uint32_
         if (s->reply_mode == 2) s->reply_mode = 0;
         return;
     }
-    if (s->n == RESP_PENDING || s->untracked) {
+    if (s->n == s->qcap && s->qcap < RESP_PENDING && !s->untracked) {
+        unsigned cap = s->qcap ? s->qcap * 2 : 2;
+        if (cap > RESP_PENDING) cap = RESP_PENDING;
+        struct rpend *nq = malloc(cap * sizeof *nq);
+        if (nq) {
+            for (unsigned i = 0; i < s->n; i++) nq[i] = s->q[(s->head + i) % s->qcap];
+            free(s->q);
+            s->q = nq;
+            s->qcap = cap;
+            s->head = 0;
+        } else {
+            cnt(env, RC_OOM);   /* untracked below: its reply is matched, not rendered */
+        }
+    }
+    if (s->n == s->qcap || s->untracked) {
         /* a deep pipeline: answered in order after the queue, not rendered */
-        if (!s->untracked) cnt(env, RC_PIPELINE_OVERFLOW);
+        if (!s->untracked && s->n == RESP_PENDING) cnt(env, RC_PIPELINE_OVERFLOW);
         s->untracked++;
         return;
     }
-    struct rpend *pd = &s->q[(s->head + s->n++) % RESP_PENDING];
+    struct rpend *pd = &s->q[(s->head + s->n++) % s->qcap];
     memset(pd, 0, sizeof *pd);
     pd->ts = env->ts;
     pd->req_len = wire_len;
@@ -355,7 +371,8 @@ static void emit(struct resp_state *s, struct rpend *pd, const uint8_t *p, size_
     t.content_type = bytes_str("application/json");
     struct body_consumer *bc = env->out->begin(env->out_ctx, &t);
     struct flushctx fc = { env, bc };
-    wj_init(&s->w, env->cfg->resp_max_json, to_body, &fc);
+    struct wjson w;   /* 4 KB of stack, not of every connection's state */
+    wj_init(&w, env->cfg->resp_max_json, to_body, &fc);
     if (pd->mode == RESP_R_NAMED) {
         struct bytes names[RESP_MAX_ARGS];
         size_t off = 0;
@@ -363,14 +380,14 @@ static void emit(struct resp_state *s, struct rpend *pd, const uint8_t *p, size_
             names[i] = bytes_of(pd->names + off, pd->name_len[i]);
             off += pd->name_len[i];
         }
-        resp_render_named(p, len, names, pd->nnames, &s->w);
+        resp_render_named(p, len, names, pd->nnames, &w);
     } else {
         resp_render(p, len, (enum resp_render_mode)pd->mode, pd->wrap ? bytes_str(pd->wrapkey) : bytes_of(NULL, 0),
-                    &s->w);
+                    &w);
     }
-    wj_finish(&s->w);
-    t.resp_body_decoded = s->w.total;
-    if (s->w.capped) { t.flags |= TXN_BODY_CAP; cnt(env, RC_JSON_CAPPED); }
+    wj_finish(&w);
+    t.resp_body_decoded = w.total;
+    if (w.capped) { t.flags |= TXN_BODY_CAP; cnt(env, RC_JSON_CAPPED); }
     env->out->end(env->out_ctx, bc, &t);
     cnt(env, RC_TXNS);
 }
@@ -392,8 +409,6 @@ static void on_reply(struct resp_state *s, const uint8_t *p, size_t len, const s
         return;
     }
     struct rpend *pd = &s->q[s->head];
-    s->head = (s->head + 1) % RESP_PENDING;
-    s->n--;
     switch (pd->kind) {
     case RK_AUTH:
         if (err) cnt(env, RC_AUTH_FAILED);
@@ -406,6 +421,12 @@ static void on_reply(struct resp_state *s, const uint8_t *p, size_t len, const s
         break;
     case RK_READ: emit(s, pd, p, len, env); break;
     default: break;
+    }
+    s->head = (s->head + 1) % s->qcap;
+    if (--s->n == 0) {
+        free(s->q);
+        s->q = NULL;
+        s->head = s->qcap = 0;
     }
 }
 
@@ -427,6 +448,24 @@ static void learn_role(struct resp_state *s, int dir, const uint8_t *p, size_t l
     s->client_dir = cmd ? dir : !dir;
 }
 
+/* Scan a reply from its first byte (m/ml, a longer prefix each call): a
+ * scanner of the call's own, kept in the state only while the reply is
+ * still arriving. Without memory for it the next call scans the reply from
+ * its start again: slower, the same answer. */
+static struct parse_result reply_scan(struct resp_state *s, const uint8_t *m, size_t ml,
+                                      const struct resp_limits *lim)
+{
+    struct resp_scanner local = { .active = false }, *sc = s->sc ? s->sc : &local;
+    struct parse_result r = resp_scan_more(sc, m, ml, lim, &s->ss);
+    if (r.status == PARSE_NEED_MORE) {
+        if (sc == &local && (s->sc = malloc(sizeof *s->sc)) != NULL) *s->sc = local;
+    } else {
+        free(s->sc);
+        s->sc = NULL;
+    }
+    return r;
+}
+
 /* Parse whole messages at p; returns the bytes used (the rest is a prefix of
  * the next message). Sets d->need / d->dead. */
 static size_t consume(struct resp_state *s, int dir, struct rdir *d, const uint8_t *p, size_t len,
@@ -442,7 +481,7 @@ static size_t consume(struct resp_state *s, int dir, struct rdir *d, const uint8
         struct resp_cmd cmd;
         struct resp_scan_stats ss0 = s->ss;
         if (client) r = resp_parse_cmd(m, ml, &lim, &cmd, &s->ss);
-        else r = resp_scan_more(&s->sc, m, ml, &lim, &s->ss);
+        else r = reply_scan(s, m, ml, &lim);
         if (r.status == PARSE_NEED_MORE) {
             d->need = ml + (r.needed ? r.needed : 1);
             if (d->need > env->cfg->resp_max_message) {
@@ -451,7 +490,8 @@ static size_t consume(struct resp_state *s, int dir, struct rdir *d, const uint8
                 if ((m[0] == '$') && !client) {
                     d->skip = d->need - ml;
                     d->need = 0;
-                    s->sc.active = false;
+                    free(s->sc);
+                    s->sc = NULL;
                     on_reply(s, (const uint8_t *)"$-1\r\n", 5, env);   /* answered, body unseen */
                     return len;
                 }
@@ -510,7 +550,7 @@ static void resp_on_data(void *state, int dir, const uint8_t *p, size_t len, con
         memmove(d->buf, d->buf + used, d->len - used);
         d->len -= used;
     }
-    if (d->len == 0 && d->cap > (256u << 10)) {
+    if (d->len == 0 && d->buf) {   /* an idle connection holds no buffer */
         free(d->buf);
         d->buf = NULL;
         d->cap = 0;
@@ -542,10 +582,14 @@ static void resp_on_close(void *state, const struct dissect_env *env)
     struct resp_state *s = state;
     if (!s->unmatched)
         for (unsigned i = 0; i < s->n; i++) {
-            struct rpend *pd = &s->q[(s->head + i) % RESP_PENDING];
+            struct rpend *pd = &s->q[(s->head + i) % s->qcap];
             if (pd->kind == RK_READ) emit(s, pd, NULL, 0, env);
         }
-    s->n = 0;
+    free(s->q);
+    s->q = NULL;
+    s->n = s->head = s->qcap = 0;
+    free(s->sc);
+    s->sc = NULL;
     for (int i = 0; i < 2; i++) {
         free(s->d[i].buf);
         s->d[i].buf = NULL;

@@ -196,6 +196,21 @@ for kind in handshake keep-alive request; do
         printf "memory: %d concurrent idle TCP flows (%s; --max-flows %d, 1 worker): peak RSS %.1f MB, base (1,000 flows) %.1f MB: %.0f bytes per flow beyond the base (%.1f s)\n",
             n, k, m, i / 1024, b / 1024, (i - b) * 1024 / (n - 1000), t }'
 done
+# Pooled database connections (tests/tools/flowgen): one command answered
+# each (Redis PING, a MongoDB OP_MSG ping), then idle, as a client's pool
+# keeps them.
+for proto in redis mongodb; do
+    idle=build/bench/pool-$proto-$IDLE_FLOWS.pcap
+    base=build/bench/pool-$proto-1000.pcap
+    [ -s "$idle" ] || "$B/tools/flowgen" "$idle" "$IDLE_FLOWS" 4 $proto
+    [ -s "$base" ] || "$B/tools/flowgen" "$base" 1000 4 $proto
+    ri=$(measure idle "${BW[@]}" --workers 1 --max-flows "$maxf" -r "$idle")
+    rb=$(measure base "${BW[@]}" --workers 1 --max-flows "$maxf" -r "$base")
+    awk -v i="$(awk '{print $3}' <<<"$ri")" -v b="$(awk '{print $3}' <<<"$rb")" -v n="$IDLE_FLOWS" -v m="$maxf" \
+        -v t="$(awk '{print $2}' <<<"$ri")" -v k="$proto" 'BEGIN {
+        printf "memory: %d concurrent idle %s connections (one command answered; --max-flows %d, 1 worker): peak RSS %.1f MB, base (1,000) %.1f MB: %.0f bytes per connection beyond the base (%.1f s)\n",
+            n, k, m, i / 1024, b / 1024, (i - b) * 1024 / (n - 1000), t }'
+done
 
 # Flat RSS: a capture of size S and one of 2S (same mix, more flows), 100 us
 # between packets so that both run well past the flow timeouts (S = 512 MB

@@ -73,3 +73,23 @@ if [ -x "$BW_BUILD/tools/loadgen" ]; then
 else
     fail memory_keepalive_run "no $BW_BUILD/tools/loadgen"
 fi
+
+# Pooled database connections: 200,000 Redis and 200,000 MongoDB flows that
+# each had one command answered (PING, +PONG; an OP_MSG ping, {ok: 1}) and
+# stay open, as a client's pool keeps them. Their states hold no pending
+# commands, no reply buffers and no rendering buffer once idle: within the
+# same 600 bytes (46,880 and 12,784 bytes while every connection held its
+# 64- and 32-slot queues and a 4 KB JSON buffer: 9.2 GB for the Redis ones).
+for proto in redis mongodb; do
+    "$BW_BUILD/tools/flowgen" "$TMP/pool.pcap" 200000 4 $proto
+    pr=$(rss "$TMP/pool.pcap" "$TMP/pool.stats" --max-flows $N)
+    rm -f "$TMP/pool.pcap"
+    if [ -z "$pr" ]; then
+        fail "memory_${proto}_pool_run" "the replay failed: $(tail -3 "$TMP/err")"
+        continue
+    fi
+    check "memory_${proto}_pool_answered" [ "$(stat "$TMP/pool.stats" "dissectors.$proto.replies")" -eq 200000 ]
+    pbpf=$(( (pr - base) * 1024 / 200000 ))
+    echo "NOTE memory: 200000 idle $proto connections ${pr} kB peak: ${pbpf} bytes per connection" >&2
+    check "memory_${proto}_pool_bytes_per_flow_le_600 ($pbpf bytes/flow)" [ "$pbpf" -le 600 ]
+done
