@@ -183,18 +183,23 @@ RUNS=${MEM_RUNS:-1}   # peak RSS hardly varies; the idle replay is long
 # Bytes per flow = the difference of peak RSS over the difference of flows.
 echo
 maxf=$((IDLE_FLOWS + IDLE_FLOWS / 10))
+# per_flow WHAT IDLE BASE: peak RSS of the two replays, and the bytes per flow
+per_flow() {
+    local ri rb
+    ri=$(measure idle "${BW[@]}" --workers 1 --max-flows "$maxf" -r "$2")
+    rb=$(measure base "${BW[@]}" --workers 1 --max-flows "$maxf" -r "$3")
+    awk -v i="$(awk '{print $3}' <<<"$ri")" -v b="$(awk '{print $3}' <<<"$rb")" -v n="$IDLE_FLOWS" -v m="$maxf" \
+        -v t="$(awk '{print $2}' <<<"$ri")" -v k="$1" 'BEGIN {
+        printf "memory: %d concurrent idle %s (--max-flows %d, 1 worker): peak RSS %.1f MB, base (1,000) %.1f MB: %.0f bytes per flow beyond the base (%.1f s)\n",
+            n, k, m, i / 1024, b / 1024, (i - b) * 1024 / (n - 1000), t }'
+}
 for kind in handshake keep-alive request; do
     case $kind in handshake) req=no ;; keep-alive) req=answered ;; *) req=yes ;; esac
     idle=build/bench/idle-$kind-$IDLE_FLOWS.pcap
     base=build/bench/idle-$kind-1000.pcap
     [ -s "$idle" ] || "$B/tools/loadgen" -o "$idle" --mix idle --idle-flows "$IDLE_FLOWS" --idle-request $req 2>/dev/null
     [ -s "$base" ] || "$B/tools/loadgen" -o "$base" --mix idle --idle-flows 1000 --idle-request $req 2>/dev/null
-    ri=$(measure idle "${BW[@]}" --workers 1 --max-flows "$maxf" -r "$idle")
-    rb=$(measure base "${BW[@]}" --workers 1 --max-flows "$maxf" -r "$base")
-    awk -v i="$(awk '{print $3}' <<<"$ri")" -v b="$(awk '{print $3}' <<<"$rb")" -v n="$IDLE_FLOWS" -v m="$maxf" \
-        -v t="$(awk '{print $2}' <<<"$ri")" -v k="$kind" 'BEGIN {
-        printf "memory: %d concurrent idle TCP flows (%s; --max-flows %d, 1 worker): peak RSS %.1f MB, base (1,000 flows) %.1f MB: %.0f bytes per flow beyond the base (%.1f s)\n",
-            n, k, m, i / 1024, b / 1024, (i - b) * 1024 / (n - 1000), t }'
+    per_flow "TCP flows ($kind)" "$idle" "$base"
 done
 # Pooled database connections (tests/tools/flowgen): one command answered
 # each (Redis PING, a MongoDB OP_MSG ping), then idle, as a client's pool
@@ -204,12 +209,7 @@ for proto in redis mongodb; do
     base=build/bench/pool-$proto-1000.pcap
     [ -s "$idle" ] || "$B/tools/flowgen" "$idle" "$IDLE_FLOWS" 4 $proto
     [ -s "$base" ] || "$B/tools/flowgen" "$base" 1000 4 $proto
-    ri=$(measure idle "${BW[@]}" --workers 1 --max-flows "$maxf" -r "$idle")
-    rb=$(measure base "${BW[@]}" --workers 1 --max-flows "$maxf" -r "$base")
-    awk -v i="$(awk '{print $3}' <<<"$ri")" -v b="$(awk '{print $3}' <<<"$rb")" -v n="$IDLE_FLOWS" -v m="$maxf" \
-        -v t="$(awk '{print $2}' <<<"$ri")" -v k="$proto" 'BEGIN {
-        printf "memory: %d concurrent idle %s connections (one command answered; --max-flows %d, 1 worker): peak RSS %.1f MB, base (1,000) %.1f MB: %.0f bytes per connection beyond the base (%.1f s)\n",
-            n, k, m, i / 1024, b / 1024, (i - b) * 1024 / (n - 1000), t }'
+    per_flow "$proto connections (one command answered)" "$idle" "$base"
 done
 
 # Flat RSS: a capture of size S and one of 2S (same mix, more flows), 100 us
