@@ -43,12 +43,17 @@ struct body_consumer {
 
 /* What a server was recognised as: emulators and some gateways send provider
  * headers only on some responses, so a server's strong recognition (a listing
- * body, provider headers) carries over to its plainer responses. */
+ * body, provider headers) carries over to its plainer responses to the same
+ * client. Per client and server, not per server: an address pair's flows are
+ * all in one worker, so what a response is known as does not depend on the
+ * number of workers or on which of them met another client first (the same
+ * alerts with 1 and with N workers). */
 #define HINTS 1024
 struct server_hint {
     const struct storage_profile *profile;
-    uint8_t addr[16];
-    uint16_t port;
+    uint8_t addr[16];               /* the server's */
+    uint8_t client[16];
+    uint16_t port;                  /* the server's */
     uint8_t ip_version;
 };
 
@@ -308,6 +313,7 @@ static struct server_hint *hint_slot(worker *w, const struct flow *f, int server
 {
     uint32_t h = 2166136261u;
     for (int i = 0; i < 16; i++) h = (h ^ f->v.addr[server][i]) * 16777619u;
+    for (int i = 0; i < 16; i++) h = (h ^ f->v.addr[!server][i]) * 16777619u;
     h = (h ^ f->v.port[server]) * 16777619u;
     return &w->hints[h % HINTS];
 }
@@ -319,13 +325,14 @@ static int classify(worker *w, const struct flow *f, const struct http_txn *t, s
     int server = t->client_dir ? 0 : 1;
     struct server_hint *h = hint_slot(w, f, server);
     bool known = h->profile && h->port == f->v.port[server] && h->ip_version == f->v.ip_version &&
-                 !memcmp(h->addr, f->v.addr[server], 16);
+                 !memcmp(h->addr, f->v.addr[server], 16) && !memcmp(h->client, f->v.addr[!server], 16);
     int rc = storage_classify_hint(t, prefix, &w->pipe->storage, known ? h->profile : NULL, out);
     if (rc == 0 && !out->by_hint && out->profile && !out->profile->fallback && out->confidence >= 60) {
         h->profile = out->profile;
         h->port = f->v.port[server];
         h->ip_version = f->v.ip_version;
         memcpy(h->addr, f->v.addr[server], 16);
+        memcpy(h->client, f->v.addr[!server], 16);
     }
     return rc;
 }

@@ -1,0 +1,58 @@
+#!/usr/bin/python3
+"""Make a capture where one client's strong recognition of a server could
+carry over to other clients: an S3 emulator's listing, then plain reads.
+
+  make_hints.py OUT.pcap [CLIENTS]
+
+The server (10.9.0.5:4569) answers like s3rver: S3's headers and a
+ListBucketResult on the listing, none on object reads. Client 198.51.100.10
+lists the bucket and then reads one CSV of people; CLIENTS other clients
+(default 6, 203.0.113.1...) each read one such CSV, after the listing. What
+the reads are known as must not depend on which worker met which client
+first: tests/e2e/workers_same.sh replays it with 1 and 3 workers.
+Deterministic: same arguments, same bytes. Run with /usr/bin/python3.
+"""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import tcpcraft as tc  # noqa: E402
+
+SERVER = ("10.9.0.5", 4569)
+HOST = "10.9.0.5:4569"
+T0 = 1700000000.0
+
+
+def people_csv(k):
+    rows = ["id,first_name,last_name,email,phone"]
+    for i in range(8):
+        n = k * 8 + i
+        rows.append(f"{n},Anna{n},Berg{n},anna.berg.{n}@example-corp{k}.com,+31 6 1{n:03d} {n:04d}")
+    return ("\n".join(rows) + "\n").encode()
+
+
+def main():
+    if len(sys.argv) < 2:
+        sys.exit(__doc__)
+    n = int(sys.argv[2]) if len(sys.argv) > 2 else 6
+    listing = (b'<?xml version="1.0" encoding="UTF-8"?>\n'
+               b'<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>leaky</Name>'
+               b'<Prefix></Prefix><KeyCount>1</KeyCount><MaxKeys>1000</MaxKeys><IsTruncated>false</IsTruncated>'
+               b'<Contents><Key>people-0.csv</Key><Size>400</Size></Contents></ListBucketResult>')
+    s3 = {"x-amz-request-id": "4442587FB7D0A2F9", "x-amz-id-2": "c2lnbmF0dXJl", "Content-Type": "application/xml"}
+    plain = {"Content-Type": "text/csv"}
+    get = lambda path: tc.http_request("GET", path, HOST, {"User-Agent": "curl/8.1.2"})  # noqa: E731
+    a = tc.Conversation(client=("198.51.100.10", 41000), server=SERVER, t0=T0, isn=(1000, 5000))
+    a.add(get("/leaky/?list-type=2"), tc.http_response(listing, headers=s3))
+    a.add(get("/leaky/people-0.csv"), tc.http_response(people_csv(0), headers=plain))
+    convs = [a]
+    for k in range(1, n + 1):
+        c = tc.Conversation(client=(f"203.0.113.{k}", 42000 + k), server=SERVER, t0=T0 + 1 + k * 0.01,
+                            isn=(2000 * k, 7000 * k))
+        c.add(get(f"/leaky/people-{k}.csv"), tc.http_response(people_csv(k), headers=plain))
+        convs.append(c)
+    tc.write(sys.argv[1], convs)
+
+
+if __name__ == "__main__":
+    main()
