@@ -37,6 +37,8 @@ struct flow {
     struct flow *lprev, *lnext;     /* LRU list of its class */
     uint32_t hash;
     uint8_t fclass;                 /* enum flow_class */
+    uint8_t ndpi_packets;           /* (classification, below: here to fill a hole) */
+    bool ndpi_done;
 
     /* ---- key and identity, as dissectors see it (index 0 = client) ---- */
     struct flow_view v;
@@ -46,11 +48,11 @@ struct flow {
     bool fin[2], rst;
     bool closed;                    /* torn down (dissector closed), lingering for stray packets */
     bool inspect_off;               /* no dissector wants it: packets only counted */
+    uint32_t tenant_id;             /* key part: struct pkt's tenant_id (VNI, key, session) */
+    const char *input;              /* the capture file of its latest packet (offline; outputs name it) */
 
     /* ---- classification ---- */
     struct ndpi_flow_struct *ndpi;  /* while classifying; freed once sure */
-    uint8_t ndpi_packets;
-    bool ndpi_done;
 
     /* ---- reassembly + dissection (worker.c) ---- */
     struct stream stream;
@@ -60,7 +62,6 @@ struct flow {
     uint16_t probe_len[2];
     uint32_t probe_seen[2];         /* bytes looked at before a dissector decided */
     uint32_t txn_seq;               /* transactions ended on this flow (event.id) */
-    uint32_t tenant_id;             /* key part: struct pkt's tenant_id (VNI, key, session) */
 };
 
 struct flow_stats {

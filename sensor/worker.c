@@ -468,7 +468,7 @@ static void txn_end(void *ctx, struct body_consumer *bc, const struct http_txn *
     }
     if (pp->transactions) {
         json_reset(&w->json);
-        txlog_json(&w->json, &d->f->v, t, sr, w->input);
+        txlog_json(&w->json, &d->f->v, t, sr, d->f->input);
         jsonl_write(pp->transactions, w->json.buf, w->json.len);
     }
     if (bc && bc->scan) {
@@ -487,7 +487,7 @@ static void txn_end(void *ctx, struct body_consumer *bc, const struct http_txn *
             if (sr->auth == AUTH_UNKNOWN) w->st.alerts_auth_unknown++;
             struct geo_info gi;
             bool has_geo = pp->geo && geoip_lookup(pp->geo, d->f->v.ip_version, d->f->v.addr[c], &gi);
-            struct alert_src a = { .sensor = pp->sensor_name, .event_id = id, .input = w->input,
+            struct alert_src a = { .sensor = pp->sensor_name, .event_id = id, .input = d->f->input,
                                    .flow = &d->f->v, .txn = t, .storage = sr, .pii = &pf, .verdict = &v,
                                    .client_geo = has_geo ? &gi : NULL };
             json_reset(&w->json);
@@ -640,6 +640,9 @@ void worker_packet_decoded(worker *w, struct timeval ts, uint32_t wirelen, struc
             if (f && is_new) f->v.id = flow_stable_id(p, t_us);
         }
         if (!f) { w->st.flow_alloc_fail++; goto expire; }
+        /* a transaction ended later (a timeout, the end of the run) still
+         * names the file its flow was in, not the worker's latest */
+        f->input = w->input;
         if (f->closed) goto expire;
         ndpi_classify(w, f, p);
         if (!tcp) goto expire;

@@ -78,3 +78,30 @@ check merge_truncated_exit0 [ $rc -eq 0 ]
 check merge_truncated_said grep -q "cut.pcap: .*truncated" "$TMP/cut.err"
 check merge_truncated_counted python3 -c "import json,sys; sys.exit(0 if json.load(open('$TMP/cut.stats'))['capture']['read_errors']==1 else 1)"
 check merge_truncated_frames_read [ "$(wc -l <"$TMP/cut.jsonl")" -ge $(( $(wc -l <"$TMP/azurite.whole.jsonl") - 1 )) ]
+
+# A transaction ended by the end of the run (a body read until a close that
+# never came) names the file its flow was in, not the last file read: a.pcap
+# holds it, b.pcap (later) another flow; with 1 worker and with 3
+if /usr/bin/python3 - "$TMP/a.pcap" "$TMP/b.pcap" <<'PY' 2>"$TMP/ab.err"
+import sys
+sys.path.insert(0, "pcaps")
+import tcpcraft as tc
+a = tc.Conversation(client=("10.1.0.10", 40001), server=("10.2.0.20", 80), t0=1700000000.0, close=False)
+a.add(tc.http_request("GET", "/open", "files.example"),
+      b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\nread until the close")
+b = tc.Conversation(client=("10.1.0.11", 40002), server=("10.2.0.21", 80), t0=1700000010.0)
+b.add(tc.http_request("GET", "/closed", "files.example"), tc.http_response(b"done"))
+tc.write(sys.argv[1], [a])
+tc.write(sys.argv[2], [b])
+PY
+then
+    for w in 1 3; do
+        "$BW_BIN" -q --workers $w -r "$TMP/a.pcap" -r "$TMP/b.pcap" --transactions "$TMP/ab$w.jsonl" 2>/dev/null
+        check "merge_input_of_open_flow_w$w" python3 -c '
+import json, sys
+got = {json.loads(l)["url"]["path"]: json.loads(l)["bleedwatch"]["input"]["pcap"] for l in open(sys.argv[1])}
+sys.exit(not (got.get("/open", "").endswith("/a.pcap") and got.get("/closed", "").endswith("/b.pcap")))' "$TMP/ab$w.jsonl"
+    done
+else
+    skip merge_input_of_open_flow "tcpcraft: $(tail -1 "$TMP/ab.err") (python3-scapy?)"
+fi
