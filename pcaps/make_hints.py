@@ -17,6 +17,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import tcpcraft as tc  # noqa: E402
+from make_alerts import pii_csv  # noqa: E402
 
 SERVER = ("10.9.0.5", 4569)
 HOST = "10.9.0.5:4569"
@@ -24,11 +25,7 @@ T0 = 1700000000.0
 
 
 def people_csv(k):
-    rows = ["id,first_name,last_name,email,phone"]
-    for i in range(8):
-        n = k * 8 + i
-        rows.append(f"{n},Anna{n},Berg{n},anna.berg.{n}@example-corp{k}.com,+31 6 1{n:03d} {n:04d}")
-    return ("\n".join(rows) + "\n").encode()
+    return pii_csv(8 * k, 8 * k + 8)   # eight people a read, each read its own
 
 
 def main():
