@@ -111,19 +111,13 @@ static void queue_push(struct http1_state *st, struct pend *pe, const struct dis
 {
     unsigned max = env->cfg->http_max_pipeline ? env->cfg->http_max_pipeline : 1;
     if (st->q_len == st->q_cap && st->q_cap < max) {
-        unsigned cap = st->q_cap ? st->q_cap * 2 : 2;
-        if (cap > max) cap = max;
-        struct pend **nq = malloc(cap * sizeof *nq);
+        struct pend **nq = fifo_grow(st->q, &st->q_cap, &st->q_head, st->q_len, sizeof *st->q, max);
         if (!nq) {
             http1_cnt(env, C_OOM);
             http1_pend_free(st, pe);
             return;
         }
-        for (unsigned i = 0; i < st->q_len; i++) nq[i] = st->q[(st->q_head + i) % st->q_cap];
-        free(st->q);
         st->q = nq;
-        st->q_head = 0;
-        st->q_cap = cap;
     }
     if (st->q_len == st->q_cap) {
         http1_cnt(env, C_PIPELINE_OVERFLOW);

@@ -243,18 +243,9 @@ static void on_command(struct resp_state *s, const struct resp_cmd *cmd, uint32_
         return;
     }
     if (s->n == s->qcap && s->qcap < RESP_PENDING && !s->untracked) {
-        unsigned cap = s->qcap ? s->qcap * 2 : 2;
-        if (cap > RESP_PENDING) cap = RESP_PENDING;
-        struct rpend *nq = malloc(cap * sizeof *nq);
-        if (nq) {
-            for (unsigned i = 0; i < s->n; i++) nq[i] = s->q[(s->head + i) % s->qcap];
-            free(s->q);
-            s->q = nq;
-            s->qcap = cap;
-            s->head = 0;
-        } else {
-            cnt(env, RC_OOM);   /* untracked below: its reply is matched, not rendered */
-        }
+        struct rpend *nq = fifo_grow(s->q, &s->qcap, &s->head, s->n, sizeof *s->q, RESP_PENDING);
+        if (nq) s->q = nq;
+        else cnt(env, RC_OOM);   /* untracked below: its reply is matched, not rendered */
     }
     if (s->n == s->qcap || s->untracked) {
         /* a deep pipeline: answered in order after the queue, not rendered */

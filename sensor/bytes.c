@@ -117,6 +117,20 @@ int bytes_to_u64(struct bytes b, uint64_t max, uint64_t *out)
     return 0;
 }
 
+void *fifo_grow(void *q, unsigned *cap, unsigned *head, unsigned n, size_t elem, unsigned max)
+{
+    unsigned c = *cap ? *cap * 2 : 2;
+    if (c > max) c = max;
+    uint8_t *nq = malloc((size_t)c * elem);
+    if (!nq) return NULL;
+    for (unsigned i = 0; i < n; i++)
+        memcpy(nq + (size_t)i * elem, (const uint8_t *)q + (size_t)((*head + i) % *cap) * elem, elem);
+    free(q);
+    *cap = c;
+    *head = 0;
+    return nq;
+}
+
 bool bytes_reserve(uint8_t **buf, size_t *cap, size_t need, size_t first)
 {
     if (*cap >= need) return true;

@@ -75,6 +75,14 @@ int bytes_to_u64(struct bytes b, uint64_t max, uint64_t *out);
  * *buf untouched, when memory runs out; callers bound need by their caps. */
 bool bytes_reserve(uint8_t **buf, size_t *cap, size_t need, size_t first);
 
+/* A FIFO ring of n elements of elem bytes at q (*cap slots, the oldest at
+ * *head; NULL when *cap is 0) doubles its slots (2 at first, at most max),
+ * unrolled so that the oldest is at slot 0: returns the new ring (q is
+ * freed), or NULL with the ring untouched when memory runs out; callers check
+ * *cap < max first. Queues of pending requests start empty and grow only as
+ * a connection pipelines. */
+void *fifo_grow(void *q, unsigned *cap, unsigned *head, unsigned n, size_t elem, unsigned max);
+
 /* Result of an incremental parser (picohttpparser/Suricata style). */
 enum parse_status { PARSE_OK = 0, PARSE_NEED_MORE = 1, PARSE_ERROR = 2 };
 

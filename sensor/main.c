@@ -65,7 +65,7 @@ static unsigned default_workers(unsigned cores, bool capture_thread)
     return n < LIM_WORKERS_MAX ? n : LIM_WORKERS_MAX;
 }
 
-/* Offline with the default --workers, the workers may read the files
+/* Nothing in the options keeps the workers from reading the files
  * themselves (use_readers decides once the inputs are open). */
 static bool may_use_readers(const struct config *cfg)
 {
