@@ -157,23 +157,24 @@ static bool hll_put(struct pii_counter *c, int slot, const uint8_t h[PII_HASH_LE
     return true;
 }
 
-bool pii_counter_add(struct pii_counter *c, struct pii_findings *f, enum pii_kind k,
-                     const uint8_t h[PII_HASH_LEN])
+/* The set part of counting a value: true if it is new to the body. */
+static bool set_add(struct pii_counter *c, enum pii_kind k, const uint8_t h[PII_HASH_LEN])
 {
-    f->kind[k].count++;
-    f->total++;
+    struct pii_hash *e = NULL;
     if (c->set_cap) {
-        struct pii_hash *e = set_find(c->set, c->set_cap, (uint8_t)k, h);
+        e = set_find(c->set, c->set_cap, (uint8_t)k, h);
         if (e->kind != 0xff) return false;
     }
     if (c->set_n < c->max_distinct) {
         /* Keep the load factor at or under one half. */
-        if ((c->set_n + 1) * 2 > c->set_cap && !set_grow(c)) {
-            c->oom++;
-            hll_put(c, k, h);
-            return false;
+        if ((c->set_n + 1) * 2 > c->set_cap) {
+            if (!set_grow(c)) {
+                c->oom++;
+                hll_put(c, k, h);
+                return false;
+            }
+            e = set_find(c->set, c->set_cap, (uint8_t)k, h);
         }
-        struct pii_hash *e = set_find(c->set, c->set_cap, (uint8_t)k, h);
         e->kind = (uint8_t)k;
         memcpy(e->h, h, PII_HASH_LEN);
         c->set_n++;
@@ -184,6 +185,43 @@ bool pii_counter_add(struct pii_counter *c, struct pii_findings *f, enum pii_kin
      * cheaply, so no sample is taken from it. */
     hll_put(c, k, h);
     return false;
+}
+
+static void settle_later(struct pii_counter *c)
+{
+    for (unsigned i = 0; i < c->n_later; i++) {
+        const struct pii_hash *e = &c->later[(c->later_at + i) % PII_COUNT_LATER];
+        set_add(c, e->kind, e->h);
+    }
+    c->n_later = 0;
+}
+
+bool pii_counter_add(struct pii_counter *c, struct pii_findings *f, enum pii_kind k,
+                     const uint8_t h[PII_HASH_LEN])
+{
+    f->kind[k].count++;
+    f->total++;
+    if (c->n_later) settle_later(c);
+    return set_add(c, k, h);
+}
+
+void pii_counter_add_later(struct pii_counter *c, struct pii_findings *f, enum pii_kind k,
+                           const uint8_t h[PII_HASH_LEN])
+{
+    f->kind[k].count++;
+    f->total++;
+    if (c->n_later == PII_COUNT_LATER) {
+        /* the oldest goes now (its slot has had the others' time to arrive) */
+        const struct pii_hash *o = &c->later[c->later_at];
+        set_add(c, o->kind, o->h);
+        c->later_at = (c->later_at + 1) % PII_COUNT_LATER;
+        c->n_later--;
+    }
+    if (c->set_cap) __builtin_prefetch(&c->set[slot_of(h, (uint8_t)k, c->set_cap)]);
+    struct pii_hash *e = &c->later[(c->later_at + c->n_later) % PII_COUNT_LATER];
+    e->kind = (uint8_t)k;
+    memcpy(e->h, h, PII_HASH_LEN);
+    c->n_later++;
 }
 
 /* ---- organisations ---- */
@@ -350,6 +388,7 @@ static int cmp_org(const void *a, const void *b)
 
 void pii_counter_finish(struct pii_counter *c, struct pii_findings *f)
 {
+    settle_later(c);
     f->distinct = 0;
     for (int k = 0; k < PII__COUNT; k++) {
         uint64_t d = c->exact[k];

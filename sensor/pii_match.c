@@ -31,9 +31,13 @@ char *pii_found(struct pii_scan *sc, enum pii_kind k, const uint8_t *norm, size_
         sc->f.records++;
         sc->last_rec = rec;
     }
-    bool fresh = pii_counter_add(&sc->cnt, &sc->f, k, h);
     struct pii_kind_result *r = &sc->f.kind[k];
-    if (!fresh || r->n_samples >= PII_MAX_SAMPLES) return NULL;
+    if (r->n_samples >= PII_MAX_SAMPLES) {
+        /* no sample to offer: whether it is new can wait */
+        pii_counter_add_later(&sc->cnt, &sc->f, k, h);
+        return NULL;
+    }
+    if (!pii_counter_add(&sc->cnt, &sc->f, k, h)) return NULL;
     char *slot = r->samples[r->n_samples++];
     slot[0] = 0;
     return slot;

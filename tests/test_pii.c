@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "pii.h"
+#include "pii_count.h"
 #include "pii_validate.h"
 #include "test.h"
 
@@ -457,6 +458,50 @@ static void t_distinct(void)
     free(b);
 }
 
+/* Counting a value later (its set lookup after a few more values, its slot
+ * prefetched) gives every figure counting it at once gives, whatever the
+ * mix of the two calls: across the max_distinct cap (where the order of
+ * insertion decides which values are kept exact), with repeats, with the
+ * set growing in between. */
+static void t_counter_later(void)
+{
+    for (unsigned round = 0; round < 40; round++) {
+        uint32_t cap = round % 4 == 0 ? 1000000 : 5 + (uint32_t)(test_rand() % 300);
+        struct pii_counter a, b;
+        struct pii_findings fa, fb;
+        memset(&fa, 0, sizeof fa);
+        memset(&fb, 0, sizeof fb);
+        pii_counter_init(&a, cap);
+        pii_counter_init(&b, cap);
+        unsigned n = 200 + (unsigned)(test_rand() % 3000), later = 0;
+        for (unsigned i = 0; i < n; i++) {
+            enum pii_kind k = (enum pii_kind)(test_rand() % PII__COUNT);
+            uint8_t h[PII_HASH_LEN] = {0};
+            uint64_t v = test_rand() % (n / 2 + 1);   /* about half are repeats */
+            memcpy(h, &v, sizeof v);
+            h[15] = (uint8_t)(v * 31);
+            pii_counter_add(&a, &fa, k, h);
+            if (test_rand() % 4) {
+                pii_counter_add_later(&b, &fb, k, h);
+                later++;
+            } else {
+                pii_counter_add(&b, &fb, k, h);
+            }
+        }
+        pii_counter_finish(&a, &fa);
+        pii_counter_finish(&b, &fb);
+        CHECK(later > 0);
+        CHECK(same(&fa, &fb));
+        CHECK_EQ(a.set_n, b.set_n);
+        CHECK_EQ(a.estimated, b.estimated);
+        for (int k = 0; k < PII__COUNT; k++) CHECK_EQ(a.exact[k], b.exact[k]);
+        pii_findings_free(&fa);
+        pii_findings_free(&fb);
+        pii_counter_free(&a);
+        pii_counter_free(&b);
+    }
+}
+
 static void t_hash_key(void)
 {
     struct pii_config a, c;
@@ -686,6 +731,7 @@ int main(void)
     RUN(t_random_bodies);
     RUN(t_dense_candidates);
     RUN(t_distinct);
+    RUN(t_counter_later);
     RUN(t_hash_key);
     RUN(t_cap_gap_config);
     RUN(t_depth);
