@@ -376,20 +376,15 @@ static struct body_consumer *txn_begin(void *ctx, const struct http_txn *t)
     bc->t = t;
     /* Only bodies that could alert are scanned: served (2xx), no credential seen,
      * not allow-listed, something the engine can read, from a storage API.
-     * When the head alone does not show a storage API, the scan waits for
-     * the body prefix (held anyway for classification): most bodies of
-     * other web servers are then never scanned. */
+     * Whether it is one is decided once, with the body prefix (held anyway
+     * for classification): the scan waits for it, then reads it first. Most
+     * bodies of other web servers are never scanned. */
     if (t->status >= 200 && t->status < 300 && w->pipe->pii && !opaque_media(t->content_type)) {
-        struct storage_result pre;
-        int rc = classify(w, d->f, t, bytes_of(NULL, 0), &pre);
-        if (pre.auth != AUTH_PRESENT && !pre.public_ok) {
-            char mime[128];
-            size_t n = t->content_type.len < sizeof mime - 1 ? t->content_type.len : sizeof mime - 1;
-            if (n) memcpy(mime, t->content_type.p, n);   /* no Content-Type: p may be NULL */
-            bc->doc = pii_doc_type_from_mime(mime, n);
-            if (rc == 0 && pre.provider) scan_open(w, bc);
-            else bc->scan_pending = true;
-        }
+        char mime[128];
+        size_t n = t->content_type.len < sizeof mime - 1 ? t->content_type.len : sizeof mime - 1;
+        if (n) memcpy(mime, t->content_type.p, n);   /* no Content-Type: p may be NULL */
+        bc->doc = pii_doc_type_from_mime(mime, n);
+        bc->scan_pending = true;
     }
     return bc;
 }
