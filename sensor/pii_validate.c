@@ -9,6 +9,7 @@
 #include "pii_validate.h"
 #include "bytes.h"
 
+#include <pthread.h>
 #include <string.h>
 
 static inline bool is_digit(uint8_t c) { return c >= '0' && c <= '9'; }
@@ -343,19 +344,28 @@ static const struct { uint16_t cc; uint8_t min, max; } e164[] = {
     {995,9,9},{996,9,9},{998,9,9},
 };
 
+/* Code -> its entry + 1 (0: no such code), built once from the table. */
+static uint8_t e164_at[1000];
+static pthread_once_t e164_once = PTHREAD_ONCE_INIT;
+_Static_assert(sizeof e164 / sizeof e164[0] < 255, "e164_at holds an entry + 1 in a byte");
+
+static void e164_index(void)
+{
+    for (size_t i = sizeof e164 / sizeof e164[0]; i-- > 0;) e164_at[e164[i].cc] = (uint8_t)(i + 1);
+}
+
 unsigned pii_e164_ok(const uint8_t *d, size_t n)
 {
     if (n < 8 || n > 15 || !all_digits(d, n) || d[0] == '0') return 0;
+    pthread_once(&e164_once, e164_index);
     for (unsigned l = 1; l <= 3; l++) {
         unsigned cc = dnum(d, l);
-        for (size_t i = 0; i < sizeof e164 / sizeof e164[0]; i++) {
-            if (e164[i].cc != cc) continue;
-            size_t nsn = n - l;
-            if (nsn < e164[i].min || nsn > e164[i].max) return 0;
-            if (d[l] == '0' && cc != 39) return 0;    /* trunk 0 never follows the code (Italy keeps it) */
-            if (pii_digits_trivial(d + l, nsn)) return 0;
-            return l;
-        }
+        if (!e164_at[cc]) continue;
+        size_t i = e164_at[cc] - 1u, nsn = n - l;
+        if (nsn < e164[i].min || nsn > e164[i].max) return 0;
+        if (d[l] == '0' && cc != 39) return 0;    /* trunk 0 never follows the code (Italy keeps it) */
+        if (pii_digits_trivial(d + l, nsn)) return 0;
+        return l;
     }
     return 0;
 }
