@@ -472,9 +472,35 @@ static void csv_row_start(struct pii_tok *t, uint64_t at)
     t->cls = t->u.c.ncols ? t->u.c.cls[0] : PII_CLS_NONE;
 }
 
+/* Index of the first '"', delimiter or newline in p[i..n), or n: the only
+ * bytes that move the CSV machine inside a row outside quotes. */
+static inline size_t csv_find_stop(const uint8_t *p, size_t i, size_t n, uint8_t delim)
+{
+#if defined(__SSE2__)
+    for (; i + 16 <= n; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(p + i));
+        unsigned m = eq16(v, '"') | eq16(v, (char)delim) | eq16(v, '\n');
+        if (m) return i + (size_t)__builtin_ctz(m);
+    }
+#endif
+    for (; i < n; i++)
+        if (p[i] == '"' || p[i] == delim || p[i] == '\n') return i;
+    return n;
+}
+
 static void csv_feed(struct pii_tok *t, const uint8_t *p, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
+        if (t->u.c.header_done && !t->lost && t->state == 0 && !t->bytewise) {
+            /* Inside a row: bytes other than these change nothing. */
+            if (t->u.c.in_q) {
+                const uint8_t *q = memchr(p + i, '"', n - i);
+                i = q ? (size_t)(q - p) : n;
+            } else {
+                i = csv_find_stop(p, i, n, t->u.c.delim);
+            }
+            if (i == n) break;
+        }
         uint8_t c = p[i];
         uint64_t at = t->pos + i;
         if (!t->u.c.header_done) {

@@ -117,8 +117,8 @@ struct pii_tok {
     uint8_t state;
     bool lost;              /* after a gap: waiting for a resynchronisation point */
     uint8_t max_depth;      /* class stack depth, 1..PII_CTX_DEPTH (set after pii_tok_init) */
-    bool bytewise;          /* JSON: the plain byte-at-a-time machine, which the
-                             * fast one must equal (tests set it) */
+    bool bytewise;          /* JSON, CSV: the plain byte-at-a-time machine, which
+                             * the fast one must equal (tests set it) */
     uint32_t depth_capped;  /* containers opened past max_depth (classes lost there) */
     uint64_t vstart;        /* start of the current value */
     uint8_t key_len;

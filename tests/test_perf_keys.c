@@ -7,7 +7,9 @@
  *   - the run-at-a-time JSON tokenizer against the byte-at-a-time machine
  *     (pii_tok.bytewise), on the corpus's JSON, mutated JSON and random
  *     bytes, fed in random pieces with gaps: the same fields, classes,
- *     offsets and records. */
+ *     offsets and records;
+ *   - the same for the CSV tokenizer's skip to the next quote, delimiter or
+ *     newline, on the corpus's CSV/TSV, mutated and random. */
 #include "test.h"
 #include "pii.h"
 #include "pii_ctx.h"
@@ -124,13 +126,13 @@ static char *slurp(const char *path, size_t *len)
 
 /* Feed body to a fast and a bytewise tokenizer in the same random pieces,
  * with a gap now and then when gaps is set; 1 when they agree. */
-static int same_tokens(const struct pii_keymap *km, struct pii_keycache *kc, const uint8_t *body,
-                       size_t len, unsigned max_piece, bool gaps)
+static int same_tokens_as(enum pii_doc_type type, const struct pii_keymap *km, struct pii_keycache *kc,
+                          const uint8_t *body, size_t len, unsigned max_piece, bool gaps)
 {
     static struct pii_tok a, b;
     struct rec ra = { 0, 0 }, rb = { 0, 0 };
-    pii_tok_init(&a, PII_DOC_JSON, km, on_field, &ra);
-    pii_tok_init(&b, PII_DOC_JSON, km, on_field, &rb);
+    pii_tok_init(&a, type, km, on_field, &ra);
+    pii_tok_init(&b, type, km, on_field, &rb);
     a.kc = kc;
     b.kc = kc;
     b.bytewise = true;
@@ -151,6 +153,12 @@ static int same_tokens(const struct pii_keymap *km, struct pii_keycache *kc, con
     pii_tok_close(&b);
     return ra.n == rb.n && ra.sum == rb.sum && a.rec == b.rec && a.depth_capped == b.depth_capped &&
            a.state == b.state;
+}
+
+static int same_tokens(const struct pii_keymap *km, struct pii_keycache *kc, const uint8_t *body,
+                       size_t len, unsigned max_piece, bool gaps)
+{
+    return same_tokens_as(PII_DOC_JSON, km, kc, body, len, max_piece, gaps);
 }
 
 static void t_json_runs_equal_bytes(void)
@@ -226,10 +234,71 @@ static void t_json_runs_equal_bytes(void)
     CHECK(fields > 1000);   /* the corpus gives the tokenizers name-class values to report */
 }
 
+static void t_csv_runs_equal_bytes(void)
+{
+    static const char *const files[] = {
+        "tests/pii/data/customers_en_US.csv", "tests/pii/data/kunden_de.csv",
+        "tests/pii/data/klanten_nl.tsv", "tests/pii/data/clients_fr.csv",
+        "tests/pii/data/lookalike_orders.csv", "tests/pii/data/customers_ja.csv",
+    };
+    static struct pii_keymap km;
+    pii_keymap_init(&km, NULL);
+    static struct pii_keycache kc;
+    unsigned bodies = 0, agree = 0, fields = 0;
+    for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
+        size_t len = 0;
+        char *doc = slurp(files[f], &len);
+        CHECK(doc != NULL && len > 1000);
+        if (!doc) continue;
+        static const unsigned pieces[] = { 1, 7, 64, 4096 };
+        for (size_t k = 0; k < 4; k++)
+            for (int g = 0; g < 2; g++) {
+                bodies++;
+                agree += (unsigned)same_tokens_as(PII_DOC_CSV, &km, &kc, (const uint8_t *)doc, len,
+                                                  pieces[k], g);
+            }
+        /* mutated: quotes, delimiters and line ends dropped in at random */
+        static const char noise[] = "\",;\t|\n\rx0@";
+        uint8_t *m = malloc(len);
+        CHECK(m != NULL);
+        if (!m) { free(doc); continue; }
+        for (int round = 0; round < 40; round++) {
+            memcpy(m, doc, len);
+            unsigned hits = 1 + (unsigned)(rnd() % 40);
+            for (unsigned h = 0; h < hits; h++) m[rnd() % len] = (uint8_t)noise[rnd() % (sizeof noise - 1)];
+            bodies++;
+            agree += (unsigned)same_tokens_as(PII_DOC_CSV, &km, &kc, m, len, 1 + (unsigned)(rnd() % 300),
+                                              round & 1);
+        }
+        struct rec r = { 0, 0 };
+        static struct pii_tok t;
+        pii_tok_init(&t, PII_DOC_CSV, &km, on_field, &r);
+        pii_tok_feed(&t, (const uint8_t *)doc, len);
+        fields += (unsigned)r.n;
+        free(m);
+        free(doc);
+    }
+    /* random bytes, drawn from CSV's alphabet and from all 256 */
+    uint8_t junk[20000];
+    for (int round = 0; round < 200; round++) {
+        for (size_t i = 0; i < sizeof junk; i++) {
+            uint8_t c = (uint8_t)rnd();
+            junk[i] = round & 1 ? c : (uint8_t)"name,email\n\"Jo \"\"D\"\",x;y\tz|w\r\n  ab"[c % 34];
+        }
+        bodies++;
+        agree += (unsigned)same_tokens_as(PII_DOC_CSV, &km, &kc, junk, sizeof junk, 1 + (unsigned)(rnd() % 200),
+                                          round & 2);
+    }
+    CHECK_EQ(agree, bodies);
+    CHECK(bodies > 400);
+    CHECK(fields > 1000);
+}
+
 int main(void)
 {
     RUN(t_index_matches_reference);
     RUN(t_cache_same_fields);
     RUN(t_json_runs_equal_bytes);
+    RUN(t_csv_runs_equal_bytes);
     return test_done();
 }
