@@ -3,6 +3,15 @@
 #include "limits.h"
 #include <string.h>
 
+uint64_t config_pair_hold_us(const struct config *cfg)
+{
+    uint32_t hold = cfg->tcp_idle_timeout;
+    if (cfg->tcp_close_timeout > hold) hold = cfg->tcp_close_timeout;
+    if (cfg->udp_idle_timeout > hold) hold = cfg->udp_idle_timeout;
+    if (cfg->frag_timeout > hold) hold = cfg->frag_timeout;
+    return ((uint64_t)hold + 2) * 1000000u;
+}
+
 void config_defaults(struct config *cfg)
 {
     memset(cfg, 0, sizeof *cfg);

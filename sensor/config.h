@@ -135,4 +135,10 @@ int config_load_file(struct config *cfg, const char *path, char *err, size_t err
 /* Free the strings a config file left in cfg. */
 void config_release(struct config *cfg);
 
+/* How long after an address pair's last packet a flow or fragment of it may
+ * still live, in microseconds: the longest flow or fragment timeout and two
+ * seconds (a tick and its margin). A pair keeps its worker that long
+ * (pairs.h), and a server hint lasts that long (worker.c). */
+uint64_t config_pair_hold_us(const struct config *cfg);
+
 #endif

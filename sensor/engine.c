@@ -372,12 +372,7 @@ engine *engine_new(const struct pipeline *pp, unsigned n_workers, size_t ring_by
     e->seed = seed;
     /* a pair keeps its worker while a flow or fragment of it may live, and a
      * tick (one a second) later */
-    const struct config *cfg = pp->cfg;
-    uint32_t hold = cfg->tcp_idle_timeout;
-    if (cfg->tcp_close_timeout > hold) hold = cfg->tcp_close_timeout;
-    if (cfg->udp_idle_timeout > hold) hold = cfg->udp_idle_timeout;
-    if (cfg->frag_timeout > hold) hold = cfg->frag_timeout;
-    pairs_init(&e->pairs, ((uint64_t)hold + 2) * 1000000u, 0);
+    pairs_init(&e->pairs, config_pair_hold_us(pp->cfg), 0);
     e->slots = calloc(e->n, sizeof *e->slots);
     e->workers = calloc(e->n, sizeof *e->workers);
     if (!e->slots || !e->workers) abort();

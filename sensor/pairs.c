@@ -106,6 +106,35 @@ unsigned pairs_get(struct pairs *ps, uint64_t key, uint64_t now_us, uint64_t tic
     return q->worker;
 }
 
+struct pair *pairs_find(struct pairs *ps, uint64_t key, uint64_t now_us)
+{
+    if (!ps->t) return NULL;
+    for (uint32_t i = (uint32_t)key & ps->mask; ps->t[i].key; i = (i + 1) & ps->mask) {
+        struct pair *q = &ps->t[i];
+        if (q->key == key) return now_us > q->last_us + ps->hold_us ? NULL : q;
+    }
+    return NULL;
+}
+
+struct pair *pairs_put(struct pairs *ps, uint64_t key)
+{
+    uint32_t i = 0;
+    if (ps->t) {
+        for (i = (uint32_t)key & ps->mask; ps->t[i].key; i = (i + 1) & ps->mask)
+            if (ps->t[i].key == key) return &ps->t[i];
+    }
+    if (ps->used >= ps->max) return NULL;
+    if (!ps->t || (uint64_t)(ps->used + 1) * 4 > (uint64_t)(ps->mask + 1) * 3) {
+        if (!grow(ps)) return NULL;
+        for (i = (uint32_t)key & ps->mask; ps->t[i].key; i = (i + 1) & ps->mask) {}
+    }
+    struct pair *q = &ps->t[i];
+    memset(q, 0, sizeof *q);
+    q->key = key;
+    ps->used++;
+    return q;
+}
+
 void pairs_clear(struct pairs *ps)
 {
     if (ps->t && ps->used) memset(ps->t, 0, ((size_t)ps->mask + 1) * sizeof *ps->t);

@@ -58,6 +58,15 @@ void pairs_sweep(struct pairs *ps, uint64_t tick_us);
 /* Forget every pair (every flow has ended: the end of an input). */
 void pairs_clear(struct pairs *ps);
 
+/* The same table as a plain map from key to a 32-bit value that lives
+ * hold_us past its last use (the workers' server hints, worker.c): the
+ * entry of key when it is there and its last_us + hold_us is not before
+ * now_us, else NULL. The caller sets last_us when it uses the entry. */
+struct pair *pairs_find(struct pairs *ps, uint64_t key, uint64_t now_us);
+/* The entry of key, added when absent (worker and last_us 0); NULL when
+ * the table holds max entries or cannot grow. */
+struct pair *pairs_put(struct pairs *ps, uint64_t key);
+
 /* Entries in use. */
 uint32_t pairs_count(const struct pairs *ps);
 

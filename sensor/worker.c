@@ -9,6 +9,7 @@
 #include "json.h"
 #include "ledger.h"
 #include "ndpi_mod.h"
+#include "pairs.h"
 #include "pipeline.h"
 #include "txlog.h"
 #include "txn.h"
@@ -21,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <ndpi_api.h>
+#include <xxhash.h>
 
 #define MAX_DISSECTORS 16
 #define PROBE_BUF 256u            /* bytes held per direction while probes say MAYBE */
@@ -44,21 +46,27 @@ struct body_consumer {
 /* What a server was recognised as: emulators and some gateways send provider
  * headers only on some responses, so a server's strong recognition (a listing
  * body, provider headers) carries over to its plainer responses to the same
- * client. Per client and server, not per server: an address pair's flows are
- * all in one worker, so what a response is known as does not depend on the
- * number of workers or on which of them met another client first (the same
- * alerts with 1 and with N workers). */
-#define HINTS 1024
-struct server_hint {
-    const struct storage_profile *profile;
-    uint8_t addr[16];               /* the server's */
-    uint8_t client[16];
-    uint16_t port;                  /* the server's */
-    uint8_t ip_version;
-};
+ * client. Per client and server (address pair, server port), never per
+ * server alone, and nothing but time ends one: so what a response is known
+ * as does not depend on the number of workers, on which of them met another
+ * client first, or on which other pairs a worker holds (the same alerts with
+ * 1 and with N workers):
+ *  - an address pair's flows are all in one worker;
+ *  - a hint lasts config_pair_hold_us after its pair's last classified
+ *    response (packet time of the flow's latest packet), the time a pair
+ *    keeps its worker; a later response of the pair is known without it, as
+ *    it would be on the worker the pair may move to;
+ *  - the hints are a table keyed by a 64-bit hash of the pair, not slots
+ *    that pairs share (a 1,024-slot table gave 1 and 3 workers other alerts
+ *    once two of the pairs with a hint fell in one slot), swept on ticks, at
+ *    most HINTS_MAX pairs a worker (past that a new one is not kept);
+ *  - the end of a separate input (--no-merge) ends them with its flows.
+ * The value of an entry (struct pair's worker field) is the profile's index
+ * in storage_profiles(). */
+#define HINTS_MAX (1u << 16)
 
 struct worker {
-    struct server_hint hints[HINTS];
+    struct pairs hints;              /* server hints (above) */
     const struct config *cfg;
     const struct pipeline *pipe;
     unsigned index;
@@ -309,13 +317,15 @@ static bool opaque_media(struct bytes ct)
     return false;
 }
 
-static struct server_hint *hint_slot(worker *w, const struct flow *f, int server)
+static uint64_t hint_key(const struct flow *f, int server)
 {
-    uint32_t h = 2166136261u;
-    for (int i = 0; i < 16; i++) h = (h ^ f->v.addr[server][i]) * 16777619u;
-    for (int i = 0; i < 16; i++) h = (h ^ f->v.addr[!server][i]) * 16777619u;
-    h = (h ^ f->v.port[server]) * 16777619u;
-    return &w->hints[h % HINTS];
+    uint8_t k[36] = {0};
+    memcpy(k, f->v.addr[server], 16);
+    memcpy(k + 16, f->v.addr[!server], 16);
+    memcpy(k + 32, &f->v.port[server], 2);
+    k[34] = f->v.ip_version;
+    uint64_t h = XXH3_64bits(k, sizeof k);
+    return h ? h : 1;   /* 0 marks a free entry */
 }
 
 /* Classify with what is known of the server, and remember strong recognitions. */
@@ -323,16 +333,19 @@ static int classify(worker *w, const struct flow *f, const struct http_txn *t, s
                     struct storage_result *out)
 {
     int server = t->client_dir ? 0 : 1;
-    struct server_hint *h = hint_slot(w, f, server);
-    bool known = h->profile && h->port == f->v.port[server] && h->ip_version == f->v.ip_version &&
-                 !memcmp(h->addr, f->v.addr[server], 16) && !memcmp(h->client, f->v.addr[!server], 16);
-    int rc = storage_classify_hint(t, prefix, &w->pipe->storage, known ? h->profile : NULL, out);
+    uint64_t key = hint_key(f, server);
+    struct pair *h = pairs_find(&w->hints, key, f->last_us);
+    const struct storage_profile *known = h ? storage_profiles()[h->worker] : NULL;
+    if (h) h->last_us = f->last_us;
+    int rc = storage_classify_hint(t, prefix, &w->pipe->storage, known, out);
     if (rc == 0 && !out->by_hint && out->profile && !out->profile->fallback && out->confidence >= 60) {
-        h->profile = out->profile;
-        h->port = f->v.port[server];
-        h->ip_version = f->v.ip_version;
-        memcpy(h->addr, f->v.addr[server], 16);
-        memcpy(h->client, f->v.addr[!server], 16);
+        const struct storage_profile *const *all = storage_profiles();
+        uint32_t i = 0;
+        while (all[i] && all[i] != out->profile) i++;
+        if (all[i] && (h || (h = pairs_put(&w->hints, key)))) {
+            h->worker = i;
+            h->last_us = f->last_us;
+        }
     }
     return rc;
 }
@@ -693,6 +706,7 @@ worker *worker_new(const struct pipeline *pipe, unsigned index, uint64_t seed)
     if (!cfg->no_dedup) w->dedup = dedup_new(cfg, seed ^ 0x5be0cd19137e2179ULL);
     w->ndpi = ndpi_mod_take(index);
     if (!w->ndpi) abort();
+    pairs_init(&w->hints, config_pair_hold_us(cfg), HINTS_MAX);
     for (size_t i = 0; dissector_table[i] && i < MAX_DISSECTORS; i++) {
         size_t n = dissector_table[i]->n_counters;
         w->dcount[i] = calloc(n ? n : 1, sizeof(uint64_t));
@@ -714,13 +728,16 @@ void worker_tick(worker *w, struct timeval ts)
 {
     worker_clock(w, ts);
     expire_idle(w);
+    pairs_sweep(&w->hints, w->now_us);
 }
 
 void worker_finish(worker *w)
 {
     flow_table_end_all(w->flows);
-    /* the next input is another capture: its packets are no copies of these */
+    /* the next input is another capture: its packets are no copies of these,
+     * and its servers' hints are its own */
     dedup_reset(w->dedup);
+    pairs_clear(&w->hints);
 }
 
 /* Its thread's CPU time since worker_new, in ns: 1 for none or unreadable,
@@ -773,6 +790,7 @@ void worker_free(worker *w)
         free(bc);
     }
     json_free(&w->json);
+    pairs_free(&w->hints);
     free(w);
 }
 

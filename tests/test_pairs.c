@@ -2,7 +2,10 @@
  * the worker it was placed on while it may have live flows, is placed again
  * only after a tick has passed it by the hold time, survives growth and the
  * deletions of the sweep (backward shift, probe runs that wrap), and once
- * the table is full, new pairs go by the hash for good. */
+ * the table is full, new pairs go by the hash for good. And the same table
+ * as a map whose entries last hold_us past their last use (the workers'
+ * server hints): found while alive, kept through growth and sweeps of
+ * others, gone after the hold, refused past max. */
 #include "test.h"
 #include "pairs.h"
 #include <stdlib.h>
@@ -108,10 +111,44 @@ static void t_full_static(void)
     pairs_free(&ps);
 }
 
+static void t_map(void)
+{
+    struct pairs ps;
+    pairs_init(&ps, 1000, 5000);
+    unsigned bad = 0;
+    CHECK(pairs_find(&ps, 7, 0) == NULL);
+    /* 5,000 keys, each stamped at its own time: the table grows under them */
+    for (uint64_t k = 1; k <= 5000; k++) {
+        struct pair *q = pairs_put(&ps, k * 0x9e3779b97f4a7c15ull);
+        if (!q || q->worker != 0 || q->last_us != 0) { bad++; continue; }
+        q->worker = (uint32_t)k;
+        q->last_us = k;
+    }
+    CHECK_EQ(pairs_count(&ps), 5000);
+    CHECK(pairs_put(&ps, 0x1234567ull) == NULL);           /* max reached */
+    CHECK(pairs_put(&ps, 42 * 0x9e3779b97f4a7c15ull) != NULL);   /* but a key that is there */
+    for (uint64_t k = 1; k <= 5000; k++) {
+        struct pair *q = pairs_find(&ps, k * 0x9e3779b97f4a7c15ull, 1000 + k);   /* at the edge: alive */
+        bad += !q || q->worker != (uint32_t)k;
+        bad += pairs_find(&ps, k * 0x9e3779b97f4a7c15ull, 1001 + k) != NULL;   /* just past: gone */
+    }
+    /* sweeps at time 3500 free keys 1..2499 (3500 > k + 1000); the others stay */
+    for (int s = 0; s < 64; s++) pairs_sweep(&ps, 3500);
+    CHECK_EQ(pairs_count(&ps), 2501);
+    for (uint64_t k = 2500; k <= 5000; k++) {
+        struct pair *q = pairs_find(&ps, k * 0x9e3779b97f4a7c15ull, k);
+        bad += !q || q->worker != (uint32_t)k;
+    }
+    CHECK(pairs_put(&ps, 0x1234567ull) != NULL);           /* room again */
+    CHECK_EQ(bad, 0);
+    pairs_free(&ps);
+}
+
 int main(void)
 {
     RUN(t_sticky);
     RUN(t_sweep_shift);
     RUN(t_full_static);
+    RUN(t_map);
     return test_done();
 }
