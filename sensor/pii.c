@@ -201,22 +201,27 @@ void pii_window(const struct pii_scan *sc, uint64_t from, uint64_t to, uint64_t 
     if (from < lo) from = lo;
     if (to > hi) to = hi;
     if (to < from) to = from;
-    if (to - from > sizeof w->b) from = to - sizeof w->b;
+    if (to - from > sizeof w->buf) from = to - sizeof w->buf;
     w->base = from;
     w->n = (size_t)(to - from);
     w->e = mark < from ? 0 : mark > to ? w->n : (size_t)(mark - from);
     w->at_start = from == sc->base_lo;
     uint64_t fs = sc->fp ? sc->fstart : sc->total;
+    if (sc->fp && from >= fs) {   /* all in the feed: read it there */
+        w->b = sc->fp + (from - fs);
+        return;
+    }
+    w->b = w->buf;
     for (uint64_t o = from; o < to;) {
         if (o >= fs) {
-            memcpy(w->b + (o - from), sc->fp + (o - fs), (size_t)(to - o));
+            memcpy(w->buf + (o - from), sc->fp + (o - fs), (size_t)(to - o));
             break;
         }
         uint64_t stop = to < fs ? to : fs;
         size_t at = (size_t)(o & (PII_WIN - 1));
         size_t run = PII_WIN - at;
         if (run > stop - o) run = (size_t)(stop - o);
-        memcpy(w->b + (o - from), sc->ring + at, run);
+        memcpy(w->buf + (o - from), sc->ring + at, run);
         o += run;
     }
 }

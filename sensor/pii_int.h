@@ -138,13 +138,16 @@ struct pii_item {
     bool vtrunc;                  /* PAT_FIELD: value longer than vlen */
 };
 
-/* A copied window of body bytes around a candidate. */
+/* A window of body bytes around a candidate: b points into the current feed
+ * when the bytes all lie there (no copy), else at buf, where they are
+ * copied from the ring and the feed. Valid until the feed returns. */
 struct pii_win {
-    uint8_t b[PII_BACK + PII_FWD + PII_VALMAX];
-    size_t n;                     /* bytes in b */
+    const uint8_t *b;
+    size_t n;                     /* bytes at b */
     size_t e;                     /* index in b of the candidate end */
     uint64_t base;                /* absolute offset of b[0] */
     bool at_start;                /* b[0] is the first byte after the body start or a gap */
+    uint8_t buf[PII_BACK + PII_FWD + PII_VALMAX];
 };
 
 struct pii_msg {                  /* RFC 5322 message detection */
