@@ -161,6 +161,65 @@ static int same_tokens(const struct pii_keymap *km, struct pii_keycache *kc, con
     return same_tokens_as(PII_DOC_JSON, km, kc, body, len, max_piece, gaps);
 }
 
+struct agree {
+    unsigned bodies, agree, fields;
+};
+
+/* Each file of the corpus as is, in pieces of up to 1, 7, 64 and 4096 bytes,
+ * with and without gaps, then 40 times with bytes of noise dropped in at
+ * random: the run-at-a-time and the bytewise tokenizers of type must agree. */
+static void corpus_agree(enum pii_doc_type type, const char *const *files, size_t nfiles, const char *noise,
+                         const struct pii_keymap *km, struct pii_keycache *kc, struct agree *a)
+{
+    size_t nn = strlen(noise);
+    for (size_t f = 0; f < nfiles; f++) {
+        size_t len = 0;
+        char *doc = slurp(files[f], &len);
+        CHECK(doc != NULL && len > 1000);
+        if (!doc) continue;
+        static const unsigned pieces[] = { 1, 7, 64, 4096 };
+        for (size_t k = 0; k < 4; k++)
+            for (int g = 0; g < 2; g++) {
+                a->bodies++;
+                a->agree += (unsigned)same_tokens_as(type, km, kc, (const uint8_t *)doc, len, pieces[k], g);
+            }
+        uint8_t *m = malloc(len);
+        CHECK(m != NULL);
+        if (!m) { free(doc); continue; }
+        for (int round = 0; round < 40; round++) {
+            memcpy(m, doc, len);
+            unsigned hits = 1 + (unsigned)(rnd() % 40);
+            for (unsigned h = 0; h < hits; h++) m[rnd() % len] = (uint8_t)noise[rnd() % nn];
+            a->bodies++;
+            a->agree += (unsigned)same_tokens_as(type, km, kc, m, len, 1 + (unsigned)(rnd() % 300), round & 1);
+        }
+        struct rec r = { 0, 0 };
+        static struct pii_tok t;
+        pii_tok_init(&t, type, km, on_field, &r);
+        pii_tok_feed(&t, (const uint8_t *)doc, len);
+        a->fields += (unsigned)r.n;
+        free(m);
+        free(doc);
+    }
+}
+
+/* 200 rounds of random bytes, drawn from the format's alphabet and from all 256. */
+static void junk_agree(enum pii_doc_type type, const char *alphabet, const struct pii_keymap *km,
+                       struct pii_keycache *kc, struct agree *a)
+{
+    size_t na = strlen(alphabet);
+    static uint8_t junk[20000];
+    for (int round = 0; round < 200; round++) {
+        for (size_t i = 0; i < sizeof junk; i++) {
+            uint8_t c = (uint8_t)rnd();
+            junk[i] = round & 1 ? c : (uint8_t)alphabet[c % na];
+        }
+        a->bodies++;
+        a->agree += (unsigned)same_tokens_as(type, km, kc, junk, sizeof junk, 1 + (unsigned)(rnd() % 200),
+                                             round & 2);
+    }
+}
+
 static void t_json_runs_equal_bytes(void)
 {
     static const char *const files[] = {
@@ -173,39 +232,9 @@ static void t_json_runs_equal_bytes(void)
     static struct pii_keymap km;
     pii_keymap_init(&km, NULL);
     static struct pii_keycache kc;
-    unsigned bodies = 0, agree = 0, fields = 0;
-    for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
-        size_t len = 0;
-        char *doc = slurp(files[f], &len);
-        CHECK(doc != NULL && len > 1000);
-        if (!doc) continue;
-        /* as is, in pieces of up to 1, 7, 64 and 4096 bytes, with and without gaps */
-        static const unsigned pieces[] = { 1, 7, 64, 4096 };
-        for (size_t k = 0; k < 4; k++)
-            for (int g = 0; g < 2; g++) {
-                bodies++;
-                agree += (unsigned)same_tokens(&km, &kc, (const uint8_t *)doc, len, pieces[k], g);
-            }
-        /* mutated: structure bytes, escapes and whitespace dropped in at random */
-        static const char noise[] = "\"\\{}[],: \n\t\rx0@";
-        uint8_t *m = malloc(len);
-        CHECK(m != NULL);
-        if (!m) { free(doc); continue; }
-        for (int round = 0; round < 40; round++) {
-            memcpy(m, doc, len);
-            unsigned hits = 1 + (unsigned)(rnd() % 40);
-            for (unsigned h = 0; h < hits; h++) m[rnd() % len] = (uint8_t)noise[rnd() % (sizeof noise - 1)];
-            bodies++;
-            agree += (unsigned)same_tokens(&km, &kc, m, len, 1 + (unsigned)(rnd() % 300), round & 1);
-        }
-        struct rec r = { 0, 0 };
-        static struct pii_tok t;
-        pii_tok_init(&t, PII_DOC_JSON, &km, on_field, &r);
-        pii_tok_feed(&t, (const uint8_t *)doc, len);
-        fields += (unsigned)r.n;
-        free(m);
-        free(doc);
-    }
+    struct agree a = { 0, 0, 0 };
+    /* noise: structure bytes, escapes and whitespace */
+    corpus_agree(PII_DOC_JSON, files, sizeof files / sizeof files[0], "\"\\{}[],: \n\t\rx0@", &km, &kc, &a);
     /* names about the key limit (PII_KEY_MAX): the class of a 64-byte key
      * depends on its last byte */
     char lk[16384];
@@ -216,22 +245,13 @@ static void t_json_runs_equal_bytes(void)
                                pad & 1 ? "_fullname" : "_phone");
     CHECK(ll < sizeof lk - 1);
     for (int round = 0; round < 20; round++) {
-        bodies++;
-        agree += (unsigned)same_tokens(&km, &kc, (const uint8_t *)lk, ll, round ? 1 + (unsigned)(rnd() % 2000) : (unsigned)ll, false);
+        a.bodies++;
+        a.agree += (unsigned)same_tokens(&km, &kc, (const uint8_t *)lk, ll, round ? 1 + (unsigned)(rnd() % 2000) : (unsigned)ll, false);
     }
-    /* random bytes, drawn from JSON's alphabet and from all 256 */
-    uint8_t junk[20000];
-    for (int round = 0; round < 200; round++) {
-        for (size_t i = 0; i < sizeof junk; i++) {
-            uint8_t c = (uint8_t)rnd();
-            junk[i] = round & 1 ? c : (uint8_t)"{\"a\":[\"b\\\"c\", 1, true],\n\"name\": \"Jo Do\"}  \t"[c % 33];
-        }
-        bodies++;
-        agree += (unsigned)same_tokens(&km, &kc, junk, sizeof junk, 1 + (unsigned)(rnd() % 200), round & 2);
-    }
-    CHECK_EQ(agree, bodies);
-    CHECK(bodies > 400);
-    CHECK(fields > 1000);   /* the corpus gives the tokenizers name-class values to report */
+    junk_agree(PII_DOC_JSON, "{\"a\":[\"b\\\"c\", 1, true],\n\"name\": \"Jo Do\"}  \t", &km, &kc, &a);
+    CHECK_EQ(a.agree, a.bodies);
+    CHECK(a.bodies > 400);
+    CHECK(a.fields > 1000);   /* the corpus gives the tokenizers name-class values to report */
 }
 
 static void t_csv_runs_equal_bytes(void)
@@ -244,54 +264,13 @@ static void t_csv_runs_equal_bytes(void)
     static struct pii_keymap km;
     pii_keymap_init(&km, NULL);
     static struct pii_keycache kc;
-    unsigned bodies = 0, agree = 0, fields = 0;
-    for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
-        size_t len = 0;
-        char *doc = slurp(files[f], &len);
-        CHECK(doc != NULL && len > 1000);
-        if (!doc) continue;
-        static const unsigned pieces[] = { 1, 7, 64, 4096 };
-        for (size_t k = 0; k < 4; k++)
-            for (int g = 0; g < 2; g++) {
-                bodies++;
-                agree += (unsigned)same_tokens_as(PII_DOC_CSV, &km, &kc, (const uint8_t *)doc, len,
-                                                  pieces[k], g);
-            }
-        /* mutated: quotes, delimiters and line ends dropped in at random */
-        static const char noise[] = "\",;\t|\n\rx0@";
-        uint8_t *m = malloc(len);
-        CHECK(m != NULL);
-        if (!m) { free(doc); continue; }
-        for (int round = 0; round < 40; round++) {
-            memcpy(m, doc, len);
-            unsigned hits = 1 + (unsigned)(rnd() % 40);
-            for (unsigned h = 0; h < hits; h++) m[rnd() % len] = (uint8_t)noise[rnd() % (sizeof noise - 1)];
-            bodies++;
-            agree += (unsigned)same_tokens_as(PII_DOC_CSV, &km, &kc, m, len, 1 + (unsigned)(rnd() % 300),
-                                              round & 1);
-        }
-        struct rec r = { 0, 0 };
-        static struct pii_tok t;
-        pii_tok_init(&t, PII_DOC_CSV, &km, on_field, &r);
-        pii_tok_feed(&t, (const uint8_t *)doc, len);
-        fields += (unsigned)r.n;
-        free(m);
-        free(doc);
-    }
-    /* random bytes, drawn from CSV's alphabet and from all 256 */
-    uint8_t junk[20000];
-    for (int round = 0; round < 200; round++) {
-        for (size_t i = 0; i < sizeof junk; i++) {
-            uint8_t c = (uint8_t)rnd();
-            junk[i] = round & 1 ? c : (uint8_t)"name,email\n\"Jo \"\"D\"\",x;y\tz|w\r\n  ab"[c % 34];
-        }
-        bodies++;
-        agree += (unsigned)same_tokens_as(PII_DOC_CSV, &km, &kc, junk, sizeof junk, 1 + (unsigned)(rnd() % 200),
-                                          round & 2);
-    }
-    CHECK_EQ(agree, bodies);
-    CHECK(bodies > 400);
-    CHECK(fields > 1000);
+    struct agree a = { 0, 0, 0 };
+    /* noise: quotes, delimiters and line ends */
+    corpus_agree(PII_DOC_CSV, files, sizeof files / sizeof files[0], "\",;\t|\n\rx0@", &km, &kc, &a);
+    junk_agree(PII_DOC_CSV, "name,email\n\"Jo \"\"D\"\",x;y\tz|w\r\n  ab", &km, &kc, &a);
+    CHECK_EQ(a.agree, a.bodies);
+    CHECK(a.bodies > 400);
+    CHECK(a.fields > 1000);
 }
 
 int main(void)
