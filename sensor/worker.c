@@ -336,7 +336,7 @@ static int classify(worker *w, const struct flow *f, const struct http_txn *t, s
     uint64_t key = hint_key(f, server);
     struct pair *h = pairs_find(&w->hints, key, f->last_us);
     const struct storage_profile *known = h ? storage_profiles()[h->worker] : NULL;
-    if (h) h->last_us = f->last_us;
+    if (h && f->last_us > h->last_us) h->last_us = f->last_us;
     int rc = storage_classify_hint(t, prefix, &w->pipe->storage, known, out);
     if (rc == 0 && !out->by_hint && out->profile && !out->profile->fallback && out->confidence >= 60) {
         const struct storage_profile *const *all = storage_profiles();
@@ -344,7 +344,7 @@ static int classify(worker *w, const struct flow *f, const struct http_txn *t, s
         while (all[i] && all[i] != out->profile) i++;
         if (all[i] && (h || (h = pairs_put(&w->hints, key)))) {
             h->worker = i;
-            h->last_us = f->last_us;
+            if (f->last_us > h->last_us) h->last_us = f->last_us;
         }
     }
     return rc;
