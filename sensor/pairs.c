@@ -73,66 +73,63 @@ void pairs_sweep(struct pairs *ps, uint64_t tick_us)
     }
 }
 
+/* The entry of key, or NULL. */
+static struct pair *lookup(const struct pairs *ps, uint64_t key)
+{
+    if (!ps->t) return NULL;
+    for (uint32_t i = (uint32_t)key & ps->mask; ps->t[i].key; i = (i + 1) & ps->mask)
+        if (ps->t[i].key == key) return &ps->t[i];
+    return NULL;
+}
+
+/* A new entry for key (absent), zeroed but for its key; NULL when the table
+ * holds max entries or cannot grow. */
+static struct pair *insert(struct pairs *ps, uint64_t key)
+{
+    if (ps->used >= ps->max) return NULL;
+    if ((!ps->t || (uint64_t)(ps->used + 1) * 4 > (uint64_t)(ps->mask + 1) * 3) && !grow(ps)) return NULL;
+    uint32_t i = (uint32_t)key & ps->mask;
+    while (ps->t[i].key) i = (i + 1) & ps->mask;
+    struct pair *q = &ps->t[i];
+    memset(q, 0, sizeof *q);
+    q->key = key;
+    ps->used++;
+    return q;
+}
+
 unsigned pairs_get(struct pairs *ps, uint64_t key, uint64_t now_us, uint64_t tick_us, unsigned n,
                    unsigned (*place)(void *ctx, uint64_t key), void *ctx)
 {
-    uint32_t i = 0;
-    if (ps->t) {
-        for (i = (uint32_t)key & ps->mask; ps->t[i].key; i = (i + 1) & ps->mask) {
-            struct pair *q = &ps->t[i];
-            if (q->key != key) continue;
-            if (expired(ps, q, tick_us)) {   /* its flows are over: place it again */
-                q->worker = ps->static_only ? (uint32_t)(key % n) : place(ctx, key);
-                ps->replaced++;
-            }
-            q->last_us = now_us;
-            return q->worker;
+    struct pair *q = lookup(ps, key);
+    if (q) {
+        if (expired(ps, q, tick_us)) {   /* its flows are over: place it again */
+            q->worker = ps->static_only ? (uint32_t)(key % n) : place(ctx, key);
+            ps->replaced++;
         }
+        q->last_us = now_us;
+        return q->worker;
     }
     if (ps->static_only) return (unsigned)(key % n);
-    if (!ps->t || (uint64_t)(ps->used + 1) * 4 > (uint64_t)(ps->mask + 1) * 3 || ps->used >= ps->max) {
-        if (ps->used >= ps->max || !grow(ps)) {
-            ps->static_only = true;
-            return (unsigned)(key % n);
-        }
-        for (i = (uint32_t)key & ps->mask; ps->t[i].key; i = (i + 1) & ps->mask) {}
+    if (!(q = insert(ps, key))) {
+        ps->static_only = true;
+        return (unsigned)(key % n);
     }
-    struct pair *q = &ps->t[i];
-    q->key = key;
     q->last_us = now_us;
     q->worker = place(ctx, key);
-    ps->used++;
     ps->placed++;
     return q->worker;
 }
 
 struct pair *pairs_find(struct pairs *ps, uint64_t key, uint64_t now_us)
 {
-    if (!ps->t) return NULL;
-    for (uint32_t i = (uint32_t)key & ps->mask; ps->t[i].key; i = (i + 1) & ps->mask) {
-        struct pair *q = &ps->t[i];
-        if (q->key == key) return now_us > q->last_us + ps->hold_us ? NULL : q;
-    }
-    return NULL;
+    struct pair *q = lookup(ps, key);
+    return q && now_us <= q->last_us + ps->hold_us ? q : NULL;
 }
 
 struct pair *pairs_put(struct pairs *ps, uint64_t key)
 {
-    uint32_t i = 0;
-    if (ps->t) {
-        for (i = (uint32_t)key & ps->mask; ps->t[i].key; i = (i + 1) & ps->mask)
-            if (ps->t[i].key == key) return &ps->t[i];
-    }
-    if (ps->used >= ps->max) return NULL;
-    if (!ps->t || (uint64_t)(ps->used + 1) * 4 > (uint64_t)(ps->mask + 1) * 3) {
-        if (!grow(ps)) return NULL;
-        for (i = (uint32_t)key & ps->mask; ps->t[i].key; i = (i + 1) & ps->mask) {}
-    }
-    struct pair *q = &ps->t[i];
-    memset(q, 0, sizeof *q);
-    q->key = key;
-    ps->used++;
-    return q;
+    struct pair *q = lookup(ps, key);
+    return q ? q : insert(ps, key);
 }
 
 void pairs_clear(struct pairs *ps)
