@@ -75,7 +75,8 @@ void pii_counter_add_later(struct pii_counter *c, struct pii_findings *f, enum p
  * example.co.uk). */
 void pii_counter_org(struct pii_counter *c, const uint8_t *domain, size_t len);
 
-/* Fill f's distinct figures, hashes and orgs (sorted, owned by f). */
+/* Fill f's distinct figures, hashes (in no particular order) and orgs
+ * (sorted by domain), owned by f. */
 void pii_counter_finish(struct pii_counter *c, struct pii_findings *f);
 
 /* True if the registrable domain belongs to a free-mail provider. */

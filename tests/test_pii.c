@@ -40,6 +40,31 @@ static void scan(enum pii_doc_type t, const char *body, struct pii_findings *out
     pii_scan_close(sc, out);
 }
 
+static int cmp_hash(const void *x, const void *y)
+{
+    const struct pii_hash *a = x, *b = y;
+    if (a->kind != b->kind) return a->kind < b->kind ? -1 : 1;
+    return memcmp(a->h, b->h, PII_HASH_LEN);
+}
+
+/* The same keyed hashes, in whatever order (findings keep the set's). */
+static int same_hash_set(const struct pii_findings *a, const struct pii_findings *b)
+{
+    size_t n = a->n_hashes, sz = n * sizeof *a->hashes;
+    struct pii_hash *x = malloc(sz), *y = malloc(sz);
+    int r = 0;
+    if (x && y) {
+        memcpy(x, a->hashes, sz);
+        memcpy(y, b->hashes, sz);
+        qsort(x, n, sizeof *x, cmp_hash);
+        qsort(y, n, sizeof *y, cmp_hash);
+        r = memcmp(x, y, sz) == 0;
+    }
+    free(x);
+    free(y);
+    return r;
+}
+
 /* 1 if two findings are the same in every figure, sample and hash. */
 static int same(const struct pii_findings *a, const struct pii_findings *b)
 {
@@ -53,7 +78,7 @@ static int same(const struct pii_findings *a, const struct pii_findings *b)
         for (unsigned i = 0; i < x->n_samples; i++)
             if (strcmp(x->samples[i], y->samples[i]) != 0) return 0;
     }
-    if (a->n_hashes && memcmp(a->hashes, b->hashes, a->n_hashes * sizeof *a->hashes) != 0) return 0;
+    if (a->n_hashes && !same_hash_set(a, b)) return 0;
     for (size_t i = 0; i < a->n_orgs; i++)
         if (strcmp(a->orgs[i].domain, b->orgs[i].domain) != 0 || a->orgs[i].count != b->orgs[i].count)
             return 0;
