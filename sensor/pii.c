@@ -353,7 +353,7 @@ pii_scan *pii_scan_open(const pii_db *db, pii_scratch *s, enum pii_doc_type type
     }
     sc->last_rec = UINT64_MAX;
     sc->f.complete = true;
-    pii_counter_init(&sc->cnt, db->cfg.max_distinct);
+    pii_counter_init(&sc->cnt, db->cfg.max_distinct, db->keyed);
     return sc;
 }
 

@@ -13,6 +13,8 @@
 
 #include <openssl/crypto.h>
 #include <openssl/sha.h>
+#define XXH_STATIC_LINKING_ONLY   /* XXH3_generateSecret (see dedup.c) */
+#include <xxhash.h>
 
 /* ---- keyed hash: HMAC-SHA256 with the pads absorbed once ----
  *
@@ -24,6 +26,9 @@
 
 struct pii_keyed {
     SHA256_CTX inner, outer;
+    /* XXH3 secret for the in-memory distinct sets (see pii_count.h),
+     * derived from the key: the same figures every run under one key */
+    uint8_t set_secret[XXH3_SECRET_SIZE_MIN];
 };
 
 struct pii_keyed *pii_keyed_new(const uint8_t *key, size_t len)
@@ -37,6 +42,11 @@ struct pii_keyed *pii_keyed_new(const uint8_t *key, size_t len)
     if (!SHA256_Init(&h->inner) || !SHA256_Update(&h->inner, pad, 64)) goto fail;
     for (int i = 0; i < 64; i++) pad[i] = k[i] ^ 0x5c;
     if (!SHA256_Init(&h->outer) || !SHA256_Update(&h->outer, pad, 64)) goto fail;
+    static const char label[] = "bleedwatch distinct-set secret";
+    uint8_t seed[PII_HASH_LEN];
+    pii_keyed_hash(h, (const uint8_t *)label, sizeof label - 1, seed);
+    if (XXH3_generateSecret(h->set_secret, sizeof h->set_secret, seed, sizeof seed) != XXH_OK) goto fail;
+    OPENSSL_cleanse(seed, sizeof seed);
     OPENSSL_cleanse(k, sizeof k);
     OPENSSL_cleanse(pad, sizeof pad);
     return h;
@@ -67,16 +77,19 @@ void pii_keyed_hash(const struct pii_keyed *h, const uint8_t *p, size_t n, uint8
      * wipes that block itself (OPENSSL_cleanse in md32_common.h's HASH_FINAL) */
 }
 
-/* ---- HyperLogLog over keyed hashes (already uniform: no re-hashing) ---- */
+static uint64_t set_hash(const struct pii_keyed *h, const uint8_t *p, size_t n)
+{
+    return XXH3_64bits_withSecret(p, n, h->set_secret, sizeof h->set_secret);
+}
+
+/* ---- HyperLogLog over the set hashes (already uniform: no re-hashing) ---- */
 
 struct pii_hll {
     uint8_t reg[1u << PII_HLL_P];
 };
 
-static void hll_add(struct pii_hll *h, const uint8_t v[PII_HASH_LEN])
+static void hll_add(struct pii_hll *h, uint64_t x)
 {
-    uint64_t x = 0;
-    for (int i = 0; i < 8; i++) x = x << 8 | v[i];
     unsigned idx = (unsigned)(x >> (64 - PII_HLL_P));
     uint64_t rest = x << PII_HLL_P | 1;   /* sentinel bit bounds the rank */
     uint8_t rank = (uint8_t)(__builtin_clzll(rest) + 1);
@@ -100,127 +113,148 @@ static uint64_t hll_estimate(const struct pii_hll *h)
 
 /* ---- distinct set ---- */
 
-void pii_counter_init(struct pii_counter *c, uint32_t max_distinct)
+void pii_counter_init(struct pii_counter *c, uint32_t max_distinct, const struct pii_keyed *keyed)
 {
     memset(c, 0, sizeof *c);
     c->max_distinct = max_distinct ? max_distinct : 1;
+    c->keyed = keyed;
 }
 
 void pii_counter_free(struct pii_counter *c)
 {
     free(c->set);
+    free(c->hashes);
     free(c->orgs);
     for (int i = 0; i <= PII__COUNT; i++) free(c->hll[i]);
+    OPENSSL_cleanse(c->later, sizeof c->later);
     memset(c, 0, sizeof *c);
 }
 
-static uint32_t slot_of(const uint8_t h[PII_HASH_LEN], uint8_t kind, uint32_t cap)
+static uint32_t slot_of(uint64_t fh, uint8_t kind, uint32_t cap)
 {
-    uint32_t x = (uint32_t)h[0] | (uint32_t)h[1] << 8 | (uint32_t)h[2] << 16 | (uint32_t)h[3] << 24;
-    return (x ^ kind * 0x9e3779b1u) & (cap - 1);
+    return ((uint32_t)fh ^ kind * 0x9e3779b1u) & (cap - 1);
 }
 
-/* Find the slot of (kind, h), or the empty slot where it would go. */
-static struct pii_hash *set_find(struct pii_hash *set, uint32_t cap, uint8_t kind,
-                                 const uint8_t h[PII_HASH_LEN])
+/* Find the slot of (kind, fh), or the empty slot where it would go. */
+static struct pii_slot *set_find(struct pii_slot *set, uint32_t cap, uint8_t kind, uint64_t fh)
 {
-    for (uint32_t i = slot_of(h, kind, cap);; i = (i + 1) & (cap - 1)) {
-        struct pii_hash *e = &set[i];
-        if (e->kind == 0xff || (e->kind == kind && memcmp(e->h, h, PII_HASH_LEN) == 0)) return e;
+    for (uint32_t i = slot_of(fh, kind, cap);; i = (i + 1) & (cap - 1)) {
+        struct pii_slot *e = &set[i];
+        if (e->kind == 0xff || (e->kind == kind && e->fh == fh)) return e;
     }
 }
 
 static bool set_grow(struct pii_counter *c)
 {
     uint32_t ncap = c->set_cap ? c->set_cap * 2 : 64;
-    struct pii_hash *n = malloc((size_t)ncap * sizeof *n);
+    struct pii_slot *n = malloc((size_t)ncap * sizeof *n);
     if (!n) return false;
     memset(n, 0xff, (size_t)ncap * sizeof *n);
     for (uint32_t i = 0; i < c->set_cap; i++) {
         if (c->set[i].kind == 0xff) continue;
-        *set_find(n, ncap, c->set[i].kind, c->set[i].h) = c->set[i];
+        *set_find(n, ncap, c->set[i].kind, c->set[i].fh) = c->set[i];
     }
     free(c->set);
     c->set = n;
     c->set_cap = ncap;
+    /* the keyed hashes of the values the set may yet take */
+    uint32_t hcap = ncap / 2 < c->max_distinct ? ncap / 2 : c->max_distinct;
+    if (hcap > c->hashes_cap) {
+        struct pii_hash *h = realloc(c->hashes, (size_t)hcap * sizeof *h);
+        if (!h) return false;
+        c->hashes = h;
+        c->hashes_cap = hcap;
+    }
     return true;
 }
 
-static bool hll_put(struct pii_counter *c, int slot, const uint8_t h[PII_HASH_LEN])
+static bool hll_put(struct pii_counter *c, int slot, uint64_t fh)
 {
     if (!c->hll[slot]) {
         c->hll[slot] = calloc(1, sizeof *c->hll[slot]);
         if (!c->hll[slot]) { c->oom++; return false; }
     }
     c->estimated = true;
-    hll_add(c->hll[slot], h);
+    hll_add(c->hll[slot], fh);
     return true;
 }
 
-/* The set part of counting a value: true if it is new to the body. */
-static bool set_add(struct pii_counter *c, enum pii_kind k, const uint8_t h[PII_HASH_LEN])
+/* The set part of counting a value: true if it is new to the body. The
+ * value's keyed hash is h when already made, else made from p[0..n) when
+ * the value enters the set. */
+static bool set_add(struct pii_counter *c, enum pii_kind k, uint64_t fh, const uint8_t *h,
+                    const uint8_t *p, size_t n)
 {
-    struct pii_hash *e = NULL;
+    struct pii_slot *e = NULL;
     if (c->set_cap) {
-        e = set_find(c->set, c->set_cap, (uint8_t)k, h);
+        e = set_find(c->set, c->set_cap, (uint8_t)k, fh);
         if (e->kind != 0xff) return false;
     }
     if (c->set_n < c->max_distinct) {
         /* Keep the load factor at or under one half. */
-        if ((c->set_n + 1) * 2 > c->set_cap) {
-            if (!set_grow(c)) {
+        if ((c->set_n + 1) * 2 > c->set_cap || c->set_n == c->hashes_cap) {
+            if (!set_grow(c) || c->set_n == c->hashes_cap) {
                 c->oom++;
-                hll_put(c, k, h);
+                hll_put(c, k, fh);
                 return false;
             }
-            e = set_find(c->set, c->set_cap, (uint8_t)k, h);
+            e = set_find(c->set, c->set_cap, (uint8_t)k, fh);
         }
+        struct pii_hash *out = &c->hashes[c->set_n];
+        out->kind = (uint8_t)k;
+        if (h) memcpy(out->h, h, PII_HASH_LEN);
+        else pii_keyed_hash(c->keyed, p, n, out->h);
+        e->fh = fh;
+        e->idx = c->set_n;
         e->kind = (uint8_t)k;
-        memcpy(e->h, h, PII_HASH_LEN);
         c->set_n++;
         c->exact[k]++;
         return true;
     }
     /* Past the exact cap: estimate. Whether this value is new cannot be told
      * cheaply, so no sample is taken from it. */
-    hll_put(c, k, h);
+    hll_put(c, k, fh);
     return false;
 }
 
 static void settle_later(struct pii_counter *c)
 {
     for (unsigned i = 0; i < c->n_later; i++) {
-        const struct pii_hash *e = &c->later[(c->later_at + i) % PII_COUNT_LATER];
-        set_add(c, e->kind, e->h);
+        const struct pii_later *e = &c->later[(c->later_at + i) % PII_COUNT_LATER];
+        set_add(c, e->kind, e->fh, e->h, NULL, 0);
     }
     c->n_later = 0;
 }
 
 bool pii_counter_add(struct pii_counter *c, struct pii_findings *f, enum pii_kind k,
-                     const uint8_t h[PII_HASH_LEN])
+                     const uint8_t *p, size_t n)
 {
     f->kind[k].count++;
     f->total++;
     if (c->n_later) settle_later(c);
-    return set_add(c, k, h);
+    return set_add(c, k, set_hash(c->keyed, p, n), NULL, p, n);
 }
 
 void pii_counter_add_later(struct pii_counter *c, struct pii_findings *f, enum pii_kind k,
-                           const uint8_t h[PII_HASH_LEN])
+                           const uint8_t *p, size_t n)
 {
     f->kind[k].count++;
     f->total++;
     if (c->n_later == PII_COUNT_LATER) {
         /* the oldest goes now (its slot has had the others' time to arrive) */
-        const struct pii_hash *o = &c->later[c->later_at];
-        set_add(c, o->kind, o->h);
+        const struct pii_later *o = &c->later[c->later_at];
+        set_add(c, o->kind, o->fh, o->h, NULL, 0);
         c->later_at = (c->later_at + 1) % PII_COUNT_LATER;
         c->n_later--;
     }
-    if (c->set_cap) __builtin_prefetch(&c->set[slot_of(h, (uint8_t)k, c->set_cap)]);
-    struct pii_hash *e = &c->later[(c->later_at + c->n_later) % PII_COUNT_LATER];
+    uint64_t fh = set_hash(c->keyed, p, n);
+    if (c->set_cap) __builtin_prefetch(&c->set[slot_of(fh, (uint8_t)k, c->set_cap)]);
+    struct pii_later *e = &c->later[(c->later_at + c->n_later) % PII_COUNT_LATER];
     e->kind = (uint8_t)k;
-    memcpy(e->h, h, PII_HASH_LEN);
+    e->fh = fh;
+    /* The keyed hash is made now if the set may still take the value (it
+     * never will once full: set_n only grows), else never. */
+    if (c->set_n < c->max_distinct) pii_keyed_hash(c->keyed, p, n, e->h);
     c->n_later++;
 }
 
@@ -358,13 +392,8 @@ void pii_counter_org(struct pii_counter *c, const uint8_t *domain, size_t len)
         if (e->domain[0]) { e->count++; return; }
     }
     if (c->org_n >= PII_ORG_MAX || ((c->org_n + 1) * 2 > c->org_cap && !org_grow(c))) {
-        uint8_t h[PII_HASH_LEN] = {0};
-        /* Past the cap: an FNV-derived pseudo-hash feeds the estimate. */
-        uint64_t x = 1469598103934665603ull;
-        for (size_t i = 0; dom[i]; i++) x = (x ^ (uint8_t)dom[i]) * 1099511628211ull;
-        x ^= x >> 29; x *= 0xbf58476d1ce4e5b9ull; x ^= x >> 32;
-        for (int i = 0; i < 8; i++) h[i] = (uint8_t)(x >> (56 - 8 * i));
-        hll_put(c, PII__COUNT, h);
+        /* Past the cap: the domain's set hash feeds the estimate. */
+        hll_put(c, PII__COUNT, set_hash(c->keyed, (const uint8_t *)dom, strlen(dom)));
         return;
     }
     struct pii_org *e = org_find(c->orgs, c->org_cap, dom);
@@ -390,17 +419,14 @@ void pii_counter_finish(struct pii_counter *c, struct pii_findings *f)
         f->kind[k].distinct = d;
         f->distinct += d;
     }
-    f->hashes = NULL;
-    f->n_hashes = 0;
+    /* the set's keyed hashes in the order the values came (the ledger's
+     * PFADDs take any order; sorting them took 4% of replaying contact
+     * exports, tens of thousands of values a body) */
+    f->hashes = c->set_n ? c->hashes : NULL;
+    f->n_hashes = c->set_n;
     if (c->set_n) {
-        f->hashes = malloc((size_t)c->set_n * sizeof *f->hashes);
-        if (f->hashes) {
-            /* in the set's order, which the body's values decide: the ledger's
-             * PFADDs do not care for order, and sorting took 4% of replaying
-             * contact exports (tens of thousands of values a body) */
-            for (uint32_t i = 0; i < c->set_cap; i++)
-                if (c->set[i].kind != 0xff) f->hashes[f->n_hashes++] = c->set[i];
-        }
+        c->hashes = NULL;
+        c->hashes_cap = 0;
     }
     f->orgs = NULL;
     f->n_orgs = 0;

@@ -25,8 +25,6 @@ char *pii_found(struct pii_scan *sc, enum pii_kind k, const uint8_t *norm, size_
                    uint64_t rec)
 {
     if (!sc->db->cfg.enabled[k]) return NULL;
-    uint8_t h[PII_HASH_LEN];
-    pii_keyed_hash(sc->db->keyed, norm, n, h);
     if (rec != sc->last_rec) {
         sc->f.records++;
         sc->last_rec = rec;
@@ -34,10 +32,10 @@ char *pii_found(struct pii_scan *sc, enum pii_kind k, const uint8_t *norm, size_
     struct pii_kind_result *r = &sc->f.kind[k];
     if (r->n_samples >= PII_MAX_SAMPLES) {
         /* no sample to offer: whether it is new can wait */
-        pii_counter_add_later(&sc->cnt, &sc->f, k, h);
+        pii_counter_add_later(&sc->cnt, &sc->f, k, norm, n);
         return NULL;
     }
-    if (!pii_counter_add(&sc->cnt, &sc->f, k, h)) return NULL;
+    if (!pii_counter_add(&sc->cnt, &sc->f, k, norm, n)) return NULL;
     char *slot = r->samples[r->n_samples++];
     slot[0] = 0;
     return slot;
@@ -175,9 +173,7 @@ void pii_msg_flush(struct pii_scan *sc)
     if (m->counted && !m->flushed) {
         uint8_t v[8];
         for (int i = 0; i < 8; i++) v[i] = (uint8_t)(m->fp >> (8 * i));
-        uint8_t h[PII_HASH_LEN];
-        pii_keyed_hash(sc->db->keyed, v, 8, h);
-        pii_counter_add(&sc->cnt, &sc->f, PII_EMAIL_MESSAGE, h);
+        pii_counter_add(&sc->cnt, &sc->f, PII_EMAIL_MESSAGE, v, sizeof v);
         struct pii_kind_result *r = &sc->f.kind[PII_EMAIL_MESSAGE];
         r->count--;                       /* the occurrence was counted when the group qualified */
         sc->f.total--;

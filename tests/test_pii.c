@@ -490,27 +490,28 @@ static void t_distinct(void)
  * set growing in between. */
 static void t_counter_later(void)
 {
+    struct pii_keyed *keyed = pii_keyed_new((const uint8_t *)"k", 1);
+    CHECK(keyed != NULL);
+    if (!keyed) return;
     for (unsigned round = 0; round < 40; round++) {
         uint32_t cap = round % 4 == 0 ? 1000000 : 5 + (uint32_t)(test_rand() % 300);
         struct pii_counter a, b;
         struct pii_findings fa, fb;
         memset(&fa, 0, sizeof fa);
         memset(&fb, 0, sizeof fb);
-        pii_counter_init(&a, cap);
-        pii_counter_init(&b, cap);
+        pii_counter_init(&a, cap, keyed);
+        pii_counter_init(&b, cap, keyed);
         unsigned n = 200 + (unsigned)(test_rand() % 3000), later = 0;
         for (unsigned i = 0; i < n; i++) {
             enum pii_kind k = (enum pii_kind)(test_rand() % PII__COUNT);
-            uint8_t h[PII_HASH_LEN] = {0};
-            uint64_t v = test_rand() % (n / 2 + 1);   /* about half are repeats */
-            memcpy(h, &v, sizeof v);
-            h[15] = (uint8_t)(v * 31);
-            pii_counter_add(&a, &fa, k, h);
+            char v[32];
+            int vn = snprintf(v, sizeof v, "value-%u", (unsigned)(test_rand() % (n / 2 + 1)));   /* about half are repeats */
+            pii_counter_add(&a, &fa, k, (const uint8_t *)v, (size_t)vn);
             if (test_rand() % 4) {
-                pii_counter_add_later(&b, &fb, k, h);
+                pii_counter_add_later(&b, &fb, k, (const uint8_t *)v, (size_t)vn);
                 later++;
             } else {
-                pii_counter_add(&b, &fb, k, h);
+                pii_counter_add(&b, &fb, k, (const uint8_t *)v, (size_t)vn);
             }
         }
         pii_counter_finish(&a, &fa);
@@ -525,6 +526,7 @@ static void t_counter_later(void)
         pii_counter_free(&a);
         pii_counter_free(&b);
     }
+    pii_keyed_free(keyed);
 }
 
 static void t_hash_key(void)
