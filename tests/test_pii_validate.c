@@ -215,10 +215,38 @@ static void t_phones(void)
     CHECK(pii_phone_national_ok(V("98480-21937"), cc) && strcmp(cc, "91") == 0);
 }
 
+/* Is w[0..n) in the (sorted) table? Plain search, to check the index. */
+static bool table_has_n(const char *w, size_t n)
+{
+    for (size_t i = 0; i < pii_tld_count; i++)
+        if (strlen(pii_tld_table[i]) == n && memcmp(pii_tld_table[i], w, n) == 0) return true;
+    return false;
+}
+static bool table_has(const char *w) { return table_has_n(w, strlen(w)); }
+
 static void t_email_parts(void)
 {
     CHECK(pii_tld_known(V("com")) && pii_tld_known(V("NL")) && pii_tld_known(V("museum")));
     CHECK(!pii_tld_known(V("png")) && !pii_tld_known(V("localhost")) && !pii_tld_known(V("")));
+    /* every TLD of the table is found (the index holds them all), in any
+     * case, and neither a prefix nor an extension of one is */
+    size_t known = 0, upper = 0, near = 0;
+    for (size_t i = 0; i < pii_tld_count; i++) {
+        const char *w = pii_tld_table[i];
+        size_t n = strlen(w);
+        char u[64], x[66];
+        if (n >= sizeof u) continue;
+        for (size_t j = 0; j < n; j++) u[j] = (char)(w[j] >= 'a' && w[j] <= 'z' ? w[j] - 32 : w[j]);
+        known += pii_tld_known((const uint8_t *)w, n);
+        upper += pii_tld_known((const uint8_t *)u, n);
+        snprintf(x, sizeof x, "%sq", w);
+        near += pii_tld_known((const uint8_t *)x, n + 1) && !table_has(x);
+        near += n > 1 && pii_tld_known((const uint8_t *)w, n - 1) && !table_has_n(w, n - 1);
+    }
+    CHECK(pii_tld_count > 1000);
+    CHECK_EQ(known, pii_tld_count);
+    CHECK_EQ(upper, pii_tld_count);
+    CHECK_EQ(near, 0);
     CHECK(pii_email_local_ok(V("jane.doe+tag")));
     CHECK(!pii_email_local_ok(V(".jane")) && !pii_email_local_ok(V("ja..ne")));
     CHECK(pii_email_domain_ok(V("mail.example.co.uk")));
