@@ -25,9 +25,8 @@ void json_reset(struct json *j)
     j->after_key = false;
 }
 
-static void reserve(struct json *j, size_t more)
+static void grow(struct json *j, size_t more)
 {
-    if (j->len + more + 1 <= j->cap) return;
     size_t cap = j->cap ? j->cap : 256;
     while (cap < j->len + more + 1) cap *= 2;
     char *nb = realloc(j->buf, cap);
@@ -36,7 +35,13 @@ static void reserve(struct json *j, size_t more)
     j->cap = cap;
 }
 
-static void put(struct json *j, const char *s, size_t n)
+/* Room for more bytes and the terminating NUL. */
+static inline void reserve(struct json *j, size_t more)
+{
+    if (j->len + more + 1 > j->cap) grow(j, more);
+}
+
+static inline void put(struct json *j, const char *s, size_t n)
 {
     reserve(j, n);
     memcpy(j->buf + j->len, s, n);
@@ -44,7 +49,12 @@ static void put(struct json *j, const char *s, size_t n)
     j->buf[j->len] = 0;
 }
 
-static void putc1(struct json *j, char c) { put(j, &c, 1); }
+static inline void putc1(struct json *j, char c)
+{
+    reserve(j, 1);
+    j->buf[j->len++] = c;
+    j->buf[j->len] = 0;
+}
 
 /* Separator before a value (or a key) at the current depth. */
 static void pre_value(struct json *j)
@@ -76,38 +86,49 @@ static size_t utf8_len(const uint8_t *p, size_t n)
     return need;
 }
 
+/* s[0..n) as a JSON string. Room for the worst case (every byte \u00XX) is
+ * made once; the bytes are then written in place. */
 static void put_escaped(struct json *j, const uint8_t *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
-    putc1(j, '"');
+    reserve(j, 6 * n + 2);
+    char *o = j->buf + j->len;
+    *o++ = '"';
     size_t i = 0;
     while (i < n) {
-        uint8_t c = s[i];
+        /* runs of plain bytes at once */
         size_t run = i;
-        /* copy runs of plain bytes at once */
         while (run < n && s[run] >= 0x20 && s[run] < 0x80 && s[run] != '"' && s[run] != '\\') run++;
-        if (run > i) { put(j, (const char *)s + i, run - i); i = run; continue; }
-        c = s[i];
-        if (c == '"') { put(j, "\\\"", 2); i++; }
-        else if (c == '\\') { put(j, "\\\\", 2); i++; }
-        else if (c == '\n') { put(j, "\\n", 2); i++; }
-        else if (c == '\r') { put(j, "\\r", 2); i++; }
-        else if (c == '\t') { put(j, "\\t", 2); i++; }
-        else if (c < 0x20) {
-            char e[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
-            put(j, e, 6);
+        if (run > i) {
+            memcpy(o, s + i, run - i);
+            o += run - i;
+            i = run;
+            continue;
+        }
+        uint8_t c = s[i];
+        char e = c == '"' ? '"' : c == '\\' ? '\\' : c == '\n' ? 'n' : c == '\r' ? 'r' : c == '\t' ? 't' : 0;
+        if (e) {
+            *o++ = '\\';
+            *o++ = e;
             i++;
+            continue;
+        }
+        size_t l = c < 0x20 ? 0 : utf8_len(s + i, n - i);
+        if (l) {
+            memcpy(o, s + i, l);
+            o += l;
+            i += l;
         } else {
-            size_t l = utf8_len(s + i, n - i);
-            if (l) { put(j, (const char *)s + i, l); i += l; }
-            else {
-                char e[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
-                put(j, e, 6);
-                i++;
-            }
+            memcpy(o, "\\u00", 4);
+            o[4] = hex[c >> 4];
+            o[5] = hex[c & 15];
+            o += 6;
+            i++;
         }
     }
-    putc1(j, '"');
+    *o++ = '"';
+    *o = 0;
+    j->len = (size_t)(o - j->buf);
 }
 
 void json_obj_open(struct json *j)
@@ -156,20 +177,27 @@ void json_str(struct json *j, const char *s, size_t len)
 
 void json_cstr(struct json *j, const char *s) { json_str(j, s, strlen(s)); }
 
+/* Decimal digits of v at the end of b[24]; returns where they start. */
+static char *u64_digits(uint64_t v, char b[24])
+{
+    char *p = b + 24;
+    do *--p = (char)('0' + v % 10); while (v /= 10);
+    return p;
+}
+
 void json_u64(struct json *j, uint64_t v)
 {
-    char b[24];
-    int n = snprintf(b, sizeof b, "%" PRIu64, v);
+    char b[24], *p = u64_digits(v, b);
     pre_value(j);
-    put(j, b, (size_t)n);
+    put(j, p, (size_t)(b + 24 - p));
 }
 
 void json_i64(struct json *j, int64_t v)
 {
-    char b[24];
-    int n = snprintf(b, sizeof b, "%" PRId64, v);
+    char b[25], *p = u64_digits(v < 0 ? 0 - (uint64_t)v : (uint64_t)v, b + 1);
+    if (v < 0) *--p = '-';
     pre_value(j);
-    put(j, b, (size_t)n);
+    put(j, p, (size_t)(b + 25 - p));
 }
 
 void json_double(struct json *j, double v, int decimals)
