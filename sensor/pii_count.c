@@ -130,30 +130,28 @@ void pii_counter_free(struct pii_counter *c)
     memset(c, 0, sizeof *c);
 }
 
-static uint32_t slot_of(uint64_t fh, uint8_t kind, uint32_t cap)
+/* A set key: the value's set hash with its kind mixed in; never 0 (an
+ * empty slot). Two (kind, hash) pairs share a key with chance 2^-64. */
+static uint64_t set_key(uint64_t fh, uint8_t kind)
 {
-    return ((uint32_t)fh ^ kind * 0x9e3779b1u) & (cap - 1);
+    uint64_t k = fh ^ (kind + 1u) * 0x9e3779b97f4a7c15ull;
+    return k ? k : 1;
 }
 
-/* Find the slot of (kind, fh), or the empty slot where it would go. */
-static struct pii_slot *set_find(struct pii_slot *set, uint32_t cap, uint8_t kind, uint64_t fh)
+/* Find the slot of key, or the empty slot where it would go. */
+static uint64_t *set_find(uint64_t *set, uint32_t cap, uint64_t key)
 {
-    for (uint32_t i = slot_of(fh, kind, cap);; i = (i + 1) & (cap - 1)) {
-        struct pii_slot *e = &set[i];
-        if (e->kind == 0xff || (e->kind == kind && e->fh == fh)) return e;
-    }
+    for (uint32_t i = (uint32_t)(key >> 32) & (cap - 1);; i = (i + 1) & (cap - 1))
+        if (set[i] == 0 || set[i] == key) return &set[i];
 }
 
 static bool set_grow(struct pii_counter *c)
 {
     uint32_t ncap = c->set_cap ? c->set_cap * 2 : 64;
-    struct pii_slot *n = malloc((size_t)ncap * sizeof *n);
+    uint64_t *n = calloc(ncap, sizeof *n);   /* zero: empty (and free pages when large) */
     if (!n) return false;
-    memset(n, 0xff, (size_t)ncap * sizeof *n);
-    for (uint32_t i = 0; i < c->set_cap; i++) {
-        if (c->set[i].kind == 0xff) continue;
-        *set_find(n, ncap, c->set[i].kind, c->set[i].fh) = c->set[i];
-    }
+    for (uint32_t i = 0; i < c->set_cap; i++)
+        if (c->set[i]) *set_find(n, ncap, c->set[i]) = c->set[i];
     free(c->set);
     c->set = n;
     c->set_cap = ncap;
@@ -185,10 +183,10 @@ static bool hll_put(struct pii_counter *c, int slot, uint64_t fh)
 static bool set_add(struct pii_counter *c, enum pii_kind k, uint64_t fh, const uint8_t *h,
                     const uint8_t *p, size_t n)
 {
-    struct pii_slot *e = NULL;
+    uint64_t key = set_key(fh, (uint8_t)k), *e = NULL;
     if (c->set_cap) {
-        e = set_find(c->set, c->set_cap, (uint8_t)k, fh);
-        if (e->kind != 0xff) return false;
+        e = set_find(c->set, c->set_cap, key);
+        if (*e) return false;
     }
     if (c->set_n < c->max_distinct) {
         /* Keep the load factor at or under one half. */
@@ -198,15 +196,13 @@ static bool set_add(struct pii_counter *c, enum pii_kind k, uint64_t fh, const u
                 hll_put(c, k, fh);
                 return false;
             }
-            e = set_find(c->set, c->set_cap, (uint8_t)k, fh);
+            e = set_find(c->set, c->set_cap, key);
         }
         struct pii_hash *out = &c->hashes[c->set_n];
         out->kind = (uint8_t)k;
         if (h) memcpy(out->h, h, PII_HASH_LEN);
         else pii_keyed_hash(c->keyed, p, n, out->h);
-        e->fh = fh;
-        e->idx = c->set_n;
-        e->kind = (uint8_t)k;
+        *e = key;
         c->set_n++;
         c->exact[k]++;
         return true;
@@ -248,7 +244,7 @@ void pii_counter_add_later(struct pii_counter *c, struct pii_findings *f, enum p
         c->n_later--;
     }
     uint64_t fh = set_hash(c->keyed, p, n);
-    if (c->set_cap) __builtin_prefetch(&c->set[slot_of(fh, (uint8_t)k, c->set_cap)]);
+    if (c->set_cap) __builtin_prefetch(&c->set[(uint32_t)(set_key(fh, (uint8_t)k) >> 32) & (c->set_cap - 1)]);
     struct pii_later *e = &c->later[(c->later_at + c->n_later) % PII_COUNT_LATER];
     e->kind = (uint8_t)k;
     e->fh = fh;

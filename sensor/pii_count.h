@@ -44,13 +44,6 @@ void pii_keyed_hash(const struct pii_keyed *k, const uint8_t *p, size_t n,
 
 struct pii_hll;
 
-/* A distinct-set slot: the value's set hash, where its keyed hash is. */
-struct pii_slot {
-    uint64_t fh;
-    uint32_t idx;                 /* in hashes[] */
-    uint8_t kind;                 /* 0xff: empty */
-};
-
 /* A value waiting for its set lookup; h is made if the set may take it. */
 struct pii_later {
     uint64_t fh;
@@ -61,7 +54,7 @@ struct pii_later {
 struct pii_counter {
     uint32_t max_distinct;
     const struct pii_keyed *keyed;
-    struct pii_slot *set;         /* open addressing on (kind, set hash) */
+    uint64_t *set;                /* open addressing: (kind, set hash) keys, 0 empty */
     uint32_t set_cap, set_n;
     struct pii_hash *hashes;      /* keyed hashes of the set's values, in order */
     uint32_t hashes_cap;
