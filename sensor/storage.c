@@ -117,14 +117,14 @@ static void check_authorization(struct bytes v, struct storage_result *r)
     }
 }
 
-static const struct { const char *header, *kind; } key_headers[] = {
-    { "x-api-key", "api_key" },
-    { "api-key", "api_key" },
-    { "apikey", "api_key" },
-    { "x-apikey", "api_key" },
-    { "x-auth-token", "token" },
-    { "x-storage-token", "token" },
-    { "x-amz-security-token", "sts_token" },
+static const struct { struct bytes header; const char *kind; } key_headers[] = {
+    { BYTES_LIT("x-api-key"), "api_key" },
+    { BYTES_LIT("api-key"), "api_key" },
+    { BYTES_LIT("apikey"), "api_key" },
+    { BYTES_LIT("x-apikey"), "api_key" },
+    { BYTES_LIT("x-auth-token"), "token" },
+    { BYTES_LIT("x-storage-token"), "token" },
+    { BYTES_LIT("x-amz-security-token"), "sts_token" },
 };
 
 static bool cookie_listed(struct bytes name, const char *const *names)
@@ -189,7 +189,9 @@ static void common_credentials(const struct http_txn *t, struct bytes query,
             if (cookie_has_session(h[i].value, cookies)) storage_set_credential(r, "cookie");
         } else {
             for (size_t k = 0; k < sizeof key_headers / sizeof key_headers[0]; k++)
-                if (bytes_ieq(h[i].name, key_headers[k].header) && !placeholder_token(h[i].value))
+                if (h[i].name.len == key_headers[k].header.len &&
+                    bytes_ieqn(h[i].name, (const char *)key_headers[k].header.p, key_headers[k].header.len) &&
+                    !placeholder_token(h[i].value))
                     storage_set_credential(r, key_headers[k].kind);
         }
     }
