@@ -161,14 +161,28 @@ bool pii_verhoeff_ok(const uint8_t *d, size_t n)
 
 int pii_mod97(const uint8_t *p, size_t n)
 {
-    unsigned r = 0;
+    /* Digits accumulate in 64 bits and are reduced every 16 decimal places
+     * at most: r < 97 then takes at most 16 more (98e16 < 2^64), one
+     * division where there were one a character. */
+    uint64_t r = 0;
+    unsigned places = 0;
     for (size_t i = 0; i < n; i++) {
         uint8_t c = p[i];
-        if (is_digit(c)) r = (r * 10 + (unsigned)(c - '0')) % 97;
-        else if (is_upper(c)) r = (r * 100 + (unsigned)(c - 'A' + 10)) % 97;
-        else return -1;
+        if (is_digit(c)) {
+            r = r * 10 + (unsigned)(c - '0');
+            places++;
+        } else if (is_upper(c)) {
+            r = r * 100 + (unsigned)(c - 'A' + 10);
+            places += 2;
+        } else {
+            return -1;
+        }
+        if (places >= 15) {
+            r %= 97;
+            places = 0;
+        }
     }
-    return (int)r;
+    return (int)(r % 97);
 }
 
 /* ---- cards ---- */
@@ -407,11 +421,13 @@ bool pii_digits_trivial(const uint8_t *d, size_t n)
     if (n < 2) return true;
     bool same = true, up = true, down = true;
     for (size_t i = 1; i < n; i++) {
-        if (d[i] != d[0]) same = false;
-        if (d[i] != (uint8_t)('0' + (d[i - 1] - '0' + 1) % 10)) up = false;
-        if (d[i] != (uint8_t)('0' + (d[i - 1] - '0' + 9) % 10)) down = false;
+        uint8_t a = d[i - 1], b = d[i];
+        same = same && b == d[0];
+        up = up && b == (a == '9' ? '0' : a + 1);
+        down = down && b == (a == '0' ? '9' : a - 1);
+        if (!(same || up || down)) return false;   /* most values: within two digits */
     }
-    return same || up || down;
+    return true;
 }
 
 /* National formats: group lengths, whether the first group is in

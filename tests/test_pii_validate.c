@@ -372,8 +372,70 @@ static void t_keyed_hash_is_hmac_sha256(void)
     }
 }
 
+/* The definitions, one character at a time, for the faster code to match. */
+static int ref_mod97(const uint8_t *p, size_t n)
+{
+    unsigned r = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] >= '0' && p[i] <= '9') r = (r * 10 + (unsigned)(p[i] - '0')) % 97;
+        else if (p[i] >= 'A' && p[i] <= 'Z') r = (r * 100 + (unsigned)(p[i] - 'A' + 10)) % 97;
+        else return -1;
+    }
+    return (int)r;
+}
+
+static bool ref_trivial(const uint8_t *d, size_t n)
+{
+    if (n < 2) return true;
+    bool same = true, up = true, down = true;
+    for (size_t i = 1; i < n; i++) {
+        if (d[i] != d[0]) same = false;
+        if (d[i] != (uint8_t)('0' + (d[i - 1] - '0' + 1) % 10)) up = false;
+        if (d[i] != (uint8_t)('0' + (d[i - 1] - '0' + 9) % 10)) down = false;
+    }
+    return same || up || down;
+}
+
+static void t_mod97_trivial_reference(void)
+{
+    static const char alpha[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    unsigned bad = 0, checked = 0, trivial = 0;
+    for (unsigned round = 0; round < 200000; round++) {
+        uint8_t b[48];
+        size_t n = (size_t)(test_rand() % 41);
+        unsigned mode = (unsigned)(test_rand() % 8);
+        for (size_t i = 0; i < n; i++) {
+            if (mode == 0) b[i] = (uint8_t)alpha[test_rand() % 36];           /* IBAN-like */
+            else if (mode == 1) b[i] = (uint8_t)('Z' - test_rand() % 3);       /* letters, big values */
+            else if (mode == 2) b[i] = i ? b[0] : (uint8_t)('0' + test_rand() % 10);   /* same */
+            else if (mode == 3) b[i] = i ? (uint8_t)(b[i - 1] == '9' ? '0' : b[i - 1] + 1) : (uint8_t)('0' + test_rand() % 10);
+            else if (mode == 4) b[i] = i ? (uint8_t)(b[i - 1] == '0' ? '9' : b[i - 1] - 1) : (uint8_t)('0' + test_rand() % 10);
+            else b[i] = (uint8_t)('0' + test_rand() % 10);
+        }
+        if (n && mode == 5) b[test_rand() % n] = (uint8_t)"a-/ "[test_rand() % 4];   /* not allowed */
+        if (n > 3 && mode >= 2 && mode <= 4 && test_rand() % 2) b[n - 1 - test_rand() % 2] ^= 1;   /* one off */
+        bad += pii_mod97(b, n) != ref_mod97(b, n);
+        bool digits = true;
+        for (size_t i = 0; i < n; i++) digits = digits && b[i] >= '0' && b[i] <= '9';
+        if (digits) {
+            checked++;
+            bool t = pii_digits_trivial(b, n);
+            trivial += t;
+            bad += t != ref_trivial(b, n);
+        }
+    }
+    CHECK_EQ(bad, 0);
+    CHECK(checked > 50000 && trivial > 10000 && trivial < checked);
+    uint8_t all9[40];
+    memset(all9, '9', sizeof all9);
+    CHECK_EQ(pii_mod97(all9, sizeof all9), ref_mod97(all9, sizeof all9));
+    memset(all9, 'Z', sizeof all9);
+    CHECK_EQ(pii_mod97(all9, sizeof all9), ref_mod97(all9, sizeof all9));
+}
+
 int main(void)
 {
+    RUN(t_mod97_trivial_reference);
     RUN(t_keyed_hash_is_hmac_sha256);
     RUN(t_luhn_cards);
     RUN(t_iban);
