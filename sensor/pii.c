@@ -66,6 +66,7 @@ void pii_config_defaults(struct pii_config *cfg)
     cfg->scan_cap = 0;
     cfg->max_distinct = 65536;
     cfg->max_depth = LIM_PII_MAX_DEPTH;
+    cfg->keep_hashes = true;
 }
 
 /* ---- database ----
@@ -354,7 +355,7 @@ pii_scan *pii_scan_open(const pii_db *db, pii_scratch *s, enum pii_doc_type type
     }
     sc->last_rec = UINT64_MAX;
     sc->f.complete = true;
-    pii_counter_init(&sc->cnt, db->cfg.max_distinct, db->keyed);
+    pii_counter_init(&sc->cnt, db->cfg.max_distinct, db->keyed, db->cfg.keep_hashes);
     return sc;
 }
 

@@ -63,6 +63,10 @@ struct pii_config {
                                     default LIM_PII_MAX_DEPTH; 0 = the default) */
     const uint8_t *hash_key;     /* per-deployment secret for the keyed hash */
     size_t hash_key_len;
+    /* make the distinct values' keyed hashes (pii_findings.hashes): for a
+     * consumer that stores them (the Redis ledger, scan --summary); the
+     * counts and samples do not need them. Default true. */
+    bool keep_hashes;
     /* extra context words (field names) per kind, NULL-terminated lists or NULL */
     const char *const *context_words[PII__COUNT];
 };

@@ -113,11 +113,13 @@ static uint64_t hll_estimate(const struct pii_hll *h)
 
 /* ---- distinct set ---- */
 
-void pii_counter_init(struct pii_counter *c, uint32_t max_distinct, const struct pii_keyed *keyed)
+void pii_counter_init(struct pii_counter *c, uint32_t max_distinct, const struct pii_keyed *keyed,
+                      bool keep_hashes)
 {
     memset(c, 0, sizeof *c);
     c->max_distinct = max_distinct ? max_distinct : 1;
     c->keyed = keyed;
+    c->keep_hashes = keep_hashes;
 }
 
 void pii_counter_free(struct pii_counter *c)
@@ -157,7 +159,7 @@ static bool set_grow(struct pii_counter *c)
     c->set_cap = ncap;
     /* the keyed hashes of the values the set may yet take */
     uint32_t hcap = ncap / 2 < c->max_distinct ? ncap / 2 : c->max_distinct;
-    if (hcap > c->hashes_cap) {
+    if (c->keep_hashes && hcap > c->hashes_cap) {
         struct pii_hash *h = realloc(c->hashes, (size_t)hcap * sizeof *h);
         if (!h) return false;
         c->hashes = h;
@@ -190,18 +192,20 @@ static bool set_add(struct pii_counter *c, enum pii_kind k, uint64_t fh, const u
     }
     if (c->set_n < c->max_distinct) {
         /* Keep the load factor at or under one half. */
-        if ((c->set_n + 1) * 2 > c->set_cap || c->set_n == c->hashes_cap) {
-            if (!set_grow(c) || c->set_n == c->hashes_cap) {
+        if ((c->set_n + 1) * 2 > c->set_cap || (c->keep_hashes && c->set_n == c->hashes_cap)) {
+            if (!set_grow(c) || (c->keep_hashes && c->set_n == c->hashes_cap)) {
                 c->oom++;
                 hll_put(c, k, fh);
                 return false;
             }
             e = set_find(c->set, c->set_cap, key);
         }
-        struct pii_hash *out = &c->hashes[c->set_n];
-        out->kind = (uint8_t)k;
-        if (h) memcpy(out->h, h, PII_HASH_LEN);
-        else pii_keyed_hash(c->keyed, p, n, out->h);
+        if (c->keep_hashes) {
+            struct pii_hash *out = &c->hashes[c->set_n];
+            out->kind = (uint8_t)k;
+            if (h) memcpy(out->h, h, PII_HASH_LEN);
+            else pii_keyed_hash(c->keyed, p, n, out->h);
+        }
         *e = key;
         c->set_n++;
         c->exact[k]++;
@@ -250,7 +254,7 @@ void pii_counter_add_later(struct pii_counter *c, struct pii_findings *f, enum p
     e->fh = fh;
     /* The keyed hash is made now if the set may still take the value (it
      * never will once full: set_n only grows), else never. */
-    if (c->set_n < c->max_distinct) pii_keyed_hash(c->keyed, p, n, e->h);
+    if (c->keep_hashes && c->set_n < c->max_distinct) pii_keyed_hash(c->keyed, p, n, e->h);
     c->n_later++;
 }
 
@@ -419,7 +423,7 @@ void pii_counter_finish(struct pii_counter *c, struct pii_findings *f)
      * PFADDs take any order; sorting them took 4% of replaying contact
      * exports, tens of thousands of values a body) */
     f->hashes = c->set_n ? c->hashes : NULL;
-    f->n_hashes = c->set_n;
+    f->n_hashes = c->hashes ? c->set_n : 0;
     if (c->set_n) {
         c->hashes = NULL;
         c->hashes_cap = 0;

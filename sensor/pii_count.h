@@ -58,6 +58,7 @@ struct pii_counter {
     uint32_t set_cap, set_n;
     struct pii_hash *hashes;      /* keyed hashes of the set's values, in order */
     uint32_t hashes_cap;
+    bool keep_hashes;             /* else hashes stays NULL */
     uint64_t exact[PII__COUNT];
     struct pii_hll *hll[PII__COUNT + 1];   /* last one: organisations past PII_ORG_MAX */
     struct pii_org *orgs;         /* open addressing on domain; empty when domain[0] == 0 */
@@ -72,7 +73,10 @@ struct pii_counter {
     struct pii_later later[PII_COUNT_LATER];
 };
 
-void pii_counter_init(struct pii_counter *c, uint32_t max_distinct, const struct pii_keyed *keyed);
+/* keep_hashes: make the keyed hashes of the set's values (else findings
+ * have none, and no value costs an HMAC). */
+void pii_counter_init(struct pii_counter *c, uint32_t max_distinct, const struct pii_keyed *keyed,
+                      bool keep_hashes);
 void pii_counter_free(struct pii_counter *c);
 
 /* Count one occurrence of the (normalised) value p[0..n) of kind k. Returns

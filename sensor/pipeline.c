@@ -101,6 +101,9 @@ int pipeline_build(struct pipeline *pp, const struct config *cfg, char *err, siz
         free_list(kinds);
     }
     pc.scan_cap = cfg->pii_scan_cap;
+    /* the keyed hashes only feed the Redis ledger: without Redis, no value
+     * costs an HMAC (two SHA-256 compressions) */
+    pc.keep_hashes = cfg->redis_url != NULL;
     pc.max_depth = cfg->pii_max_depth;
     for (unsigned i = 0; i < cfg->pii_context.n; i++) {
         const char *e = cfg->pii_context.v[i], *colon = strchr(e, ':');

@@ -566,6 +566,7 @@ int scan_main(int argc, char **argv)
     if (o.max_depth) cfg.max_depth = o.max_depth;
     cfg.hash_key = key;
     cfg.hash_key_len = keylen;
+    cfg.keep_hashes = o.summary;   /* only the summary's union of files reads them */
 
     char err[256] = "";
     pii_db *db = pii_db_new(&cfg, err, sizeof err);

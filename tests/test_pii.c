@@ -499,8 +499,8 @@ static void t_counter_later(void)
         struct pii_findings fa, fb;
         memset(&fa, 0, sizeof fa);
         memset(&fb, 0, sizeof fb);
-        pii_counter_init(&a, cap, keyed);
-        pii_counter_init(&b, cap, keyed);
+        pii_counter_init(&a, cap, keyed, true);
+        pii_counter_init(&b, cap, keyed, true);
         unsigned n = 200 + (unsigned)(test_rand() % 3000), later = 0;
         for (unsigned i = 0; i < n; i++) {
             enum pii_kind k = (enum pii_kind)(test_rand() % PII__COUNT);
