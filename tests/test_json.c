@@ -19,22 +19,29 @@ static void t_escapes(void)
 {
     struct json j;
     json_init(&j);
-    CHECK_STR(str_of(&j, "", 0), "\"\"");
-    CHECK_STR(str_of(&j, "plain text", 10), "\"plain text\"");
-    CHECK_STR(str_of(&j, "a\"b\\c", 5), "\"a\\\"b\\\\c\"");
-    CHECK_STR(str_of(&j, "l1\nl2\r\tx", 8), "\"l1\\nl2\\r\\tx\"");
-    CHECK_STR(str_of(&j, "\x01\x1f\x7f", 3), "\"\\u0001\\u001f\x7f\"");
-    CHECK_STR(str_of(&j, "nul\0in", 6), "\"nul\\u0000in\"");
-    /* valid UTF-8 of 2, 3 and 4 bytes is kept */
-    CHECK_STR(str_of(&j, "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80", 9), "\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\"");
-    /* invalid: a lone continuation byte, an overlong form, a surrogate, a
-     * sequence cut short, a code point past U+10FFFF: each byte \u00XX */
-    CHECK_STR(str_of(&j, "\x80", 1), "\"\\u0080\"");
-    CHECK_STR(str_of(&j, "\xc0\xaf", 2), "\"\\u00c0\\u00af\"");
-    CHECK_STR(str_of(&j, "\xed\xa0\x80", 3), "\"\\u00ed\\u00a0\\u0080\"");
-    CHECK_STR(str_of(&j, "\xe2\x82", 2), "\"\\u00e2\\u0082\"");
-    CHECK_STR(str_of(&j, "\xf4\x90\x80\x80", 4), "\"\\u00f4\\u0090\\u0080\\u0080\"");
-    CHECK_STR(str_of(&j, "\xe2\x82x", 3), "\"\\u00e2\\u0082x\"");
+    static const struct { const char *in; size_t n; const char *out; } cases[] = {
+        { "", 0, "\"\"" },
+        { "plain text", 10, "\"plain text\"" },
+        { "a\"b\\c", 5, "\"a\\\"b\\\\c\"" },
+        { "l1\nl2\r\tx", 8, "\"l1\\nl2\\r\\tx\"" },
+        { "\x01\x1f\x7f", 3, "\"\\u0001\\u001f\x7f\"" },
+        { "nul\0in", 6, "\"nul\\u0000in\"" },
+        /* valid UTF-8 of 2, 3 and 4 bytes is kept */
+        { "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80", 9, "\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\"" },
+        /* invalid: a lone continuation byte, an overlong form, a surrogate, a
+         * sequence cut short, a code point past U+10FFFF: each byte \u00XX */
+        { "\x80", 1, "\"\\u0080\"" },
+        { "\xc0\xaf", 2, "\"\\u00c0\\u00af\"" },
+        { "\xed\xa0\x80", 3, "\"\\u00ed\\u00a0\\u0080\"" },
+        { "\xe2\x82", 2, "\"\\u00e2\\u0082\"" },
+        { "\xf4\x90\x80\x80", 4, "\"\\u00f4\\u0090\\u0080\\u0080\"" },
+        { "\xe2\x82x", 3, "\"\\u00e2\\u0082x\"" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *got = str_of(&j, cases[i].in, cases[i].n);
+        if (strcmp(got, cases[i].out) != 0) printf("  case %zu: got %s\n", i, got);
+        CHECK_STR(got, cases[i].out);
+    }
     /* the worst case of growth: every byte six */
     char bad[3000];
     memset(bad, 0xff, sizeof bad);
