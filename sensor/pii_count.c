@@ -150,14 +150,8 @@ static uint64_t *set_find(uint64_t *set, uint32_t cap, uint64_t key)
 static bool set_grow(struct pii_counter *c)
 {
     uint32_t ncap = c->set_cap ? c->set_cap * 2 : 64;
-    uint64_t *n = calloc(ncap, sizeof *n);   /* zero: empty (and free pages when large) */
-    if (!n) return false;
-    for (uint32_t i = 0; i < c->set_cap; i++)
-        if (c->set[i]) *set_find(n, ncap, c->set[i]) = c->set[i];
-    free(c->set);
-    c->set = n;
-    c->set_cap = ncap;
-    /* the keyed hashes of the values the set may yet take */
+    /* first the keyed hashes of the values the set may then take (so that a
+     * failure leaves the set as it was) */
     uint32_t hcap = ncap / 2 < c->max_distinct ? ncap / 2 : c->max_distinct;
     if (c->keep_hashes && hcap > c->hashes_cap) {
         struct pii_hash *h = realloc(c->hashes, (size_t)hcap * sizeof *h);
@@ -165,6 +159,13 @@ static bool set_grow(struct pii_counter *c)
         c->hashes = h;
         c->hashes_cap = hcap;
     }
+    uint64_t *n = calloc(ncap, sizeof *n);   /* zero: empty (and free pages when large) */
+    if (!n) return false;
+    for (uint32_t i = 0; i < c->set_cap; i++)
+        if (c->set[i]) *set_find(n, ncap, c->set[i]) = c->set[i];
+    free(c->set);
+    c->set = n;
+    c->set_cap = ncap;
     return true;
 }
 
@@ -192,8 +193,8 @@ static bool set_add(struct pii_counter *c, enum pii_kind k, uint64_t fh, const u
     }
     if (c->set_n < c->max_distinct) {
         /* Keep the load factor at or under one half. */
-        if ((c->set_n + 1) * 2 > c->set_cap || (c->keep_hashes && c->set_n == c->hashes_cap)) {
-            if (!set_grow(c) || (c->keep_hashes && c->set_n == c->hashes_cap)) {
+        if ((c->set_n + 1) * 2 > c->set_cap) {   /* hashes_cap keeps up with set_cap / 2 */
+            if (!set_grow(c)) {
                 c->oom++;
                 hll_put(c, k, fh);
                 return false;
