@@ -142,3 +142,38 @@ bool bytes_reserve(uint8_t **buf, size_t *cap, size_t need, size_t first)
     *cap = c;
     return true;
 }
+
+static inline uint8_t fold_ascii(uint8_t c) { return c >= 'A' && c <= 'Z' ? (uint8_t)(c + 32) : c; }
+
+static uint64_t word_hash(const uint8_t *p, size_t n)
+{
+    uint64_t h = 1469598103934665603ull;   /* FNV-1a over the folded bytes */
+    for (size_t i = 0; i < n; i++) h = (h ^ fold_ascii(p[i])) * 1099511628211ull;
+    return h | 1;
+}
+
+bool word_index_build(struct word_slot *tab, size_t slots, const char *const *words, size_t n)
+{
+    if (n > slots / 2) return false;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t h = word_hash((const uint8_t *)words[i], strlen(words[i]));
+        size_t at = (size_t)h & (slots - 1);
+        while (tab[at].h) at = (at + 1) & (slots - 1);
+        tab[at].h = h;
+        tab[at].w = words[i];
+    }
+    return true;
+}
+
+bool word_index_has(const struct word_slot *tab, size_t slots, const uint8_t *p, size_t n)
+{
+    uint64_t h = word_hash(p, n);
+    for (size_t at = (size_t)h & (slots - 1); tab[at].h; at = (at + 1) & (slots - 1)) {
+        if (tab[at].h != h) continue;
+        const char *w = tab[at].w;
+        size_t i = 0;
+        while (i < n && (uint8_t)w[i] == fold_ascii(p[i])) i++;
+        if (i == n && !w[i]) return true;
+    }
+    return false;
+}

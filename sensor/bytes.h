@@ -92,4 +92,15 @@ struct parse_result {
     size_t needed;      /* PARSE_NEED_MORE: at least this many more bytes, 0 if unknown */
 };
 
+/* A fixed set of lower-case words as an open-addressing index of 64-bit
+ * hashes (built once; slots a power of two, at least twice the words),
+ * looked up ASCII case-insensitively: one hash and, on a hit, one compare.
+ * Build returns false if the words do not fit. */
+struct word_slot {
+    uint64_t h;                   /* 0: free */
+    const char *w;
+};
+bool word_index_build(struct word_slot *tab, size_t slots, const char *const *words, size_t n);
+bool word_index_has(const struct word_slot *tab, size_t slots, const uint8_t *p, size_t n);
+
 #endif

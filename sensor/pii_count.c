@@ -283,39 +283,24 @@ static const char *const freemail_family[] = {
     "yahoo", "ymail", "rocketmail", "hotmail", "outlook", "live", "gmx", "yandex", "windowslive",
     NULL };
 
-/* The exact list as an open-addressing table of 64-bit hashes, built once:
- * one hash and, on a hit, one strcmp per address. */
+/* The exact list as an index of 64-bit hashes, built once: one hash and,
+ * on a hit, one compare per address. */
 #define FM_SLOTS 256u
-static struct { uint64_t h; const char *w; } fm_tab[FM_SLOTS];
+static struct word_slot fm_tab[FM_SLOTS];
 static size_t fm_family_len[sizeof freemail_family / sizeof freemail_family[0]];
 static pthread_once_t fm_once = PTHREAD_ONCE_INIT;
-
-static uint64_t fm_hash(const char *s)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++) h = (h ^ (uint8_t)*s) * 1099511628211ull;
-    return h | 1;   /* 0 marks a free slot */
-}
 
 static void fm_init(void)
 {
     _Static_assert(sizeof freemail_exact / sizeof freemail_exact[0] < FM_SLOTS / 2, "table at most half full");
-    for (size_t i = 0; freemail_exact[i]; i++) {
-        uint64_t h = fm_hash(freemail_exact[i]);
-        unsigned k = (unsigned)h & (FM_SLOTS - 1);
-        while (fm_tab[k].h) k = (k + 1) & (FM_SLOTS - 1);
-        fm_tab[k].h = h;
-        fm_tab[k].w = freemail_exact[i];
-    }
+    word_index_build(fm_tab, FM_SLOTS, freemail_exact, sizeof freemail_exact / sizeof freemail_exact[0] - 1);
     for (size_t i = 0; freemail_family[i]; i++) fm_family_len[i] = strlen(freemail_family[i]);
 }
 
 bool pii_freemail(const char *domain)
 {
     pthread_once(&fm_once, fm_init);
-    uint64_t h = fm_hash(domain);
-    for (unsigned k = (unsigned)h & (FM_SLOTS - 1); fm_tab[k].h; k = (k + 1) & (FM_SLOTS - 1))
-        if (fm_tab[k].h == h && strcmp(fm_tab[k].w, domain) == 0) return true;
+    if (word_index_has(fm_tab, FM_SLOTS, (const uint8_t *)domain, strlen(domain))) return true;
     const char *dot = strchr(domain, '.');
     size_t l = dot ? (size_t)(dot - domain) : strlen(domain);
     for (size_t i = 0; freemail_family[i]; i++)
