@@ -99,8 +99,11 @@ static void *race(void *arg)
 static void t_race_agrees(void)
 {
     enum { PAIRS = 600 };   /* most of the table: long probe runs */
-    unsigned mismatch = 0, contested = 0;
-    for (int round = 0; round < 50; round++) {
+    unsigned mismatch = 0, contested = 0, rounds = 0;
+    /* 50 rounds, and more (up to 2,000) until the two readers have been seen
+     * racing: beside another test run on the other core, a thread may be
+     * preempted right after the start line for many rounds in a row */
+    for (int round = 0; round < 2000 && (round < 50 || !contested); round++, rounds++) {
         _Atomic uint64_t *claims = calloc(SLOTS, sizeof *claims);
         unsigned live[2] = {0, 1}, mine[2] = {0, 0};
         static unsigned got[2][PAIRS];
@@ -122,10 +125,14 @@ static void t_race_agrees(void)
         free((void *)claims);
     }
     CHECK_EQ(mismatch, 0);
-    /* both claimed pairs in some round: the two really raced (on one core
-     * a thread may well finish before the other runs) */
-    if (sysconf(_SC_NPROCESSORS_ONLN) > 1) CHECK(contested > 0);
-    printf("race: %u of 50 rounds had pairs claimed by both readers\n", contested);
+    printf("race: %u of %u rounds had pairs claimed by both readers\n", contested, rounds);
+    /* both claimed pairs in some round: the two really raced. Whether they
+     * get two cores at once is the scheduler's: on one core, or beside a
+     * busy neighbour for every round, the agreement above was not put to
+     * the test, and the run says so instead of passing */
+    if (!contested && !mismatch)
+        test_skip("the two readers never ran at once in %u rounds (%ld cores online)", rounds,
+                  sysconf(_SC_NPROCESSORS_ONLN));
 }
 
 static void t_full_table_skips_readers_that_do_not_read(void)
