@@ -1,7 +1,6 @@
 /* json.c -- the escaping JSON builder (see json.h). */
 #include "json.h"
 #include <assert.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -45,9 +45,9 @@ static pthread_once_t tld_once = PTHREAD_ONCE_INIT;
 
 static void tld_init(void)
 {
-    /* too many to fit: none found, which test_pii_validate's "every TLD of
-     * the table is known" sees */
-    if (!word_index_build(tld_tab, TLD_SLOTS, pii_tld_table, pii_tld_count)) memset(tld_tab, 0, sizeof tld_tab);
+    /* too many to fit: the index stays empty (none found), which
+     * test_pii_validate's "every TLD of the table is known" sees */
+    (void)word_index_build(tld_tab, TLD_SLOTS, pii_tld_table, pii_tld_count);
 }
 
 bool pii_tld_known(const uint8_t *p, size_t len)
