@@ -17,7 +17,6 @@ static inline bool is_upper(uint8_t c) { return c >= 'A' && c <= 'Z'; }
 static inline bool is_lower(uint8_t c) { return c >= 'a' && c <= 'z'; }
 static inline bool is_alpha(uint8_t c) { return is_upper(c) || is_lower(c); }
 static inline bool is_alnum(uint8_t c) { return is_alpha(c) || is_digit(c); }
-static inline uint8_t to_lower(uint8_t c) { return is_upper(c) ? (uint8_t)(c + 32) : c; }
 
 static bool all_digits(const uint8_t *d, size_t n)
 {
