@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include <xxhash.h>
+
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -77,6 +79,26 @@ static uint8_t tok_key_class(struct pii_tok *t, const uint8_t *key, size_t len, 
         kc->e[set + 1].len = (uint8_t)len;
         kc->e[set + 1].cls = cls;
         memcpy(kc->e[set + 1].w, w, sizeof w);
+        return cls;
+    }
+    if (t->kc && len >= PII_KEYCACHE_LEN && len <= PII_KEY_MAX) {
+        /* the same two ways for the longer names (scoped package names,
+         * generated columns); a collision only costs a classification */
+        struct pii_keycache *kc = t->kc;
+        unsigned set = (unsigned)(XXH3_64bits(key, len) & (PII_KCL_SLOTS / 2 - 1)) * 2;
+        if (kc->l[set].len == len && memcmp(kc->l[set].k, key, len) == 0) return kc->l[set].cls;
+        if (kc->l[set + 1].len == len && memcmp(kc->l[set + 1].k, key, len) == 0) {
+            uint8_t cls = kc->l[set + 1].cls;
+            kc->l[set + 1] = kc->l[set];
+            memcpy(kc->l[set].k, key, len);
+            kc->l[set].len = (uint8_t)len;
+            kc->l[set].cls = cls;
+            return cls;
+        }
+        uint8_t cls = pii_key_class(t->km, key, len);
+        memcpy(kc->l[set + 1].k, key, len);
+        kc->l[set + 1].len = (uint8_t)len;
+        kc->l[set + 1].cls = cls;
         return cls;
     }
     if (len < sizeof t->cache[0].w) {

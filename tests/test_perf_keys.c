@@ -65,7 +65,7 @@ static void t_cache_same_fields(void)
 {
     /* records with repeated names (email, phone, lastName) among one-off
      * names ("pkg-123": ...) that overflow every cache set */
-    size_t cap = 4u << 20, len = 0;
+    size_t cap = 8u << 20, len = 0;
     char *doc = malloc(cap);
     CHECK(doc != NULL);
     if (!doc) return;
@@ -73,8 +73,9 @@ static void t_cache_same_fields(void)
     for (unsigned i = 0; i < 20000; i++)
         len += (size_t)snprintf(doc + len, cap - len,
                                 "%s{\"email\":\"u%u@mail.example.org\",\"pkg-%u\":\"1.%u\",\"phone\":\"+31 6 %08u\","
-                                "\"lastName\":\"Jansen\",\"v%u_build\":\"x\",\"customer_name\":\"Anna Bos\"}",
-                                i ? "," : "", i, i, i % 7, 10000000u + i, i * 7u);
+                                "\"lastName\":\"Jansen\",\"v%u_build\":\"x\",\"customer_name\":\"Anna Bos\","
+                                "\"@scope-%u/eslint-plugin-webpack\":\"^2\",\"primary_account_holder_full_name\":\"Jo Do\"}",
+                                i ? "," : "", i, i, i % 7, 10000000u + i, i * 7u, i);
     len += (size_t)snprintf(doc + len, cap - len, "]");
     CHECK(len < cap - 1);
 
@@ -93,12 +94,17 @@ static void t_cache_same_fields(void)
         pii_tok_feed(&a, (const uint8_t *)doc + off, n);
         pii_tok_feed(&b, (const uint8_t *)doc + off, n);
     }
-    CHECK_EQ(ra.n, 20000u * 2);   /* name-class values (lastName, customer_name) per record */
+    /* the longer names (24 bytes and more) have a table of their own */
+    CHECK(pii_key_class(&km, (const uint8_t *)"primary_account_holder_full_name", 32) >= PII_CLS_NAME);
+    CHECK_EQ(ra.n, 20000u * 3);   /* name-class values (lastName, customer_name, primary_..._full_name) per record */
     CHECK_EQ(ra.n, rb.n);
     CHECK_EQ(ra.sum, rb.sum);
     unsigned used = 0;
     for (unsigned i = 0; i < PII_KC_SLOTS; i++) used += kc.e[i].len != 0;
     CHECK(used > PII_KC_SLOTS / 2);   /* the cache was used, and overflowed */
+    used = 0;
+    for (unsigned i = 0; i < PII_KCL_SLOTS; i++) used += kc.l[i].len != 0;
+    CHECK(used > PII_KCL_SLOTS / 2);  /* so was the one for longer names */
     free(doc);
 }
 
