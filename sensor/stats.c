@@ -215,6 +215,7 @@ void stats_json(struct json *j, struct worker *const *w, unsigned n, const struc
     json_obj_open(j);
     json_kv_u64(j, "bodies_scanned", t.w.bodies_scanned);
     json_kv_u64(j, "body_bytes_scanned", t.w.body_bytes_scanned);
+    json_kv_u64(j, "body_wire_bytes_scanned", t.w.body_wire_bytes_scanned);
     json_kv_u64(j, "pii_depth_capped", t.w.pii_depth_capped);
     json_kv_u64(j, "alerts", t.w.alerts);
     json_kv_u64(j, "alerts_auth_unknown", t.w.alerts_auth_unknown);
@@ -261,9 +262,10 @@ void stats_print(FILE *f, struct worker *const *w, unsigned n, const struct capt
                " bytes)\n", t.s.segments, t.s.ooo_buffered, t.s.retrans_bytes, t.s.gaps[GAP_LOSS],
             t.s.gap_bytes[GAP_LOSS], t.s.gaps[GAP_SNAPLEN], t.s.gap_bytes[GAP_SNAPLEN], t.s.gaps[GAP_CAP],
             t.s.gap_bytes[GAP_CAP]);
-    fprintf(f, "  transactions: %" PRIu64 ", bodies scanned %" PRIu64 " (%" PRIu64 " bytes), alerts %" PRIu64
-               " (%" PRIu64 " with auth unknown, %" PRIu64 " dropped)\n", t.w.transactions, t.w.bodies_scanned,
-            t.w.body_bytes_scanned, t.w.alerts, t.w.alerts_auth_unknown, t.w.alerts_dropped);
+    fprintf(f, "  transactions: %" PRIu64 ", bodies scanned %" PRIu64 " (%" PRIu64 " bytes, %" PRIu64
+               " on the wire), alerts %" PRIu64 " (%" PRIu64 " with auth unknown, %" PRIu64 " dropped)\n",
+            t.w.transactions, t.w.bodies_scanned, t.w.body_bytes_scanned, t.w.body_wire_bytes_scanned, t.w.alerts,
+            t.w.alerts_auth_unknown, t.w.alerts_dropped);
     mirror_print(f, &t.w);
     struct stats_summary sm;
     stats_summary(w, n, &sm);

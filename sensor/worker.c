@@ -485,6 +485,7 @@ static void txn_end(void *ctx, struct body_consumer *bc, const struct http_txn *
         struct pii_findings pf;
         pii_scan_close(bc->scan, &pf);
         bc->scan = NULL;
+        w->st.body_wire_bytes_scanned += t->resp_body_wire;
         w->st.pii_depth_capped += pf.depth_capped;
         if (t->flags & (TXN_BODY_GAP | TXN_BODY_SNAPLEN | TXN_BODY_CAP | TXN_BODY_TRUNC | TXN_DECODE_ERROR))
             pf.complete = false;

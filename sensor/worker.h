@@ -30,7 +30,8 @@ struct worker_stats {
     uint64_t dissected_flows;      /* flows with a dissector attached */
     uint64_t transactions;
     uint64_t bodies_scanned;       /* response bodies fed to the PII engine */
-    uint64_t body_bytes_scanned;
+    uint64_t body_bytes_scanned;   /* their bytes as the engine read them (decoded) */
+    uint64_t body_wire_bytes_scanned;   /* the same bodies' bytes on the wire (gzip'd, chunked) */
     uint64_t pii_depth_capped;     /* JSON/XML containers nested past the PII context depth cap */
     uint64_t alerts;
     uint64_t alerts_auth_unknown;  /* of which the request was not (fully) seen */

@@ -157,6 +157,7 @@ fi
 # What the PII engine reads: the decoded bodies of storage responses that
 # could alert (gzip and chunking undone), counted by the 1-worker rounds.
 scanned=$(grep -o '"body_bytes_scanned":[0-9]*' "$ST/w1.json" | cut -d: -f2)
+scanned_wire=$(grep -o '"body_wire_bytes_scanned":[0-9]*' "$ST/w1.json" | cut -d: -f2)
 # Where the N workers' wall time goes, from the rounds' own worker clocks
 # (medians): the work they did together against the one worker's, and how
 # much of the wall time the busiest one was running.
@@ -166,10 +167,10 @@ awk -v one="$(cpu_median "${WSUM[w1]}")" -v sum="$(cpu_median "${WSUM[$bn]}")" -
     if (one <= 0 || wall <= 0) exit
     printf "where %s goes (medians of the rounds'"'"' worker clocks): its workers ran %.3f s of CPU together against 1 worker'"'"'s %.3f s (%+.1f%%: every reader reads and steers the whole file, and a core slower than the one 1 worker ran on counts more seconds for the same work: see the ceiling line); the busiest ran %.3f s of the %.3f s wall (the other %.3f s: start-up, a worker waiting for its nDPI module, the last worker'"'"'s tail, exit)\n",
         l, sum, one, (sum / one - 1) * 100, max, wall, wall - max }'
-awk -v s="${scanned:-0}" -v b="$bytes" -v w1="$w1" -v ns="$(summary w1-no-body-scan | awk '{print $2}')" \
+awk -v s="${scanned:-0}" -v sw="${scanned_wire:-0}" -v b="$bytes" -v w1="$w1" -v ns="$(summary w1-no-body-scan | awk '{print $2}')" \
     -v p="$(paired bleedwatch-w1 w1-no-body-scan)" 'BEGIN {
-    printf "PII scan: 1 worker reads %.1f MB of decoded bodies (%.2f of the capture'"'"'s wire bytes); reading them takes %.3f s of its %.3f s (w1 is %.2fx w1-no-body-scan, rounds'"'"' own ratios), %.0f MB/s\n",
-        s / 1e6, s / b, w1 - ns, w1, p, (w1 > ns) ? s / 1e6 / (w1 - ns) : 0 }'
+    printf "PII scan: 1 worker reads %.1f MB of decoded bodies (%.2f of the capture'"'"'s wire bytes), which came as %.1f MB on the wire (gzip undone: %.2fx); reading them takes %.3f s of its %.3f s (w1 is %.2fx w1-no-body-scan, rounds'"'"' own ratios), %.0f MB/s\n",
+        s / 1e6, s / b, sw / 1e6, sw > 0 ? s / sw : 0, w1 - ns, w1, p, (w1 > ns) ? s / 1e6 / (w1 - ns) : 0 }'
 
 [ "${BENCH_MEMORY:-1}" = 0 ] && exit 0
 RUNS=${MEM_RUNS:-1}   # peak RSS hardly varies; the idle replay is long

@@ -73,6 +73,9 @@ expect gzip_ratio detection.body_bytes_scanned -le 6553600
 run gzip_size gzip_bomb.pcap --http-max-decoded 1048576 --http-max-ratio 100000
 expect gzip_size dissectors.http.decoded_cap -eq 1
 expect gzip_size detection.body_bytes_scanned -le 1048576
+# the same body counted as it came on the wire: the whole gzip stream, past the cap
+bomb_len=$(/usr/bin/python3 -c 'import gzip; print(len(gzip.compress(b"\0" * (64 << 20), 9)))')
+expect gzip_size detection.body_wire_bytes_scanned -eq "$bomb_len"
 
 run deep_json deep_json.pcap
 expect deep_json detection.bodies_scanned -eq 1
