@@ -170,7 +170,7 @@ awk -v one="$(cpu_median "${WSUM[w1]}")" -v sum="$(cpu_median "${WSUM[$bn]}")" -
 awk -v s="${scanned:-0}" -v sw="${scanned_wire:-0}" -v b="$bytes" -v w1="$w1" -v ns="$(summary w1-no-body-scan | awk '{print $2}')" \
     -v p="$(paired bleedwatch-w1 w1-no-body-scan)" 'BEGIN {
     printf "PII scan: 1 worker reads %.1f MB of decoded bodies (%.2f of the capture'"'"'s wire bytes), which came as %.1f MB on the wire (gzip undone: %.2fx); reading them takes %.3f s of its %.3f s (w1 is %.2fx w1-no-body-scan, rounds'"'"' own ratios), %.0f MB/s\n",
-        s / 1e6, s / b, sw / 1e6, sw > 0 ? s / sw : 0, w1 - ns, w1, p, (w1 > ns) ? s / 1e6 / (w1 - ns) : 0 }'
+        s / 1e6, s / b, sw / 1e6, (sw > 0) ? s / sw : 0, w1 - ns, w1, p, (w1 > ns) ? s / 1e6 / (w1 - ns) : 0 }'
 
 [ "${BENCH_MEMORY:-1}" = 0 ] && exit 0
 RUNS=${MEM_RUNS:-1}   # peak RSS hardly varies; the idle replay is long
