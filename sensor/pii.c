@@ -318,6 +318,11 @@ static int on_match(unsigned int id, unsigned long long from, unsigned long long
     uint64_t end = sc->hs_base + to;
     (void)from;
     (void)flags;
+    /* "@x" with no local part before it ("@scope/package", " @user"):
+     * judge_email would refuse it; when that byte is in this feed, not
+     * queued at all (the npm JSON of the bench: two thirds of its '@') */
+    if (id == PAT_EMAIL && sc->fp && end >= sc->fstart + 3 && !pii_local_ch(sc->fp[end - 3 - sc->fstart]))
+        return 0;
     push_digits(sc, end);
     tok_advance(sc, end);
     struct pii_item it = {0};

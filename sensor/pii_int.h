@@ -193,6 +193,14 @@ struct pii_scan {
 
 /* pii_match.c: judge one candidate (an anchor or a field value). */
 void pii_judge(struct pii_scan *sc, const struct pii_item *it);
+/* A byte an e-mail local part may end with (judge_email takes the part back
+ * over these from the '@'): without one right before the '@' there is no
+ * address, which on_match tells before queueing the match. */
+static inline bool pii_local_ch(uint8_t c)
+{
+    return (c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z') || c == '.' || c == '_' || c == '%' ||
+           c == '+' || c == '-';
+}
 /* pii_match.c: the open RFC 5322 message group ends (gap, end of body). */
 void pii_msg_flush(struct pii_scan *sc);
 /* pii_match.c: count one occurrence of a normalised value of kind k in

@@ -48,10 +48,6 @@ void pii_mark_span(struct pii_scan *sc, uint64_t end)
 
 /* ---- email ---- */
 
-static inline bool local_ch(uint8_t c)
-{
-    return is_alnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
-}
 static inline bool dom_ch(uint8_t c) { return is_alnum(c) || c == '.' || c == '-'; }
 
 static inline bool name_ch(uint8_t c)
@@ -116,13 +112,13 @@ static void judge_email(struct pii_scan *sc, const struct pii_item *it)
     size_t at = w.e - 2;
     if (w.b[at] != '@') return;
     size_t ls = at;
-    while (ls > 0 && at - ls < 64 && local_ch(w.b[ls - 1])) ls--;
+    while (ls > 0 && at - ls < 64 && pii_local_ch(w.b[ls - 1])) ls--;
     while (ls < at && (w.b[ls] == '.' || w.b[ls] == '-' || w.b[ls] == '+')) ls++;
     size_t de = at + 1;
     while (de < w.n && de - at <= 253 && dom_ch(w.b[de])) de++;
     while (de > at + 1 && (w.b[de - 1] == '.' || w.b[de - 1] == '-')) de--;
     if (ls == at || w.base + ls < sc->span_end) return;
-    if (ls > 0 && local_ch(w.b[ls - 1])) return;           /* local part too long */
+    if (ls > 0 && pii_local_ch(w.b[ls - 1])) return;           /* local part too long */
     if (de < w.n && (dom_ch(w.b[de]) || w.b[de] == '@' || w.b[de] == '_')) return;
     /* git@github.com:org/repo and user@host:22 are not mailboxes. */
     if (de < w.n && w.b[de] == ':' && de + 1 < w.n && (is_alnum(w.b[de + 1]) || w.b[de + 1] == '/'))

@@ -102,6 +102,15 @@ static const char json_body[] =
     "\"phones\":[\"+55 11 91234 5678\"],\"cpf\":\"52998224725\","
     "\"iban\":\"DE89 3704 0044 0532 0130 00\",\"note\":\"card 4242 4242 4242 4242\"}]}";
 
+/* '@' everywhere, few of them addresses: scoped package names, mentions,
+ * empty local parts, a git remote (on_match drops the '@' with no local part
+ * before it when that byte is in the feed, judge_email the rest) */
+static const char at_body[] =
+    "{\"dependencies\":{\"@babel/core\":\"^7.0.0\",\"@types/node\":\"*\"},\"maintainers\":"
+    "[{\"name\":\"anna\",\"email\":\"anna.bos@kpnmail.nl\"}],\"readme\":\"ping @anna or mail "
+    "jan+news@ziggo.nl, not .@bedrijf.nl, -@bedrijf.nl or (@bedrijf.nl), see git@github.com:org/repo\","
+    "\"author\":\"Piet <piet@bedrijf.nl>\",\"x\":\"@\",\"y\":\"a@\"}";
+
 static const char ndjson_body[] =
     "{\"name\":\"Jane Doe\",\"mail\":\"jane@x-corp.com\",\"tel\":\"020 7946 0958\"}\n"
     "{\"name\":\"John Smith\",\"mail\":\"john@x-corp.com\",\"ssn\":\"536-22-1234\"}\n"
@@ -164,6 +173,15 @@ static void t_text(void)
     CHECK_STR(f.kind[PII_EMAIL].samples[0], "j***@a***.com");
     CHECK_STR(f.kind[PII_PAYMENT_CARD].samples[0], "**** **** **** 1111");
     CHECK_STR(f.kind[PII_PHONE].samples[0], "+31 6 ******78");
+    pii_findings_free(&f);
+}
+
+static void t_at_signs(void)
+{
+    struct pii_findings f;
+    scan(PII_DOC_JSON, at_body, &f);
+    CHECK_EQ(f.kind[PII_EMAIL].count, 3);   /* anna.bos@, jan+news@, piet@ */
+    CHECK_EQ(f.kind[PII_EMAIL].distinct, 3);
     pii_findings_free(&f);
 }
 
@@ -324,9 +342,9 @@ static void t_lookalikes(void)
 static void t_streaming_equivalence(void)
 {
     static const char *const bodies[] = {csv_body, json_body, ndjson_body, xml_body, eml_body, text_body,
-                                         ids_body};
+                                         ids_body, at_body};
     static const enum pii_doc_type types[] = {PII_DOC_CSV, PII_DOC_JSON, PII_DOC_AUTO, PII_DOC_XML,
-                                              PII_DOC_EML, PII_DOC_TEXT, PII_DOC_AUTO};
+                                              PII_DOC_EML, PII_DOC_TEXT, PII_DOC_AUTO, PII_DOC_JSON};
     uint64_t seed = 12345;
     for (size_t b = 0; b < sizeof bodies / sizeof bodies[0]; b++) {
         size_t len = strlen(bodies[b]);
@@ -748,6 +766,7 @@ int main(void)
     if (!db) { printf("FAIL pii_db_new: %s\n", err); return 1; }
     scr = pii_scratch_new(db);
     RUN(t_text);
+    RUN(t_at_signs);
     RUN(t_csv);
     RUN(t_json);
     RUN(t_xml);
