@@ -23,35 +23,35 @@ NS_ATTR static size_t NS_NAME(struct pii_numscan *st, const uint8_t *p, size_t n
                 const NS_VEC pv = NS_LOAD(p + i - 1);
                 uint32_t dead = NS_IN_RANGE(pv, '0', 10) | NS_IN_RANGE(pv, 'a', 26) | NS_IS_BYTE(pv, '_') |
                                 NS_IS_BYTE(pv, '.') | NS_IS_BYTE(pv, '/');
-                m &= ~dead;
-                if (m == 0) {
-                    i += NS_W;
-                    continue;
+                uint32_t live = m & ~dead;
+                if (live) {
+                    /* A live digit whose run (digits and separators) ends
+                     * in this vector with fewer than 6 digits, no four
+                     * separators in a row and no capital or '-' before it
+                     * reports nothing (no 7th digit, no NIR 2A/2B, no
+                     * letters-then-digit): the run is crossed off the live
+                     * digits without the byte walk. Version ranges
+                     * ("^1.2.3") of npm JSON are most of such runs. Any
+                     * other live digit: the walk, from it. */
+                    const uint32_t all = NS_W == 32 ? ~0u : (1u << NS_W) - 1;
+                    uint32_t ext = m | NS_IS_BYTE(v, ' ') | NS_IS_BYTE(v, '-') | NS_IS_BYTE(v, '.') |
+                                   NS_IS_BYTE(v, '(') | NS_IS_BYTE(v, ')') | NS_IS_BYTE(v, '/');
+                    uint32_t lead = NS_IN_RANGE(pv, 'A', 26) | NS_IS_BYTE(pv, '-');
+                    do {
+                        unsigned j = (unsigned)__builtin_ctz(live);
+                        uint32_t stop = ~(ext >> j) & (all >> j);
+                        uint32_t in = stop ? (1u << __builtin_ctz(stop)) - 1 : 0;
+                        uint32_t sp = (ext & ~m) >> j & in;
+                        if (!stop || (lead >> j & 1) || __builtin_popcount(m >> j & in) >= 6 ||
+                            (sp & sp >> 1 & sp >> 2 & sp >> 3)) {
+                            i += j;
+                            goto scalar;
+                        }
+                        live &= ~(in << j);
+                    } while (live);
                 }
-                unsigned j = (unsigned)__builtin_ctz(m);
-                /* A live digit whose run (digits and separators) ends in
-                 * this vector with fewer than 6 digits, no four separators
-                 * in a row, and no capital or '-' before it reports
-                 * nothing (no 7th digit, no NIR 2A/2B, no letters-then-
-                 * digit): stepped over to the byte that ends it. Version
-                 * ranges ("^1.2.3") in npm JSON are most of such runs. */
-                const uint32_t all = NS_W == 32 ? ~0u : (1u << NS_W) - 1;
-                uint32_t d = NS_IN_RANGE(v, '0', 10) >> j;
-                uint32_t sp = (NS_IS_BYTE(v, ' ') | NS_IS_BYTE(v, '-') | NS_IS_BYTE(v, '.') | NS_IS_BYTE(v, '(') |
-                               NS_IS_BYTE(v, ')') | NS_IS_BYTE(v, '/')) >> j;
-                uint32_t rest = ~(d | sp) & (all >> j);
-                if (rest) {
-                    unsigned t = (unsigned)__builtin_ctz(rest);
-                    uint32_t in = (1u << t) - 1;
-                    sp &= in;
-                    if (__builtin_popcount(d & in) < 6 && (sp & sp >> 1 & sp >> 2 & sp >> 3) == 0 &&
-                        !(((NS_IN_RANGE(pv, 'A', 26) | NS_IS_BYTE(pv, '-')) >> j) & 1)) {
-                        i += j + t;
-                        continue;
-                    }
-                }
-                i += j;
-                goto scalar;
+                i += NS_W;
+                continue;
             }
         }
         if (!st->run && i + NS_W <= n) {
