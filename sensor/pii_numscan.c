@@ -28,7 +28,9 @@
  * a digit run every 19 bytes, 2.7x on prose); elsewhere 8-byte words. One
  * loop (pii_numscan_loop.h) is built for each; runs are walked byte by
  * byte by the same code in all, and tests/test_numscan.c holds them to the
- * same candidates.
+ * same candidates. The vector loops also step over runs that can report
+ * nothing, judged from the vector's masks (fewer than 6 digits, ended in the
+ * vector, no capital or '-' before them): the version ranges of npm JSON.
  */
 #include <string.h>
 
